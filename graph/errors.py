@@ -1,0 +1,68 @@
+"""crmgraph's one exception tree; each error knows the HTTP status it maps to."""
+
+
+class CrmGraphError(Exception):
+    """Root of every error crmgraph raises on purpose."""
+
+    status = 500
+    title = "Internal error"
+
+
+class ConfigurationError(CrmGraphError):
+    """The settings or the installation do not allow crmgraph to run."""
+
+    title = "Configuration error"
+
+
+class EngineUnavailable(CrmGraphError):
+    """The graph engine cannot be reached or started."""
+
+    status = 503
+    title = "Graph engine unavailable"
+
+
+class QueryError(CrmGraphError):
+    """The engine refused or failed a query."""
+
+    title = "Query failed"
+
+
+class UnknownQuery(CrmGraphError):
+    """Code asked for a query file that does not exist."""
+
+    title = "Unknown query"
+
+
+class InvalidInput(CrmGraphError):
+    """A request or a row breaks a rule of the model."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(CrmGraphError):
+    """The object does not exist, or the caller may not see it."""
+
+    status = 404
+    title = "Not found"
+
+
+class Conflict(CrmGraphError):
+    """The change would contradict what is already stored."""
+
+    status = 409
+    title = "Conflict"
+
+
+class Unauthenticated(CrmGraphError):
+    """No valid API key came with the request."""
+
+    status = 401
+    title = "Unauthenticated"
+
+
+class Forbidden(CrmGraphError):
+    """The caller is known but may not do this."""
+
+    status = 403
+    title = "Forbidden"

@@ -1,0 +1,68 @@
+"""Named Cypher queries, one `.cypher` file each, loaded and checked once.
+
+A query `<concept>/<verb_noun>` lives in `<concept>/<verb_noun>.cypher`. Where the
+dialects of FalkorDB and Neo4j really differ, `<verb_noun>.falkordb.cypher` or
+`<verb_noun>.neo4j.cypher` replaces the shared text for that engine. Modules
+declare the queries they use at import time with :func:`declare`, so a missing
+file fails when the process starts, not when a user first asks.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import UnknownQuery
+
+QUERY_DIR = Path(__file__).parent
+ENGINES = ("falkordb", "neo4j")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One named query with its text for each engine."""
+
+    name: str
+    texts: dict[str, str]
+
+    def text_for(self, engine: str) -> str:
+        """Return the Cypher text this query runs on `engine`."""
+        return self.texts[engine]
+
+
+def _read_all() -> dict[str, Query]:
+    variants: dict[str, dict[str, str]] = {}
+    for path in sorted(QUERY_DIR.rglob("*.cypher")):
+        relative = path.relative_to(QUERY_DIR).as_posix().removesuffix(".cypher")
+        name, _, engine = relative.partition(".")
+        if engine and engine not in ENGINES:
+            raise UnknownQuery(f"{path}: unknown engine suffix {engine!r}, expected one of {ENGINES}")
+        variants.setdefault(name, {})[engine or "shared"] = path.read_text(encoding="utf-8").strip()
+    queries = {}
+    for name, texts in variants.items():
+        missing = [engine for engine in ENGINES if engine not in texts and "shared" not in texts]
+        if missing:
+            raise UnknownQuery(f"query {name!r} has no text for {', '.join(missing)}: add {name}.cypher")
+        queries[name] = Query(name, {engine: texts.get(engine, texts.get("shared", "")) for engine in ENGINES})
+    return queries
+
+
+ALL_QUERIES: dict[str, Query] = _read_all()
+DECLARED: set[str] = set()
+
+
+def declare(name: str) -> Query:
+    """Return the query `name`, recording that code uses it.
+
+    Raises:
+        UnknownQuery: no file holds a query of that name.
+    """
+    try:
+        query = ALL_QUERIES[name]
+    except KeyError:
+        raise UnknownQuery(f"no query file for {name!r} under {QUERY_DIR}") from None
+    DECLARED.add(name)
+    return query
+
+
+def query_files() -> list[Path]:
+    """Return every `.cypher` file, variants included."""
+    return sorted(QUERY_DIR.rglob("*.cypher"))

@@ -1,0 +1,72 @@
+"""The graph model: one neomodel class per label and relationship.
+
+These classes are the single place where labels, properties, types, enums,
+required fields and unique keys are declared; constraints, indexes and input
+validation are derived from them.
+"""
+
+from neomodel import StructuredNode
+
+from graph.schema.account import DebtorAccount, HasAccount
+from graph.schema.contact import Contact, WorksAt
+from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, fields_of
+from graph.schema.organisation import MemberOf, Organisation, ParentOf, RelatedTo, RelationshipType, Supplies
+from graph.schema.revenue import Booking
+from graph.schema.territory import AssignedTo, Territory
+from graph.schema.user import ApiKey, Substitutes, User
+
+NODE_CLASSES: tuple[type[StructuredNode], ...] = (
+    Organisation,
+    Contact,
+    DebtorAccount,
+    Territory,
+    User,
+    RelationshipType,
+    Booking,
+    ApiKey,
+)
+
+
+def unique_properties() -> list[tuple[str, str]]:
+    """Return (label, property) for every unique key the schema declares."""
+    return [
+        (cls.__label__, spec.name) for cls in NODE_CLASSES for spec in fields_of(cls).values() if spec.unique
+    ]
+
+
+def indexed_properties() -> list[tuple[str, str]]:
+    """Return (label, property) for every property that is indexed, unique keys included."""
+    return [
+        (cls.__label__, spec.name)
+        for cls in NODE_CLASSES
+        for spec in fields_of(cls).values()
+        if spec.unique or spec.indexed
+    ]
+
+
+__all__ = [
+    "ApiKey",
+    "AssignedTo",
+    "Booking",
+    "Contact",
+    "DebtorAccount",
+    "FieldError",
+    "FieldSpec",
+    "HasAccount",
+    "MemberOf",
+    "NODE_CLASSES",
+    "Organisation",
+    "ParentOf",
+    "RelatedTo",
+    "RelationshipType",
+    "Substitutes",
+    "Supplies",
+    "Territory",
+    "User",
+    "WorksAt",
+    "coerce",
+    "coerce_row",
+    "fields_of",
+    "indexed_properties",
+    "unique_properties",
+]

@@ -1,0 +1,57 @@
+"""The one place where crmgraph reads its configuration."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Backend(StrEnum):
+    """The graph engines crmgraph can run on."""
+
+    FALKORDB = "falkordb"
+    NEO4J = "neo4j"
+
+
+class Settings(BaseSettings):
+    """crmgraph's settings, read from `CRMGRAPH_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="CRMGRAPH_", extra="ignore")
+
+    backend: Backend = Field(
+        Backend.FALKORDB,
+        description="Which engine stores the graph: `falkordb` (embedded, default) or `neo4j`.",
+    )
+    data_dir: Path = Field(
+        Path("data"),
+        description="Directory of the embedded engine: its data files, Unix socket, pid file and log.",
+    )
+    falkordb_graph: str = Field(
+        "crmgraph",
+        description="Name of the graph inside the embedded FalkorDB server.",
+    )
+    query_timeout_ms: int = Field(
+        60_000,
+        ge=100,
+        description="Longest a single query may run on the embedded engine before it is aborted, in milliseconds.",
+    )
+    neo4j_uri: str | None = Field(
+        None,
+        description="Neo4j address: `bolt://host:7687`, `neo4j://host:7687` (cluster routing) or `neo4j+s://…` (Aura).",
+    )
+    neo4j_user: str = Field("neo4j", description="Neo4j user name.")
+    neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password.")
+    neo4j_database: str = Field("neo4j", description="Neo4j database that holds the graph.")
+
+    @property
+    def falkordb_socket(self) -> Path:
+        """Return the Unix socket the embedded engine listens on."""
+        return self.data_dir.resolve() / "falkordb.sock"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the settings of this process, read once from the environment."""
+    return Settings()

@@ -1,0 +1,85 @@
+"""One small async interface to the graph, with an embedded and a Neo4j engine.
+
+A store runs named queries (see :mod:`graph.queries`) with parameters and
+returns plain rows: dicts of str, int, float, bool, None, `datetime.date`,
+lists and dicts. Dates go in as `datetime.date` and reach Cypher as ISO strings,
+so queries write `date($day)`: the one form both engines understand.
+"""
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+from graph.queries import Query
+from graph.settings import Backend, Settings
+
+Row = dict[str, Any]
+
+
+class Store(ABC):
+    """Runs named queries on one graph engine."""
+
+    engine: str
+
+    @abstractmethod
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read-only query and return its rows."""
+
+    @abstractmethod
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a query that changes the graph, atomically, and return its rows."""
+
+    @abstractmethod
+    async def engine_version(self) -> str:
+        """Return the engine's name and version, e.g. `FalkorDB 4.16.3`."""
+
+    @abstractmethod
+    async def install_schema(self) -> list[str]:
+        """Create the constraints and indexes the schema classes declare; return what was new."""
+
+    @abstractmethod
+    async def explain(self, text: str) -> None:
+        """Ask the engine to plan `text` without running it; raise QueryError if it cannot."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release connections (and stop an embedded engine this store started)."""
+
+    async def __aenter__(self) -> "Store":
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
+
+
+def to_cypher_params(value: Any) -> Any:
+    """Return `value` with dates as ISO strings, recursively, ready to send as a parameter."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: to_cypher_params(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_cypher_params(item) for item in value]
+    return value
+
+
+async def open_store(settings: Settings, *, start_engine: bool = True) -> Store:
+    """Open the store the settings choose.
+
+    Args:
+        settings: which engine, and where it is.
+        start_engine: on the embedded engine, start a server when none runs
+            (this store then stops it on close); otherwise require a running one.
+
+    Raises:
+        EngineUnavailable: the engine cannot be reached or started.
+        ConfigurationError: the settings are incomplete.
+    """
+    if settings.backend is Backend.NEO4J:
+        from graph.store.neo4j import Neo4jStore
+
+        return await Neo4jStore.connect(settings)
+    from graph.store.falkordb import FalkorStore
+
+    return await FalkorStore.connect(settings, start_engine=start_engine)

@@ -1,0 +1,120 @@
+"""The store on the embedded FalkorDB server, spoken to over its Unix socket."""
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import redis.exceptions
+from falkordb.asyncio import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+
+from graph import schema
+from graph.errors import EngineUnavailable, QueryError
+from graph.queries import Query
+from graph.settings import Settings
+from graph.store import Row, Store, to_cypher_params
+from graph.store.embedded import EmbeddedEngine
+
+ENGINE = "falkordb"
+# FalkorDB answers this on a graph no query has written to yet.
+EMPTY_GRAPH_MESSAGE = "empty key"
+
+
+class FalkorStore(Store):
+    """Runs queries on one graph of the embedded FalkorDB server."""
+
+    engine = ENGINE
+
+    def __init__(self, settings: Settings, engine: EmbeddedEngine, started_engine: bool):
+        self._embedded = engine
+        self._started_engine = started_engine
+        self._client = FalkorDB(unix_socket_path=str(engine.socket), max_connections=64)
+        self._graph = self._client.select_graph(settings.falkordb_graph)
+        self.graph_name = settings.falkordb_graph
+
+    @classmethod
+    async def connect(cls, settings: Settings, *, start_engine: bool) -> "FalkorStore":
+        """Connect to the data directory's server, starting one if asked and needed."""
+        engine = EmbeddedEngine(settings)
+        if start_engine:
+            started = await asyncio.to_thread(engine.start, detach=False)
+        elif engine.is_running():
+            started = False
+        else:
+            raise EngineUnavailable(f"the embedded engine is not running on {engine.socket}: run `crmgraph db start`")
+        return cls(settings, engine, started)
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._run(query.name, query.text_for(ENGINE), params, read_only=True)
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._run(query.name, query.text_for(ENGINE), params, read_only=False)
+
+    async def _run(self, name: str, text: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
+        run = self._graph.ro_query if read_only else self._graph.query
+        try:
+            result = await run(text, to_cypher_params(dict(params or {})))
+        except redis.exceptions.ConnectionError as e:
+            raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
+        except redis.exceptions.ResponseError as e:
+            if read_only and EMPTY_GRAPH_MESSAGE in str(e):
+                return []
+            raise QueryError(f"query {name} failed: {e}") from e
+        columns = [column[1] for column in result.header]
+        return [{column: _plain(value) for column, value in zip(columns, row)} for row in result.result_set]
+
+    async def engine_version(self) -> str:
+        modules = await self._client.connection.execute_command("MODULE", "LIST")
+        for module in modules:
+            fields = dict(zip(module[::2], module[1::2]))
+            if fields.get("name") == "graph":
+                number = int(fields["ver"])
+                return f"FalkorDB {number // 10000}.{number // 100 % 100}.{number % 100}"
+        return "FalkorDB (unknown version)"
+
+    async def install_schema(self) -> list[str]:
+        created = []
+        existing_indexes = {(row[0], prop) for row in await self._procedure("db.indexes") for prop in row[1]}
+        existing_constraints = {(row[1], tuple(row[2])) for row in await self._procedure("db.constraints")}
+        for label, prop in schema.indexed_properties():
+            if (label, prop) not in existing_indexes:
+                # Labels and properties come from the schema classes, never from input.
+                await self._graph.query(f"CREATE INDEX FOR (n:`{label}`) ON (n.`{prop}`)")
+                created.append(f"index {label}.{prop}")
+        for label, prop in schema.unique_properties():
+            if (label, (prop,)) not in existing_constraints:
+                await self._client.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
+                )
+                created.append(f"unique {label}.{prop}")
+        return created
+
+    async def _procedure(self, name: str) -> list[list]:
+        try:
+            return (await self._graph.ro_query(f"CALL {name}()")).result_set
+        except redis.exceptions.ResponseError as e:
+            if EMPTY_GRAPH_MESSAGE in str(e):
+                return []
+            raise QueryError(f"{name} failed: {e}") from e
+
+    async def explain(self, text: str) -> None:
+        try:
+            await self._graph.explain(text)
+        except redis.exceptions.ResponseError as e:
+            raise QueryError(str(e)) from e
+
+    async def close(self) -> None:
+        await self._client.connection.aclose()
+        if self._started_engine:
+            await asyncio.to_thread(self._embedded.stop)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Node, Edge)):
+        return {key: _plain(item) for key, item in value.properties.items()}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,109 @@
+"""The store on Neo4j, through the official driver (bolt://, neo4j://, neo4j+s://)."""
+
+import asyncio
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+import neo4j.time
+
+from graph.errors import ConfigurationError, EngineUnavailable, QueryError
+from graph.queries import Query
+from graph.settings import Settings
+from graph.store import Row, Store, to_cypher_params
+
+ENGINE = "neo4j"
+
+
+class Neo4jStore(Store):
+    """Runs queries on a Neo4j server or cluster; reads are routed to readers."""
+
+    engine = ENGINE
+
+    def __init__(self, settings: Settings, driver: neo4j.AsyncDriver):
+        self._settings = settings
+        self._driver = driver
+        self._database = settings.neo4j_database
+
+    @classmethod
+    async def connect(cls, settings: Settings) -> "Neo4jStore":
+        """Open a driver for the configured Neo4j and check that it answers."""
+        if not settings.neo4j_uri:
+            raise ConfigurationError("CRMGRAPH_BACKEND=neo4j needs CRMGRAPH_NEO4J_URI")
+        try:
+            driver = neo4j.AsyncGraphDatabase.driver(settings.neo4j_uri, auth=_auth(settings))
+            await driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError, OSError) as e:
+            raise EngineUnavailable(f"cannot reach Neo4j at {settings.neo4j_uri}: {e}") from e
+        return cls(settings, driver)
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._run(query, params, neo4j.RoutingControl.READ)
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._run(query, params, neo4j.RoutingControl.WRITE)
+
+    async def _run(self, query: Query, params: Mapping[str, Any] | None, routing: neo4j.RoutingControl) -> list[Row]:
+        # execute_query runs a managed transaction: transient errors are retried by the driver.
+        try:
+            records, _, _ = await self._driver.execute_query(
+                query.text_for(ENGINE),
+                to_cypher_params(dict(params or {})),
+                database_=self._database,
+                routing_=routing,
+            )
+        except neo4j.exceptions.ServiceUnavailable as e:
+            raise EngineUnavailable(f"Neo4j at {self._settings.neo4j_uri} does not answer: {e}") from e
+        except neo4j.exceptions.Neo4jError as e:
+            raise QueryError(f"query {query.name} failed: {e.code}: {e.message}") from e
+        return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    async def engine_version(self) -> str:
+        info = await self._driver.get_server_info()
+        return info.agent.replace("/", " ")
+
+    async def install_schema(self) -> list[str]:
+        return await asyncio.to_thread(self._install_with_neomodel)
+
+    def _install_with_neomodel(self) -> list[str]:
+        from neomodel import db, get_config
+
+        from graph import schema  # noqa: F401  (defines the classes neomodel installs)
+
+        get_config().database_name = self._database
+        with neo4j.GraphDatabase.driver(self._settings.neo4j_uri, auth=_auth(self._settings)) as driver:
+            db.set_connection(driver=driver)
+            output = io.StringIO()
+            try:
+                db.install_all_labels(stdout=output)
+            finally:
+                db.close_connection()
+        return [line.strip() for line in output.getvalue().splitlines() if line.strip().startswith("+")]
+
+    async def explain(self, text: str) -> None:
+        try:
+            await self._driver.execute_query(f"EXPLAIN {text}", database_=self._database)
+        except neo4j.exceptions.Neo4jError as e:
+            raise QueryError(f"{e.code}: {e.message}") from e
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+
+def _auth(settings: Settings) -> tuple[str, str]:
+    return (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return value.to_native()
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
