@@ -28,10 +28,15 @@ class Query:
         return self.texts[engine]
 
 
-def _read_all() -> dict[str, Query]:
+def read_queries(directory: Path) -> dict[str, Query]:
+    """Return every query under `directory` by name, with its text for each engine.
+
+    Raises:
+        UnknownQuery: a variant names an unknown engine, or an engine has no text.
+    """
     variants: dict[str, dict[str, str]] = {}
-    for path in sorted(QUERY_DIR.rglob("*.cypher")):
-        relative = path.relative_to(QUERY_DIR).as_posix().removesuffix(".cypher")
+    for path in sorted(directory.rglob("*.cypher")):
+        relative = path.relative_to(directory).as_posix().removesuffix(".cypher")
         name, _, engine = relative.partition(".")
         if engine and engine not in ENGINES:
             raise UnknownQuery(f"{path}: unknown engine suffix {engine!r}, expected one of {ENGINES}")
@@ -45,7 +50,7 @@ def _read_all() -> dict[str, Query]:
     return queries
 
 
-ALL_QUERIES: dict[str, Query] = _read_all()
+ALL_QUERIES: dict[str, Query] = read_queries(QUERY_DIR)
 DECLARED: set[str] = set()
 
 
