@@ -46,7 +46,6 @@ class EmbeddedEngine:
         self.log_file = self.data_dir / "falkordb.log"
         self.lock_file = self.data_dir / ".engine.lock"
         self.query_timeout_ms = settings.query_timeout_ms
-        self._child: subprocess.Popen | None = None
 
     def is_running(self) -> bool:
         """Return whether a server answers on this data directory's socket."""
@@ -84,8 +83,8 @@ class EmbeddedEngine:
             pass  # the server closes the connection as it shuts down
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while time.monotonic() < deadline:
-            if self._child is not None:
-                self._child.poll()  # reap our own child, or it stays alive as a zombie
+            if pid is not None:
+                _reap_if_our_child(pid)
             if not self.is_running() and (pid is None or not _process_alive(pid)):
                 self._remove_stale_files()
                 return True
@@ -184,7 +183,6 @@ class EmbeddedEngine:
                     f"the embedded engine exited at start with code {process.returncode}: {self._last_log_line()}"
                 )
             if _answers_ping(self.socket):
-                self._child = process
                 return
             time.sleep(0.05)
         process.kill()
@@ -235,6 +233,14 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _reap_if_our_child(pid: int) -> None:
+    # A server this process started stays a zombie, and so "alive", until it is waited for.
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
 
 
 def _is_our_server(pid: int) -> bool:

@@ -1,0 +1,42 @@
+# The two commands: `make run` serves the demo, `make test` runs the whole suite.
+# Both set up everything they need on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LINTER_DIR := tools/cypher-lint
+LINTER := $(LINTER_DIR)/node_modules/.installed
+SIZE ?= 100000
+PYTEST_ARGS ?=
+
+.PHONY: run test bench install linter clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+run: $(INSTALLED)  ## serve the demo on http://127.0.0.1:8000 (embedded engine, demo data)
+	$(BIN)/crmgraph demo --host 127.0.0.1 --port 8000
+
+test: $(INSTALLED) $(LINTER)  ## run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(INSTALLED)  ## create .venv and install crmgraph with its test dependencies
+
+linter: $(LINTER)  ## install Neo4j's Cypher linter from npm into tools/cypher-lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(LINTER): $(LINTER_DIR)/package.json $(LINTER_DIR)/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --prefix $(LINTER_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:  ## remove .venv and the linter (the data directory is kept)
+	rm -rf $(VENV) $(LINTER_DIR)/node_modules

@@ -1,0 +1,1 @@
+"""crmgraph's HTTP API: thin routes over the graph services."""

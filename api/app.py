@@ -1,0 +1,37 @@
+"""The FastAPI application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from api import problems
+from api.deps import get_caller
+from api.routes import health, users
+from graph.settings import Settings, get_settings
+from graph.store import open_store
+
+API_PREFIX = "/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the API application; its lifespan opens the store and closes it again."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with await open_store(settings) as store:
+            app.state.store = store
+            yield
+
+    app = FastAPI(
+        title="crmgraph",
+        summary="Corporate groups, group revenue and visibility of B2B customer data, from a graph.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(health.router, prefix=API_PREFIX)
+    # Every route below needs an API key: authentication is applied here, not per route.
+    authenticated = [Depends(get_caller)]
+    app.include_router(users.router, prefix=API_PREFIX, dependencies=authenticated)
+    return app

@@ -1,0 +1,35 @@
+"""Dependencies shared by the routes: the store and the calling user."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from graph import auth
+from graph.store import Store
+
+# auto_error=False: a missing key must answer 401 problem+json from our handler, not FastAPI's 403.
+bearer = HTTPBearer(auto_error=False, description="An API key from `crmgraph keys create USER_KEY`.")
+
+
+def get_store(request: Request) -> Store:
+    """Return the store the application opened at start-up."""
+    return request.app.state.store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+async def get_caller(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    act_as: Annotated[
+        str | None,
+        Header(alias="X-Act-As", description="Service accounts only: the user key to answer for."),
+    ] = None,
+) -> auth.Caller:
+    """Return the user the request answers for, from its API key (and `X-Act-As`)."""
+    return await auth.authenticate(store, api_key=credentials.credentials if credentials else None, act_as=act_as)
+
+
+CurrentUser = Annotated[auth.Caller, Depends(get_caller)]

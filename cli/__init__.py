@@ -1,0 +1,1 @@
+"""crmgraph's command line."""

@@ -1,0 +1,234 @@
+"""The `crmgraph` command: serve the API, run the engine, manage keys, load data."""
+
+import asyncio
+import functools
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph import admin, auth, health
+from graph.errors import CrmGraphError
+from graph.settings import Backend, Settings, get_settings
+from graph.store import Store, open_store
+from graph.store.embedded import EmbeddedEngine
+
+
+def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn crmgraph's errors into one line on stderr and exit code 1, not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CrmGraphError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def with_store(work: Callable[[Store], Coroutine[Any, Any, Any]]) -> Any:
+    """Run `work` with a store; an embedded engine started for it is stopped again afterwards."""
+
+    async def run():
+        async with await open_store(get_settings()) as store:
+            return await work(store)
+
+    return asyncio.run(run())
+
+
+def _embedded_engine() -> EmbeddedEngine:
+    settings = get_settings()
+    if settings.backend is not Backend.FALKORDB:
+        raise click.UsageError("the neo4j backend runs on its own (docker compose up); this command is for the embedded engine")
+    return EmbeddedEngine(settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="crmgraph")
+def main() -> None:
+    """crmgraph: corporate groups, group revenue and visibility of B2B customer data.
+
+    Configuration comes from CRMGRAPH_* environment variables (see the README);
+    CRMGRAPH_BACKEND chooses the engine and CRMGRAPH_DATA_DIR where the embedded
+    engine keeps its data.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@fails_cleanly
+def serve(host: str, port: int) -> None:
+    """Serve the HTTP API (docs at /docs); starts the embedded engine if none runs."""
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@fails_cleanly
+def demo(host: str, port: int) -> None:
+    """Serve the demo: start the engine, load seed/demo/ into an empty graph, print API keys, serve.
+
+    Ctrl-C stops the API and the engine this command started.
+    """
+    from seed import demo as demo_data
+
+    settings = get_settings()
+    engine = EmbeddedEngine(settings) if settings.backend is Backend.FALKORDB else None
+    started = engine.start(detach=False) if engine else False
+    try:
+
+        async def prepare(store: Store) -> dict[str, str]:
+            return await demo_data.prepare(store, data_dir=settings.data_dir)
+
+        keys = asyncio.run(_on_running_engine(settings, prepare))
+        click.echo("\nDemo API keys (send as `Authorization: Bearer <key>`):")
+        for user_key, api_key in keys.items():
+            click.echo(f"  {user_key:<16} {api_key}")
+        click.echo(f"\nAPI docs: http://{host}:{port}/docs   health: http://{host}:{port}/v1/health\n")
+        _serve(host, port)
+    finally:
+        if started:
+            engine.stop()
+
+
+@main.group()
+def db() -> None:
+    """Run and prepare the graph engine."""
+
+
+@db.command("init")
+@fails_cleanly
+def db_init() -> None:
+    """Create the constraints and indexes of the schema (safe to run again)."""
+    created = with_store(admin.init_schema)
+    for item in created:
+        click.echo(f"created {item}")
+    click.echo("schema is up to date" if not created else f"schema initialised: {len(created)} created")
+
+
+@db.command("start")
+@fails_cleanly
+def db_start() -> None:
+    """Start the embedded engine in the background; other crmgraph processes reuse it."""
+    engine = _embedded_engine()
+    started = engine.start(detach=True)
+    click.echo(f"{'started' if started else 'already running'}: {engine.socket}")
+
+
+@db.command("stop")
+@fails_cleanly
+def db_stop() -> None:
+    """Stop the embedded engine after saving a snapshot."""
+    engine = _embedded_engine()
+    click.echo("stopped" if engine.stop() else "not running")
+
+
+@db.command("status")
+@fails_cleanly
+def db_status() -> None:
+    """Tell whether the engine runs, where its data lives and how big it is."""
+    settings = get_settings()
+    if settings.backend is Backend.NEO4J:
+        click.echo(f"engine:   neo4j at {settings.neo4j_uri}, database {settings.neo4j_database}")
+        report = with_store(health.check)
+        click.echo(f"version:  {report.engine_version}")
+        click.echo(f"graph:    {report.nodes} nodes, {report.relationships} relationships")
+        return
+    status = EmbeddedEngine(settings).status()
+    click.echo(f"engine:   embedded FalkorDB, {'running (pid %s)' % status.pid if status.running else 'not running'}")
+    click.echo(f"data:     {status.data_dir} ({_human_size(status.data_bytes)})")
+    click.echo(f"socket:   {status.socket}")
+    if status.running:
+
+        async def report(store: Store) -> health.Health:
+            return await health.check(store)
+
+        result = asyncio.run(_on_running_engine(settings, report))
+        click.echo(f"version:  {result.engine_version}")
+        click.echo(f"graph:    {settings.falkordb_graph}: {result.nodes} nodes, {result.relationships} relationships")
+
+
+async def _on_running_engine(settings: Settings, work: Callable[[Store], Coroutine[Any, Any, Any]]) -> Any:
+    async with await open_store(settings, start_engine=False) as store:
+        return await work(store)
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000), help="Rows per write.")
+@fails_cleanly
+def load(paths: tuple[Path, ...], batch_size: int) -> None:
+    """Load load files (<kind>.csv, <kind>.jsonl) or directories of them, in the order of the kinds.
+
+    Exit code 0 when every row was loaded, 1 when rows were rejected.
+    """
+    from graph import loading
+
+    async def run(store: Store) -> loading.LoadReport:
+        return await loading.load_paths(store, paths, batch_size=batch_size)
+
+    report = with_store(run)
+    for file in report.files:
+        click.echo(
+            f"{file.path}: {file.created} created, {file.updated} updated, "
+            f"{file.unchanged} unchanged, {file.rejected} rejected"
+        )
+    for rejection in report.rejections:
+        where = f"{rejection.file}:{rejection.line}" if rejection.line else str(rejection.file)
+        click.echo(f"  {where}: {rejection.field or '-'}: {rejection.reason}", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.group()
+def keys() -> None:
+    """Create and revoke API keys of users."""
+
+
+@keys.command("create")
+@click.argument("user_key")
+@fails_cleanly
+def keys_create(user_key: str) -> None:
+    """Create an API key for USER_KEY and print it once; only its hash is stored."""
+
+    async def create(store: Store) -> str:
+        return await auth.create_key(store, user_key=user_key)
+
+    click.echo(with_store(create))
+
+
+@keys.command("revoke")
+@click.argument("user_key")
+@fails_cleanly
+def keys_revoke(user_key: str) -> None:
+    """Revoke every API key of USER_KEY."""
+
+    async def revoke(store: Store) -> int:
+        return await auth.revoke_keys(store, user_key=user_key)
+
+    click.echo(f"revoked {with_store(revoke)} key(s) of {user_key}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The `crmgraph` command, run as a user runs it: a separate process per call."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from graph.store.embedded import EmbeddedEngine
+from graph.settings import Settings
+
+COMMANDS = [
+    [],
+    ["serve"],
+    ["demo"],
+    ["db"],
+    ["db", "init"],
+    ["db", "start"],
+    ["db", "stop"],
+    ["db", "status"],
+    ["keys"],
+    ["keys", "create"],
+    ["keys", "revoke"],
+    ["load"],
+]
+
+
+@pytest.fixture
+def data_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("cli")
+    yield directory
+    EmbeddedEngine(Settings(data_dir=directory)).stop()
+
+
+def crmgraph(data_dir, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CRMGRAPH_DATA_DIR": str(data_dir), "CRMGRAPH_BACKEND": "falkordb"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(data_dir, command):
+    result = crmgraph(data_dir, *command, "--help")
+
+    assert result.returncode == 0
+    assert "Usage: " in result.stdout
+
+
+def test_db_start_status_stop(data_dir):
+    started = crmgraph(data_dir, "db", "start")
+    again = crmgraph(data_dir, "db", "start")
+    status = crmgraph(data_dir, "db", "status")
+    stopped = crmgraph(data_dir, "db", "stop")
+    after = crmgraph(data_dir, "db", "status")
+
+    assert started.stdout.startswith("started")
+    assert again.stdout.startswith("already running")
+    assert "running (pid" in status.stdout and str(data_dir) in status.stdout and "version:  FalkorDB" in status.stdout
+    assert stopped.stdout.strip() == "stopped"
+    assert "not running" in after.stdout and "KiB" in after.stdout
+
+
+def test_db_init_is_idempotent(data_dir):
+    first = crmgraph(data_dir, "db", "init")
+    second = crmgraph(data_dir, "db", "init")
+
+    assert "created unique Organisation.key" in first.stdout
+    assert second.stdout.strip() == "schema is up to date"
+
+
+def test_an_unknown_user_is_one_error_line_and_exit_1(data_dir):
+    result = crmgraph(data_dir, "keys", "create", "nobody")
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: no user 'nobody'"
+
+
+def test_keys_create_and_revoke_through_a_running_engine(data_dir, tmp_path):
+    (tmp_path / "users.csv").write_text("key,name,role\nana,Ana,rep\n", encoding="utf-8")
+    crmgraph(data_dir, "db", "start")
+
+    loaded = crmgraph(data_dir, "load", str(tmp_path / "users.csv"))
+    created = crmgraph(data_dir, "keys", "create", "ana")
+    revoked = crmgraph(data_dir, "keys", "revoke", "ana")
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert created.stdout.startswith("crm_") and len(created.stdout.strip()) > 40
+    assert revoked.stdout.strip() == "revoked 1 key(s) of ana"
+
+
+def test_acknowledged_writes_survive_kill_9(data_dir, tmp_path):
+    (tmp_path / "users.csv").write_text("key,name,role\nana,Ana,rep\n", encoding="utf-8")
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(tmp_path / "users.csv"))
+    api_key = crmgraph(data_dir, "keys", "create", "ana").stdout.strip()
+    time.sleep(1.5)  # appendfsync everysec: acknowledged a second ago means on disk
+
+    engine = EmbeddedEngine(Settings(data_dir=data_dir))
+    os.kill(engine.status().pid, signal.SIGKILL)
+    time.sleep(0.2)
+    restarted = crmgraph(data_dir, "db", "start")
+    revoked = crmgraph(data_dir, "keys", "revoke", "ana")
+
+    assert restarted.stdout.startswith("started")
+    assert api_key.startswith("crm_")
+    assert revoked.stdout.strip() == "revoked 1 key(s) of ana"

@@ -1,0 +1,25 @@
+"""Small builders for test data: rows written as load files and loaded through the loader."""
+
+import csv
+from pathlib import Path
+
+from graph import loading
+from graph.store import Store
+
+
+async def load_rows(store: Store, directory: Path, kind: str, rows: list[dict[str, str]]) -> None:
+    """Write `rows` as `<kind>.csv` in `directory` and load it; fail on any rejected row."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{kind}.csv"
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = await loading.load_paths(store, [path])
+    assert report.rejected == 0, report
+
+
+async def add_users(store: Store, directory: Path, **roles: str) -> None:
+    """Create users `key=role`, named after their keys."""
+    rows = [{"key": key.replace("_", "."), "name": key.title(), "role": role} for key, role in roles.items()]
+    await load_rows(store, directory, "users", rows)
