@@ -1,0 +1,413 @@
+"""The kinds of load file: their columns, what each column fills, and the query that writes a batch.
+
+Every column's specification comes from the schema classes through
+:func:`graph.schema.fields_of`: a property column takes the spec of the property
+it fills, a reference column (the key of another node) takes the key spec of the
+class it refers to. Nothing here re-declares a type, an enum or a default.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from neomodel import StructuredNode, StructuredRel
+
+from graph.queries import Query, declare
+from graph.schema import (
+    AssignedTo,
+    Booking,
+    Contact,
+    DebtorAccount,
+    FieldError,
+    FieldSpec,
+    HasAccount,
+    MemberOf,
+    Organisation,
+    ParentOf,
+    RelatedTo,
+    RelationshipType,
+    Substitutes,
+    Supplies,
+    Territory,
+    User,
+    WorksAt,
+    coerce,
+    fields_of,
+)
+
+# A rule over one row's coerced values; it returns the error that rejects the row, or None.
+RowRule = Callable[[Mapping[str, Any]], FieldError | None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a load file.
+
+    Attributes:
+        name: the header name (CSV) or object key (JSON Lines).
+        spec: how a raw value is checked and coerced; named after the column.
+        fills: the stored property the column fills, or None for a reference.
+        refers_to: the node classes whose key the column holds; empty for a
+            plain property.
+    """
+
+    name: str
+    spec: FieldSpec
+    fills: str | None = None
+    refers_to: tuple[type[StructuredNode], ...] = ()
+
+    @property
+    def required(self) -> bool:
+        """Return whether every row must give this column."""
+        return self.spec.required
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of load file: `<name>.csv` or `<name>.jsonl`.
+
+    Attributes:
+        name: the file name without its suffix.
+        description: what one row is, in a few words.
+        columns: the file's columns, in the order of DOMAIN.md's table.
+        query: writes one batch of rows; see :mod:`graph.loading.loader` for
+            the shape of a row it receives.
+        identity: the columns whose values identify a row: loading a row with
+            the same values again updates the same node or relationship.
+        node: the node class a node kind upserts; None for a relationship kind.
+        relationship: the relationship class whose properties the row sets.
+        fixed: stored properties every row of the kind sets to the same value.
+        derived: stored properties computed from a row's coerced values (after
+            references are resolved), by property name.
+        attribution: (account column, organisation column): a row whose
+            organisation is empty is attributed to the one organisation that
+            holds the account as `sold_to`, and rejected when there is not one.
+        rules: checks over a whole row, run after each column is coerced.
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    query: Query
+    identity: tuple[str, ...]
+    node: type[StructuredNode] | None = None
+    relationship: type[StructuredRel] | None = None
+    fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=lambda: MappingProxyType({}))
+    attribution: tuple[str, str] | None = None
+    rules: tuple[RowRule, ...] = ()
+
+    def __post_init__(self):
+        names = [column.name for column in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"kind {self.name}: duplicate column in {names}")
+        unknown = (set(self.identity) | set(self.attribution or ())) - set(names)
+        if unknown:
+            raise ValueError(f"kind {self.name}: identity or attribution names unknown columns {sorted(unknown)}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Return the names of the columns, in order."""
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Return the names of the columns every row must give."""
+        return tuple(column.name for column in self.columns if column.required)
+
+    @property
+    def specs(self) -> dict[str, FieldSpec]:
+        """Return each column's spec, by column name, ready for `coerce_row`."""
+        return {column.name: column.spec for column in self.columns}
+
+    @property
+    def references(self) -> tuple[Column, ...]:
+        """Return the columns that hold the key of another node."""
+        return tuple(column for column in self.columns if column.refers_to)
+
+
+def key_spec(cls: type[StructuredNode]) -> FieldSpec:
+    """Return the spec of the unique key property of a node class."""
+    keys = [spec for spec in fields_of(cls).values() if spec.unique]
+    if len(keys) != 1:
+        raise ValueError(f"{cls.__name__} has {len(keys)} unique properties; a loadable class has one key")
+    return keys[0]
+
+
+def key_property(cls: type[StructuredNode]) -> str:
+    """Return the name of the unique key property of a node class (`key`, `number`, `type`)."""
+    return key_spec(cls).name
+
+
+def _properties(
+    cls: type[StructuredNode] | type[StructuredRel], *names: str, exclude: tuple[str, ...] = ()
+) -> tuple[Column, ...]:
+    """Return a column per property of `cls`: the ones named, or all but the excluded ones, in class order."""
+    specs = fields_of(cls)
+    chosen = names or tuple(name for name in specs if name not in exclude)
+    return tuple(Column(name, specs[name], fills=name) for name in chosen)
+
+
+def _reference(name: str, *classes: type[StructuredNode], required: bool = True) -> Column:
+    """Return a column holding the key of a node of one of `classes`, checked with that key's spec."""
+    spec = replace(key_spec(classes[0]), name=name, required=required, unique=False, indexed=False, default=None)
+    return Column(name, spec, refers_to=classes)
+
+
+def _also_refers_to(column: Column, *classes: type[StructuredNode]) -> Column:
+    """Return `column`, a stored property, whose value must also be the key of a node of `classes`."""
+    return replace(column, refers_to=classes)
+
+
+def _fixed(cls: type[StructuredRel], **values: Any) -> Mapping[str, Any]:
+    """Return fixed property values, checked against the schema once, at import."""
+    specs = fields_of(cls)
+    return MappingProxyType({name: coerce(specs[name], value) for name, value in values.items()})
+
+
+def _ordered(start: str, end: str) -> RowRule:
+    """Return a rule: the period's end, when given, is not before its start (both are inclusive)."""
+
+    def rule(values: Mapping[str, Any]) -> FieldError | None:
+        first, last = values.get(start), values.get(end)
+        if isinstance(first, datetime.date) and isinstance(last, datetime.date) and last < first:
+            return FieldError(end, f"{last.isoformat()} is before {start} {first.isoformat()}")
+        return None
+
+    return rule
+
+
+def _distinct(first: str, second: str, reason: str) -> RowRule:
+    """Return a rule: the two columns do not name the same node."""
+
+    def rule(values: Mapping[str, Any]) -> FieldError | None:
+        if values.get(first) is not None and values.get(first) == values.get(second):
+            return FieldError(second, reason)
+        return None
+
+    return rule
+
+
+def _share(values: Mapping[str, Any]) -> FieldError | None:
+    """Check that an ownership share is a percentage, and only on a legal link."""
+    share = values.get("share")
+    if share is None:
+        return None
+    if not 0 <= share <= 100:
+        return FieldError("share", f"{share:g} is not a percentage from 0 to 100")
+    if values.get("kind") != "legal":
+        return FieldError("share", f"a share is only allowed on a legal link, not on kind {values.get('kind')!r}")
+    return None
+
+
+def booking_key(debtor_number: str, period: str, organisation_key: str) -> str:
+    """Return the key of a booking: `<debtor_number>|<period>|<organisation_key>`."""
+    return f"{debtor_number}|{period}|{organisation_key}"
+
+
+def _upsert(kind: str) -> Query:
+    return declare(f"loading/upsert_{kind}")
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        name="organisations",
+        description="an organisation, by its key",
+        columns=_properties(Organisation, exclude=("former_keys",)),  # former_keys is kept by merges, not loaded
+        query=_upsert("organisations"),
+        identity=("key",),
+        node=Organisation,
+    ),
+    Kind(
+        name="contacts",
+        description="a contact, by its key",
+        columns=_properties(Contact),
+        query=_upsert("contacts"),
+        identity=("key",),
+        node=Contact,
+    ),
+    Kind(
+        name="debtors",
+        description="a debtor account, by its number",
+        columns=_properties(DebtorAccount),
+        query=_upsert("debtors"),
+        identity=("number",),
+        node=DebtorAccount,
+    ),
+    Kind(
+        name="territories",
+        description="a territory, by its key, with its parent in the territory hierarchy",
+        columns=(
+            *_properties(Territory, "key", "name"),
+            _reference("parent_key", Territory, required=False),
+            *_properties(Territory, exclude=("key", "name")),
+        ),
+        query=_upsert("territories"),
+        identity=("key",),
+        node=Territory,
+        rules=(_distinct("key", "parent_key", "a territory cannot be its own parent"),),
+    ),
+    Kind(
+        name="users",
+        description="a user, by its key",
+        columns=_properties(User),
+        query=_upsert("users"),
+        identity=("key",),
+        node=User,
+    ),
+    Kind(
+        name="relationship_types",
+        description="a registered custom relationship type, by its name",
+        columns=_properties(RelationshipType),
+        query=_upsert("relationship_types"),
+        identity=("type",),
+        node=RelationshipType,
+    ),
+    Kind(
+        name="parents",
+        description="one period of a PARENT_OF link between organisations, by parent, child and valid_from",
+        columns=(
+            _reference("parent_key", Organisation),
+            _reference("child_key", Organisation),
+            *_properties(ParentOf),
+        ),
+        query=_upsert("parents"),
+        identity=("parent_key", "child_key", "valid_from"),
+        relationship=ParentOf,
+        rules=(
+            _distinct("parent_key", "child_key", "an organisation cannot be its own parent"),
+            _ordered("valid_from", "valid_to"),
+            _share,
+        ),
+    ),
+    Kind(
+        name="memberships",
+        description="a MEMBER_OF link from a member to an association or chain, by its two ends",
+        columns=(
+            _reference("member_key", Organisation),
+            _reference("association_key", Organisation),
+            *_properties(MemberOf),
+        ),
+        query=_upsert("memberships"),
+        identity=("member_key", "association_key"),
+        relationship=MemberOf,
+        rules=(
+            _distinct("member_key", "association_key", "an organisation cannot be a member of itself"),
+            _ordered("valid_from", "valid_to"),
+        ),
+    ),
+    Kind(
+        name="supplies",
+        description="a SUPPLIES link from supplier to customer, by its two ends",
+        columns=(
+            _reference("supplier_key", Organisation),
+            _reference("customer_key", Organisation),
+            *_properties(Supplies),
+        ),
+        query=_upsert("supplies"),
+        identity=("supplier_key", "customer_key"),
+        relationship=Supplies,
+        rules=(_ordered("since", "until"),),
+    ),
+    Kind(
+        name="employments",
+        description="a WORKS_AT link from a contact to an organisation, by its two ends",
+        columns=(
+            _reference("contact_key", Contact),
+            _reference("organisation_key", Organisation),
+            *_properties(WorksAt),
+        ),
+        query=_upsert("employments"),
+        identity=("contact_key", "organisation_key"),
+        relationship=WorksAt,
+        rules=(_ordered("since", "until"),),
+    ),
+    Kind(
+        name="accounts",
+        description="a HAS_ACCOUNT link from an organisation to a debtor account, by its two ends",
+        columns=(
+            _reference("organisation_key", Organisation),
+            _reference("debtor_number", DebtorAccount),
+            *_properties(HasAccount),
+        ),
+        query=_upsert("accounts"),
+        identity=("organisation_key", "debtor_number"),
+        relationship=HasAccount,
+    ),
+    Kind(
+        name="org_territories",
+        description="a manual ASSIGNED_TO link from an organisation to a territory, by its two ends",
+        columns=(
+            _reference("organisation_key", Organisation),
+            _reference("territory_key", Territory),
+        ),
+        query=_upsert("org_territories"),
+        identity=("organisation_key", "territory_key"),
+        relationship=AssignedTo,
+        fixed=_fixed(AssignedTo, source="manual"),
+    ),
+    Kind(
+        name="user_territories",
+        description="an ASSIGNED_TO link from a user to a territory, by its two ends",
+        columns=(
+            _reference("user_key", User),
+            _reference("territory_key", Territory),
+            *_properties(AssignedTo, "role", "valid_from", "valid_to"),
+        ),
+        query=_upsert("user_territories"),
+        identity=("user_key", "territory_key"),
+        relationship=AssignedTo,
+        rules=(_ordered("valid_from", "valid_to"),),
+    ),
+    Kind(
+        name="substitutes",
+        description="a SUBSTITUTES link: the user covers for another, by the two users",
+        columns=(
+            _reference("user_key", User),
+            _reference("substitutes_for", User),
+            *_properties(Substitutes),
+        ),
+        query=_upsert("substitutes"),
+        identity=("user_key", "substitutes_for"),
+        relationship=Substitutes,
+        rules=(
+            _distinct("user_key", "substitutes_for", "a user cannot substitute for themselves"),
+            _ordered("valid_from", "valid_to"),
+        ),
+    ),
+    Kind(
+        name="relationships",
+        description="a custom RELATED_TO link of a registered type, by its two ends and type",
+        columns=(
+            _reference("from_key", Organisation, Contact),
+            _reference("to_key", Organisation, Contact),
+            *(_also_refers_to(column, RelationshipType) for column in _properties(RelatedTo, "type")),
+            *_properties(RelatedTo, "note"),
+        ),
+        query=_upsert("relationships"),
+        identity=("from_key", "to_key", "type"),
+        relationship=RelatedTo,
+        rules=(_distinct("from_key", "to_key", "a relationship needs two different ends"),),
+    ),
+    Kind(
+        name="revenue",
+        description="one month's booking of a debtor account, by debtor number, period and attributed organisation",
+        columns=(
+            _reference("debtor_number", DebtorAccount),
+            *_properties(Booking, "period", "revenue", "gross_profit"),
+            _reference("organisation_key", Organisation, required=False),
+            *_properties(Booking, "currency"),
+        ),
+        query=_upsert("revenue"),
+        identity=("debtor_number", "period", "organisation_key"),
+        node=Booking,
+        derived=MappingProxyType(
+            {"key": lambda row: booking_key(row["debtor_number"], row["period"], row["organisation_key"])}
+        ),
+        attribution=("debtor_number", "organisation_key"),
+    ),
+)
+
+KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -1,0 +1,15 @@
+// One batch of `relationship_types` rows: upsert each relationship type by its type; return the rows of each status.
+// Columns a file leaves out keep their stored values; a new relationship type gets their defaults.
+UNWIND $rows AS row
+OPTIONAL MATCH (old:RelationshipType {type: row.key})
+WITH row, old IS NULL AS created, properties(old) AS before
+MERGE (relationship_type:RelationshipType {type: row.key})
+  ON CREATE SET relationship_type += row.defaults
+SET relationship_type += row.props
+WITH row,
+     CASE
+       WHEN created THEN 'created'
+       WHEN before = properties(relationship_type) THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+RETURN status, collect(row.i) AS rows

@@ -1,0 +1,19 @@
+// One batch of `substitutes` rows: upsert the SUBSTITUTES link between the two ends; return the rows of each status.
+// Columns a file leaves out keep their stored values; a new link gets their defaults.
+UNWIND $rows AS row
+MATCH (user:User {key: row.user_key})
+MATCH (covered:User {key: row.substitutes_for})
+OPTIONAL MATCH (user)-[old:SUBSTITUTES]->(covered)
+WITH row, user, covered, old IS NULL AS created, properties(old) AS before
+MERGE (user)-[link:SUBSTITUTES]->(covered)
+  ON CREATE SET link += row.defaults
+SET link += row.props
+SET link.valid_from = CASE WHEN 'valid_from' IN keys(row.dates) THEN date(row.dates.valid_from) ELSE link.valid_from END,
+    link.valid_to = CASE WHEN 'valid_to' IN keys(row.dates) THEN date(row.dates.valid_to) ELSE link.valid_to END
+WITH row,
+     CASE
+       WHEN created THEN 'created'
+       WHEN before = properties(link) THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+RETURN status, collect(row.i) AS rows

@@ -1,0 +1,112 @@
+"""Loading the demo data set of `make run`: every kind, and a second load that changes nothing."""
+
+from pathlib import Path
+
+from graph import loading
+from tests.loading.helpers import rows
+
+DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo"
+DEMO_ROWS = {
+    "organisations": 42,
+    "contacts": 33,
+    "debtors": 26,
+    "territories": 6,
+    "users": 9,
+    "relationship_types": 3,
+    "parents": 20,
+    "memberships": 9,
+    "supplies": 5,
+    "employments": 41,
+    "accounts": 32,
+    "org_territories": 2,
+    "user_territories": 8,
+    "substitutes": 1,
+    "relationships": 4,
+    "revenue": 413,
+}
+NODES = {
+    ("Organisation", 42),
+    ("Contact", 33),
+    ("DebtorAccount", 26),
+    ("Territory", 6),
+    ("User", 9),
+    ("RelationshipType", 3),
+    ("Booking", 413),
+}
+RELATIONSHIPS = {
+    ("Organisation", "PARENT_OF", "Organisation", 20),
+    ("Territory", "PARENT_OF", "Territory", 5),
+    ("Organisation", "MEMBER_OF", "Organisation", 9),
+    ("Organisation", "SUPPLIES", "Organisation", 5),
+    ("Contact", "WORKS_AT", "Organisation", 41),
+    ("Organisation", "HAS_ACCOUNT", "DebtorAccount", 32),
+    ("Organisation", "ASSIGNED_TO", "Territory", 2),
+    ("User", "ASSIGNED_TO", "Territory", 8),
+    ("User", "SUBSTITUTES", "User", 1),
+    ("Organisation", "RELATED_TO", "Organisation", 3),
+    ("Contact", "RELATED_TO", "Organisation", 1),
+    ("Booking", "BOOKED_ON", "DebtorAccount", 413),
+    ("Booking", "ATTRIBUTED_TO", "Organisation", 413),
+}
+
+
+async def graph_counts(store):
+    nodes = await rows(store, "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n")
+    links = await rows(
+        store,
+        "MATCH (a)-[r]->(b) RETURN labels(a)[0] AS source, type(r) AS type, labels(b)[0] AS target, count(*) AS n",
+    )
+    return (
+        {(row["label"], row["n"]) for row in nodes},
+        {(row["source"], row["type"], row["target"], row["n"]) for row in links},
+    )
+
+
+async def test_the_demo_loads_every_kind(store):
+    report = await loading.load_paths(store, [DEMO])
+
+    assert report.rejections == []
+    assert {(file.kind, file.created) for file in report.files} == set(DEMO_ROWS.items())
+    assert await graph_counts(store) == (NODES, RELATIONSHIPS)
+
+
+async def test_loading_the_demo_again_changes_nothing(store):
+    await loading.load_paths(store, [DEMO])
+    before = await graph_counts(store)
+
+    again = await loading.load_paths(store, [DEMO])
+
+    assert (again.created, again.updated, again.rejected) == (0, 0, 0)
+    assert {(file.kind, file.unchanged) for file in again.files} == set(DEMO_ROWS.items())
+    assert await graph_counts(store) == before
+
+
+async def test_demo_values_are_stored_with_their_types(store):
+    await loading.load_paths(store, [DEMO])
+
+    periods = await rows(
+        store,
+        "MATCH (p:Organisation)-[r:PARENT_OF]->(:Organisation {key: 'ORG-DE-0011'}) "
+        "RETURN p.key AS parent, toString(r.valid_from) AS valid_from, toString(r.valid_to) AS valid_to",
+    )
+    credit_note = await rows(
+        store,
+        "MATCH (b:Booking {key: '100045|2025-02|ORG-DE-0007'})-[:ATTRIBUTED_TO]->(o:Organisation) "
+        "RETURN b.revenue AS revenue, b.gross_profit AS gross_profit, o.key AS organisation",
+    )
+    unnamed = await rows(
+        store, "MATCH (b:Booking {key: '100012|2025-01|ORG-DE-0002'}) RETURN b.revenue AS revenue, b.period AS period"
+    )
+    territory = await rows(
+        store,
+        "MATCH (:Territory {key: 'REGION-CENTRAL'})-[:PARENT_OF]->(t:Territory {key: 'DE-SOUTH'}) "
+        "RETURN t.countries AS countries, t.postcode_prefixes AS prefixes",
+    )
+
+    assert {(row["parent"], row["valid_from"], row["valid_to"]) for row in periods} == {
+        ("ORG-DE-0002", "2018-07-01", "2024-03-31"),
+        ("ORG-DE-0001", "2024-04-01", None),
+    }
+    assert credit_note == [{"revenue": -238055, "gross_profit": -51240, "organisation": "ORG-DE-0007"}]
+    assert unnamed == [{"revenue": 11801238, "period": "2025-01"}]
+    assert territory == [{"countries": ["DE"], "prefixes": ["6", "7", "8", "9"]}]

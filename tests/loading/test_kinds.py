@@ -1,0 +1,91 @@
+"""The load file kinds: DOMAIN.md's table is the contract, the schema classes give every spec."""
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from graph.loading import KINDS
+from graph.loading.kinds import key_spec
+from graph.schema import AssignedTo, Booking, Organisation, ParentOf, fields_of
+
+# DOMAIN.md, "Load files": kind -> columns in order, required ones marked with "*".
+CONTRACT = {
+    "organisations": "key* name* kind status industry vat_id street postcode city country source",
+    "contacts": "key* last_name* first_name email phone",
+    "debtors": "number* name* erp",
+    "territories": "key* name* parent_key countries postcode_prefixes postcode_ranges industries",
+    "users": "key* name* role* email",
+    "relationship_types": "type* description",
+    "parents": "parent_key* child_key* kind valid_from valid_to share",
+    "memberships": "member_key* association_key* valid_from valid_to",
+    "supplies": "supplier_key* customer_key* since until note",
+    "employments": "contact_key* organisation_key* role department is_main_contact since until",
+    "accounts": "organisation_key* debtor_number* role",
+    "org_territories": "organisation_key* territory_key*",
+    "user_territories": "user_key* territory_key* role valid_from valid_to",
+    "substitutes": "user_key* substitutes_for* valid_from valid_to",
+    "relationships": "from_key* to_key* type* note",
+    "revenue": "debtor_number* period* revenue* gross_profit organisation_key currency",
+}
+
+
+def test_kinds_follow_the_domain_table_in_order():
+    assert [kind.name for kind in KINDS] == list(CONTRACT)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_columns_and_required_columns_match_the_domain_table(kind):
+    expected = CONTRACT[kind.name].split()
+
+    assert list(kind.column_names) == [name.rstrip("*") for name in expected]
+    assert list(kind.required_columns) == [name.rstrip("*") for name in expected if name.endswith("*")]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_column_spec_comes_from_the_schema(kind):
+    for column in kind.columns:
+        if column.fills is not None:
+            owner = kind.node or kind.relationship
+            assert column.spec == fields_of(owner)[column.fills], column.name
+        else:
+            key = key_spec(column.refers_to[0])
+            assert column.spec == replace(
+                key, name=column.name, required=column.required, unique=False, indexed=False
+            ), column.name
+
+
+def test_examples_of_derived_specs():
+    organisations, parents, revenue = (
+        next(k for k in KINDS if k.name == name) for name in ("organisations", "parents", "revenue")
+    )
+
+    assert organisations.specs["kind"].choices == fields_of(Organisation)["kind"].choices
+    assert parents.specs["parent_key"].kind == "key" and parents.specs["parent_key"].required
+    assert parents.specs["share"] == fields_of(ParentOf)["share"]
+    assert revenue.specs["revenue"].kind == "cents" and revenue.specs["revenue"] == fields_of(Booking)["revenue"]
+    assert not revenue.specs["organisation_key"].required
+
+
+def test_org_territories_are_manual_assignments():
+    (kind,) = [k for k in KINDS if k.name == "org_territories"]
+
+    assert kind.relationship is AssignedTo
+    assert dict(kind.fixed) == {"source": "manual"}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_property_reaches_the_query(kind):
+    """Properties arrive as maps set with `+=`, defaults only on create; each date is wrapped in `date()`."""
+    text = kind.query.text_for("neo4j")
+    dates = {column.fills for column in kind.columns if column.fills and column.spec.kind == "date"}
+
+    assert kind.query.name == f"loading/upsert_{kind.name}"
+    assert text.count("UNWIND $rows AS row") == 1
+    assert text.endswith("RETURN status, collect(row.i) AS rows")
+    assert re.search(r"SET \w+ \+= row\.props", text)
+    assert re.search(r"SET \w+ \+= row\.defaults", text)
+    assert set(re.findall(r"date\(row\.dates\.(\w+)\)", text)) == dates
+    for column in kind.references:
+        if column.fills is None:
+            assert f"row.{column.name}" in text
