@@ -18,7 +18,9 @@ help:  ## list the targets
 run: $(INSTALLED)  ## serve the demo on http://127.0.0.1:8000 (embedded engine, demo data)
 	$(BIN)/crmgraph demo --host 127.0.0.1 --port 8000
 
-test: $(INSTALLED) $(LINTER)  ## run the whole test suite
+test: $(INSTALLED) $(LINTER)  ## check the code style and run the whole test suite
+	$(BIN)/ruff check graph api cli seed tests
+	$(BIN)/ruff format --check graph api cli seed tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED)  ## create .venv and install crmgraph with its test dependencies

@@ -27,9 +27,7 @@ async def _crmgraph_error(request: Request, exc: CrmGraphError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]} for error in exc.errors()
-    ]
+    errors = [{"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]} for error in exc.errors()]
     detail = "; ".join(f"{error['field']}: {error['reason']}" for error in errors)
     return problem(422, "Invalid input", detail, errors=errors)
 

@@ -43,7 +43,9 @@ def with_store(work: Callable[[Store], Coroutine[Any, Any, Any]]) -> Any:
 def _embedded_engine() -> EmbeddedEngine:
     settings = get_settings()
     if settings.backend is not Backend.FALKORDB:
-        raise click.UsageError("the neo4j backend runs on its own (docker compose up); this command is for the embedded engine")
+        raise click.UsageError(
+            "the neo4j backend runs on its own (docker compose up); this command is for the embedded engine"
+        )
     return EmbeddedEngine(settings)
 
 
@@ -149,7 +151,7 @@ def db_status() -> None:
         click.echo(f"graph:    {report.nodes} nodes, {report.relationships} relationships")
         return
     status = EmbeddedEngine(settings).status()
-    click.echo(f"engine:   embedded FalkorDB, {'running (pid %s)' % status.pid if status.running else 'not running'}")
+    click.echo(f"engine:   embedded FalkorDB, {f'running (pid {status.pid})' if status.running else 'not running'}")
     click.echo(f"data:     {status.data_dir} ({_human_size(status.data_bytes)})")
     click.echo(f"socket:   {status.socket}")
     if status.running:

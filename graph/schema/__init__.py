@@ -29,9 +29,7 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
 
 def unique_properties() -> list[tuple[str, str]]:
     """Return (label, property) for every unique key the schema declares."""
-    return [
-        (cls.__label__, spec.name) for cls in NODE_CLASSES for spec in fields_of(cls).values() if spec.unique
-    ]
+    return [(cls.__label__, spec.name) for cls in NODE_CLASSES for spec in fields_of(cls).values() if spec.unique]
 
 
 def indexed_properties() -> list[tuple[str, str]]:

@@ -70,9 +70,8 @@ class FieldSpec:
 
 def fields_of(cls: type[StructuredNode] | type[StructuredRel]) -> dict[str, FieldSpec]:
     """Return the field specifications of a node or relationship class, by stored property name."""
-    specs = (
-        _spec(prop.db_property or name, prop) for name, prop in cls.defined_properties(aliases=False, rels=False).items()
-    )
+    properties = cls.defined_properties(aliases=False, rels=False)
+    specs = (_spec(prop.db_property or name, prop) for name, prop in properties.items())
     return {spec.name: spec for spec in specs}
 
 

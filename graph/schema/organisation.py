@@ -97,4 +97,3 @@ class RelationshipType(StructuredNode):
 
     type = KeyProperty(unique_index=True, required=True)
     description = StringProperty()
-

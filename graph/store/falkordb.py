@@ -62,12 +62,14 @@ class FalkorStore(Store):
                 return []
             raise QueryError(f"query {name} failed: {e}") from e
         columns = [column[1] for column in result.header]
-        return [{column: _plain(value) for column, value in zip(columns, row)} for row in result.result_set]
+        return [
+            {column: _plain(value) for column, value in zip(columns, row, strict=True)} for row in result.result_set
+        ]
 
     async def engine_version(self) -> str:
         modules = await self._client.connection.execute_command("MODULE", "LIST")
         for module in modules:
-            fields = dict(zip(module[::2], module[1::2]))
+            fields = dict(zip(module[::2], module[1::2], strict=True))
             if fields.get("name") == "graph":
                 number = int(fields["ver"])
                 return f"FalkorDB {number // 10000}.{number // 100 % 100}.{number % 100}"

@@ -45,7 +45,7 @@ async def test_keys_are_stored_only_as_hashes(store, keys):
     rows = await store.read(ALL_QUERIES["auth/find_user_by_key_hash"], {"hash": keys["rep"]})
 
     assert rows == []  # the key itself is no stored value
-    assert (await store.read(ALL_QUERIES["auth/find_user_by_key_hash"], {"hash": auth.hash_key(keys["rep"])}))
+    assert await store.read(ALL_QUERIES["auth/find_user_by_key_hash"], {"hash": auth.hash_key(keys["rep"])})
 
 
 async def test_a_revoked_key_is_401_and_other_users_keep_theirs(client, store, keys):

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from graph.store.embedded import EmbeddedEngine
 from graph.settings import Settings
+from graph.store.embedded import EmbeddedEngine
 
 COMMANDS = [
     [],

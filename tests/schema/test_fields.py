@@ -97,7 +97,7 @@ def test_coerce_row_reports_every_bad_field_and_keeps_the_good_ones():
     assert {error.field for error in errors} == {"name", "kind"}
 
 
-@given(cents=st.integers(min_value=-10**12, max_value=10**12))
+@given(cents=st.integers(min_value=-(10**12), max_value=10**12))
 def test_amounts_round_trip_exactly_through_their_two_decimal_text(cents):
     sign = "-" if cents < 0 else ""
     text = f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

@@ -1,23 +1,14 @@
 """The embedded engine: start, reuse, stale files, clear errors, persistence after a crash."""
 
-import asyncio
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from graph.errors import ConfigurationError, EngineUnavailable
-from graph.queries import Query
 from graph.settings import Settings
-from graph.store import open_store
 from graph.store.embedded import EmbeddedEngine
-
-# Writes and reads through the store must use named queries; these tests
-# exercise the engine itself, so they use the health query for reads.
-from graph import health
 
 
 @pytest.fixture
@@ -87,9 +78,7 @@ def test_cli_reports_unwritable_data_directory_in_one_line(tmp_path):
     blocked.write_text("")
     env = {**os.environ, "CRMGRAPH_DATA_DIR": str(blocked / "data")}
 
-    result = subprocess.run(
-        [sys.executable, "-m", "cli.main", "db", "start"], capture_output=True, text=True, env=env
-    )
+    result = subprocess.run([sys.executable, "-m", "cli.main", "db", "start"], capture_output=True, text=True, env=env)
 
     assert result.returncode == 1
     assert result.stderr.startswith("error: the data directory")

@@ -1,0 +1,59 @@
+"""The store interface on each engine: plain rows, dates, errors."""
+
+import datetime
+
+import pytest
+
+from graph.errors import ConfigurationError, EngineUnavailable, QueryError
+from graph.queries import Query
+from graph.settings import Backend, Settings
+from graph.store import open_store, to_cypher_params
+from tests.helpers import load_rows
+
+
+def test_dates_reach_cypher_as_iso_strings_at_any_depth():
+    params = {"day": datetime.date(2024, 2, 29), "rows": [{"from": datetime.date(2020, 1, 1), "n": 1}]}
+
+    assert to_cypher_params(params) == {"day": "2024-02-29", "rows": [{"from": "2020-01-01", "n": 1}]}
+
+
+async def test_rows_are_plain_python_values(store, tmp_path):
+    from graph.queries import ALL_QUERIES
+
+    await load_rows(store, tmp_path, "users", [{"key": "ana", "name": "Ana", "role": "rep"}])
+
+    rows = await store.read(ALL_QUERIES["auth/find_user"], {"key": "ana"})
+
+    assert rows == [{"key": "ana", "name": "Ana", "role": "rep"}]
+
+
+async def test_a_failing_query_raises_query_error_naming_the_query(store):
+    text = "RETURN nonexistent_function(1)"
+    broken = Query("test/broken", {"falkordb": text, "neo4j": text})
+
+    with pytest.raises(QueryError, match="test/broken"):
+        await store.read(broken)
+
+
+async def test_a_write_through_the_read_path_is_refused(store):
+    write = Query("test/write", {"falkordb": "CREATE (:Nothing)", "neo4j": "CREATE (:Nothing)"})
+
+    with pytest.raises(QueryError):
+        await store.read(write)
+
+
+async def test_neo4j_without_uri_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="CRMGRAPH_NEO4J_URI"):
+        await open_store(Settings(backend=Backend.NEO4J, neo4j_uri=None))
+
+
+async def test_unreachable_neo4j_is_one_clear_error():
+    settings = Settings(backend=Backend.NEO4J, neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x")
+
+    with pytest.raises(EngineUnavailable, match="cannot reach Neo4j at bolt://127.0.0.1:9"):
+        await open_store(settings)
+
+
+async def test_a_stopped_embedded_engine_is_not_started_when_asked_not_to(tmp_path):
+    with pytest.raises(EngineUnavailable, match="crmgraph db start"):
+        await open_store(Settings(data_dir=tmp_path / "d"), start_engine=False)
