@@ -6,6 +6,7 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph import auth
+from graph.errors import Forbidden
 from graph.store import Store
 
 # auto_error=False: a missing key must answer 401 problem+json from our handler, not FastAPI's 403.
@@ -33,3 +34,19 @@ async def get_caller(
 
 
 CurrentUser = Annotated[auth.Caller, Depends(get_caller)]
+
+
+def require_role(*roles: str):
+    """Return a dependency that lets through only callers with one of `roles` (403 for the rest)."""
+
+    async def check(caller: CurrentUser) -> auth.Caller:
+        if caller.role not in roles:
+            raise Forbidden(f"this needs the role {' or '.join(roles)}; {caller.key} is {caller.role}")
+        return caller
+
+    return check
+
+
+# Until territory visibility exists, whole-graph data-quality views are for the roles that see everything.
+SeesEverything = Annotated[auth.Caller, Depends(require_role(*sorted(auth.ROLES_THAT_SEE_EVERYTHING)))]
+AdminUser = Annotated[auth.Caller, Depends(require_role("admin"))]

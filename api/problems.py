@@ -23,7 +23,7 @@ def problem(status: int, title: str, detail: str, **extra) -> JSONResponse:
 async def _crmgraph_error(request: Request, exc: CrmGraphError) -> JSONResponse:
     if exc.status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
-    return problem(exc.status, exc.title, str(exc))
+    return problem(exc.status, exc.title, str(exc), **exc.problem_fields())
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,7 +1,9 @@
 """The `crmgraph` command: serve the API, run the engine, manage keys, load data."""
 
 import asyncio
+import dataclasses
 import functools
+import json
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -201,6 +203,53 @@ def load(paths: tuple[Path, ...], batch_size: int) -> None:
         where = f"{rejection.file}:{rejection.line}" if rejection.line else str(rejection.file)
         click.echo(f"  {where}: {rejection.field or '-'}: {rejection.reason}", err=True)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command("duplicates")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000), help="Most pairs to list.")
+@click.option("--min-score", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="Lowest score to list.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Day whose corporate structure counts [today].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@fails_cleanly
+def list_duplicates(limit: int, min_score: float, as_of, as_json: bool) -> None:
+    """List candidate duplicate organisations with their score and reasons, highest score first."""
+    from graph import duplicates
+
+    async def find(store: Store) -> list[duplicates.Candidate]:
+        day = as_of.date() if as_of else None
+        return await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=day)
+
+    candidates = with_store(find)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(candidate) for candidate in candidates], indent=2))
+        return
+    if not candidates:
+        click.echo("no candidates")
+    for candidate in candidates:
+        reasons = ", ".join(reason.code for reason in candidate.reasons)
+        click.echo(f"{candidate.score:.2f}  {candidate.a} {candidate.a_name!r}  ~  {candidate.b} {candidate.b_name!r}")
+        click.echo(f"      {reasons}")
+
+
+@main.command()
+@click.argument("survivor")
+@click.argument("duplicate")
+@fails_cleanly
+def merge(survivor: str, duplicate: str) -> None:
+    """Merge DUPLICATE into SURVIVOR: move every relationship, keep DUPLICATE's key as a former key."""
+    from graph import duplicates
+
+    async def run(store: Store) -> duplicates.MergeResult:
+        return await duplicates.merge(store, survivor=survivor, duplicate=duplicate)
+
+    result = with_store(run)
+    if result.already_merged:
+        click.echo(f"{duplicate} was already merged into {survivor}")
+        return
+    moved = sum(tally.moved for tally in result.links)
+    click.echo(f"merged {duplicate} into {survivor}: {moved} relationship(s) moved, {result.dropped} dropped")
+    for tally in result.links:
+        click.echo(f"  {tally.type} ({tally.direction}): {tally.moved} moved, {tally.collapsed} joined existing ones")
 
 
 @main.group()

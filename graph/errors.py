@@ -7,6 +7,10 @@ class CrmGraphError(Exception):
     status = 500
     title = "Internal error"
 
+    def problem_fields(self) -> dict:
+        """Return members that a problem+json rendering of this error adds to `detail`."""
+        return {}
+
 
 class ConfigurationError(CrmGraphError):
     """The settings or the installation do not allow crmgraph to run."""

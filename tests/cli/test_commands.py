@@ -1,5 +1,6 @@
 """The `crmgraph` command, run as a user runs it: a separate process per call."""
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 
 from graph.settings import Settings
 from graph.store.embedded import EmbeddedEngine
+from seed.demo import DEMO_DIR
 
 COMMANDS = [
     [],
@@ -24,6 +26,8 @@ COMMANDS = [
     ["keys", "create"],
     ["keys", "revoke"],
     ["load"],
+    ["duplicates"],
+    ["merge"],
 ]
 
 
@@ -107,3 +111,19 @@ def test_acknowledged_writes_survive_kill_9(data_dir, tmp_path):
     assert restarted.stdout.startswith("started")
     assert api_key.startswith("crm_")
     assert revoked.stdout.strip() == "revoked 1 key(s) of ana"
+
+
+def test_duplicates_then_merge_on_the_demo_data(data_dir):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+
+    listed = crmgraph(data_dir, "duplicates", "--min-score", "0.3", "--json")
+    merged = crmgraph(data_dir, "merge", "ORG-DE-0024", "ORG-DE-0025")
+    again = crmgraph(data_dir, "merge", "ORG-DE-0024", "ORG-DE-0025")
+    refused = crmgraph(data_dir, "merge", "ORG-DE-0001", "ORG-DE-0002")
+
+    pairs = {(item["a"], item["b"]) for item in json.loads(listed.stdout)}
+    assert ("ORG-DE-0024", "ORG-DE-0025") in pairs
+    assert merged.stdout.startswith("merged ORG-DE-0025 into ORG-DE-0024")
+    assert again.stdout.strip() == "ORG-DE-0025 was already merged into ORG-DE-0024"
+    assert refused.returncode == 1 and refused.stderr.startswith("error: cannot merge")

@@ -1,0 +1,108 @@
+"""Duplicate candidates and merges: `GET /v1/duplicates`, `POST /v1/merges`."""
+
+import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import AdminUser, SeesEverything, StoreDep
+from graph import duplicates
+
+router = APIRouter(tags=["duplicates"])
+
+
+class ReasonPublic(BaseModel):
+    """One piece of evidence that two organisations are the same."""
+
+    code: str = Field(description="same_vat_id, same_name_and_postcode, similar_name_same_city, shared_contact, …")
+    weight: float
+    evidence: list[str]
+
+
+class OrganisationRef(BaseModel):
+    """An organisation named by its key."""
+
+    key: str
+    name: str
+
+
+class CandidatePublic(BaseModel):
+    """A pair of organisations that may be duplicates."""
+
+    a: OrganisationRef
+    b: OrganisationRef
+    score: float
+    reasons: list[ReasonPublic]
+
+
+class CandidateList(BaseModel):
+    """Candidate pairs, highest score first."""
+
+    items: list[CandidatePublic]
+
+
+class MergeRequest(BaseModel):
+    """Which organisation survives and which is merged into it."""
+
+    survivor: str
+    duplicate: str
+
+
+class LinkTallyPublic(BaseModel):
+    """Links of one type and direction the merge moved."""
+
+    type: str
+    direction: str
+    moved: int
+    collapsed: int
+
+
+class MergePublic(BaseModel):
+    """What a merge did."""
+
+    survivor: str
+    duplicate: str
+    already_merged: bool
+    former_keys: list[str]
+    links: list[LinkTallyPublic]
+    dropped: int
+    copied_properties: list[str]
+
+
+@router.get("/duplicates", response_model=CandidateList)
+async def list_duplicates(
+    store: StoreDep,
+    caller: SeesEverything,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.5,
+    as_of: datetime.date | None = None,
+) -> CandidateList:
+    """List candidate duplicate organisations with their reasons and a score (analysts and admins)."""
+    candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=as_of)
+    return CandidateList(
+        items=[
+            CandidatePublic(
+                a=OrganisationRef(key=candidate.a, name=candidate.a_name),
+                b=OrganisationRef(key=candidate.b, name=candidate.b_name),
+                score=candidate.score,
+                reasons=[ReasonPublic(**reason.__dict__) for reason in candidate.reasons],
+            )
+            for candidate in candidates
+        ]
+    )
+
+
+@router.post("/merges", response_model=MergePublic)
+async def merge_organisations(store: StoreDep, caller: AdminUser, request: MergeRequest) -> MergePublic:
+    """Merge the duplicate into the survivor: every relationship moves, the old key still resolves (admins)."""
+    result = await duplicates.merge(store, survivor=request.survivor, duplicate=request.duplicate)
+    return MergePublic(
+        survivor=result.survivor,
+        duplicate=result.duplicate,
+        already_merged=result.already_merged,
+        former_keys=list(result.former_keys),
+        links=[LinkTallyPublic(**tally.__dict__) for tally in result.links],
+        dropped=result.dropped,
+        copied_properties=list(result.copied_properties),
+    )
