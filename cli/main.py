@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import json
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -181,28 +182,123 @@ def _human_size(size: int) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and compare, write nothing; report what would change.")
+@click.option("--strict", is_flag=True, help="Each file all or nothing: a file with a rejected row is not written.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document on stdout.")
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000), help="Rows per write.")
-@fails_cleanly
-def load(paths: tuple[Path, ...], batch_size: int) -> None:
+def load(paths: tuple[Path, ...], dry_run: bool, strict: bool, as_json: bool, batch_size: int) -> None:
     """Load load files (<kind>.csv, <kind>.jsonl) or directories of them, in the order of the kinds.
 
-    Exit code 0 when every row was loaded, 1 when rows were rejected.
+    Prints created, updated, unchanged and rejected rows per file, every
+    rejected row with its line, field and reason, and the throughput. On a
+    terminal, a progress line on stderr shows how far the current file is.
+
+    Exit code 0 when every row was loaded (with --dry-run: would be), 1 when
+    rows or whole files were rejected, 2 when the load could not run: a path
+    that does not exist or names no kind, or an engine that is unavailable or
+    failed (batches written before stay written). See docs/load-files.md.
     """
     from graph import loading
 
+    progress = _ProgressLine() if sys.stderr.isatty() else None
+
     async def run(store: Store) -> loading.LoadReport:
-        return await loading.load_paths(store, paths, batch_size=batch_size)
+        return await loading.load_paths(
+            store, paths, batch_size=batch_size, progress=progress, dry_run=dry_run, strict=strict
+        )
+
+    try:
+        report = with_store(run)
+    except CrmGraphError as e:
+        if progress is not None:
+            progress.clear()
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    if progress is not None:
+        progress.clear()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_load_report(report)
+    sys.exit(0 if report.ok else 1)
+
+
+class _ProgressLine:
+    """One line on stderr that a terminal rewrites in place: the file, how much of it is read, rows/s."""
+
+    WIDTH = 24
+
+    def __init__(self) -> None:
+        self._file: Path | None = None
+        self._started = 0.0
+        self._shown = 0.0
+        self._length = 0
+
+    def __call__(self, step: Any) -> None:
+        now = time.monotonic()
+        if step.path != self._file:
+            self._file, self._started = step.path, now
+        elif now - self._shown < 0.1 and step.bytes < step.size:
+            return
+        self._shown = now
+        share = step.bytes / step.size if step.size else 1.0
+        bar = "#" * round(share * self.WIDTH)
+        rate = step.rows / max(now - self._started, 1e-6)
+        what = "checking" if step.phase == "checking" else "loading"
+        self._write(
+            f"{what} {step.path.name} [{bar:<{self.WIDTH}}] {share:4.0%}  {step.rows:,} rows  {rate:,.0f} rows/s"
+        )
+
+    def clear(self) -> None:
+        """Remove the line."""
+        if self._length:
+            self._write("")
+
+    def _write(self, text: str) -> None:
+        sys.stderr.write("\r" + text.ljust(self._length) + ("\r" if not text else ""))
+        sys.stderr.flush()
+        self._length = len(text)
+
+
+def _print_load_report(report: Any) -> None:
+    for file in report.files:
+        if file.error is not None:
+            where = f"{file.path}:{file.error.line}" if file.error.line else str(file.path)
+            click.echo(f"{file.path}: failed, nothing loaded: {where}: {file.error.field or '-'}: {file.error.reason}")
+            continue
+        if file.refused:
+            click.echo(f"{file.path}: refused (--strict): {file.rejected} rejected, {file.not_written} not written")
+        else:
+            click.echo(
+                f"{file.path}: {file.created} created, {file.updated} updated, "
+                f"{file.unchanged} unchanged, {file.rejected} rejected"
+            )
+        for rejection in file.rejections:
+            click.echo(f"  {rejection.file}:{rejection.line}: {rejection.field or '-'}: {rejection.reason}")
+    if report.dry_run:
+        click.echo("dry run: nothing was written")
+    click.echo(f"{report.rows:,} rows in {report.seconds:.1f} s: {report.rows_per_second:,.0f} rows/s")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--kind", "kinds", multiple=True, help="Export only this kind (repeatable) [all kinds].")
+@fails_cleanly
+def export(directory: Path, kinds: tuple[str, ...]) -> None:
+    """Write the graph as load files (<kind>.csv) into DIRECTORY; loading them rebuilds the same graph."""
+    from graph.loading.export import ExportReport, export_to
+
+    async def run(store: Store) -> ExportReport:
+        return await export_to(store, directory, kinds=kinds or None)
 
     report = with_store(run)
-    for file in report.files:
+    for exported in report.files:
+        click.echo(f"{exported.path}: {exported.rows} rows")
+    if report.former_keys:
         click.echo(
-            f"{file.path}: {file.created} created, {file.updated} updated, "
-            f"{file.unchanged} unchanged, {file.rejected} rejected"
+            f"note: {report.former_keys} former key(s) of merged duplicates are not part of the load files",
+            err=True,
         )
-    for rejection in report.rejections:
-        where = f"{rejection.file}:{rejection.line}" if rejection.line else str(rejection.file)
-        click.echo(f"  {where}: {rejection.field or '-'}: {rejection.reason}", err=True)
-    sys.exit(0 if report.ok else 1)
 
 
 @main.command("duplicates")

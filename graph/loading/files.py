@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from graph.errors import InvalidInput
 from graph.loading.kinds import KINDS_BY_NAME, Kind
@@ -32,7 +32,7 @@ class LoadFileError(InvalidInput):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to create, and there is one per record
 class RawRow:
     """One record of a load file, before validation.
 
@@ -72,15 +72,54 @@ def read_rows(path: Path, kind: Kind) -> Iterator[RawRow]:
         LoadFileError: the file cannot be opened, or its CSV header does not fit
             the kind (raised when iteration starts, before any row is yielded).
     """
+    reader = RowReader(path, kind)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the `with` below; only opening errors are translated
-    except OSError as e:
-        raise LoadFileError(path, f"cannot be read: {e.strerror}") from e
-    with handle:
-        if path.suffix == ".jsonl":
-            yield from _json_rows(path, kind, handle)
+        yield from reader
+    finally:
+        reader.close()
+
+
+class RowReader:
+    """The records of one load file, with how many bytes of it were read so far (for a progress bar).
+
+    Iterate it once; close it when done. Opening errors and a bad CSV header
+    raise :class:`LoadFileError` when iteration starts.
+    """
+
+    def __init__(self, path: Path, kind: Kind):
+        self.path = path
+        self.kind = kind
+        self.size = _size(path)
+        self._lines: _Lines | None = None
+        self._handle: BinaryIO | None = None
+
+    @property
+    def position(self) -> int:
+        """Return how many bytes of the file were read."""
+        return self._lines.bytes if self._lines is not None else 0
+
+    def __iter__(self) -> Iterator[RawRow]:
+        try:
+            self._handle = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        except OSError as e:
+            raise LoadFileError(self.path, f"cannot be read: {e.strerror}") from e
+        self._lines = _Lines(self._handle)
+        if self.path.suffix == ".jsonl":
+            yield from _json_rows(self.path, self.kind, self._lines)
         else:
-            yield from _csv_rows(path, kind, handle)
+            yield from _csv_rows(self.path, self.kind, self._lines)
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 class _Lines:
@@ -89,11 +128,13 @@ class _Lines:
     def __init__(self, handle: Iterable[bytes]):
         self._handle = handle
         self.number = 0
+        self.bytes = 0
         self.bad: dict[int, str] = {}
 
     def __iter__(self) -> Iterator[str]:
         for raw in self._handle:
             self.number += 1
+            self.bytes += len(raw)
             if self.number == 1 and raw.startswith(UTF8_BOM):
                 raw = raw[len(UTF8_BOM) :]
             try:
@@ -112,8 +153,7 @@ class _Lines:
         return None
 
 
-def _csv_rows(path: Path, kind: Kind, handle: Iterable[bytes]) -> Iterator[RawRow]:
-    lines = _Lines(handle)
+def _csv_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
     reader = csv.reader(lines, strict=True)
     header, header_line = _read_header(path, reader, lines)
     _check_columns(path, kind, header, header_line)
@@ -178,9 +218,8 @@ def _check_columns(path: Path, kind: Kind, header: list[str], line: int) -> None
         )
 
 
-def _json_rows(path: Path, kind: Kind, handle: Iterable[bytes]) -> Iterator[RawRow]:
+def _json_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
     known = set(kind.column_names)
-    lines = _Lines(handle)
     for text in lines:
         number = lines.number
         bad_encoding = lines.encoding_error(number, number)

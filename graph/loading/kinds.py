@@ -73,7 +73,11 @@ class Kind:
         description: what one row is, in a few words.
         columns: the file's columns, in the order of DOMAIN.md's table.
         query: writes one batch of rows; see :mod:`graph.loading.loader` for
-            the shape of a row it receives.
+            the shape of a row it receives. It returns how many rows had each
+            status (`created`, `updated`, `unchanged`).
+        compare: reads one batch of the same rows and tells, without writing,
+            how many rows of each status `query` would report and the lines
+            of the rows it would create or update.
         identity: the columns whose values identify a row: loading a row with
             the same values again updates the same node or relationship.
         node: the node class a node kind upserts; None for a relationship kind.
@@ -91,6 +95,7 @@ class Kind:
     description: str
     columns: tuple[Column, ...]
     query: Query
+    compare: Query
     identity: tuple[str, ...]
     node: type[StructuredNode] | None = None
     relationship: type[StructuredRel] | None = None
@@ -211,12 +216,17 @@ def _upsert(kind: str) -> Query:
     return declare(f"loading/upsert_{kind}")
 
 
+def _compare(kind: str) -> Query:
+    return declare(f"loading/compare_{kind}")
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="organisations",
         description="an organisation, by its key",
         columns=_properties(Organisation, exclude=("former_keys",)),  # former_keys is kept by merges, not loaded
         query=_upsert("organisations"),
+        compare=_compare("organisations"),
         identity=("key",),
         node=Organisation,
     ),
@@ -225,6 +235,7 @@ KINDS: tuple[Kind, ...] = (
         description="a contact, by its key",
         columns=_properties(Contact),
         query=_upsert("contacts"),
+        compare=_compare("contacts"),
         identity=("key",),
         node=Contact,
     ),
@@ -233,6 +244,7 @@ KINDS: tuple[Kind, ...] = (
         description="a debtor account, by its number",
         columns=_properties(DebtorAccount),
         query=_upsert("debtors"),
+        compare=_compare("debtors"),
         identity=("number",),
         node=DebtorAccount,
     ),
@@ -245,6 +257,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(Territory, exclude=("key", "name")),
         ),
         query=_upsert("territories"),
+        compare=_compare("territories"),
         identity=("key",),
         node=Territory,
         rules=(_distinct("key", "parent_key", "a territory cannot be its own parent"),),
@@ -254,6 +267,7 @@ KINDS: tuple[Kind, ...] = (
         description="a user, by its key",
         columns=_properties(User),
         query=_upsert("users"),
+        compare=_compare("users"),
         identity=("key",),
         node=User,
     ),
@@ -262,6 +276,7 @@ KINDS: tuple[Kind, ...] = (
         description="a registered custom relationship type, by its name",
         columns=_properties(RelationshipType),
         query=_upsert("relationship_types"),
+        compare=_compare("relationship_types"),
         identity=("type",),
         node=RelationshipType,
     ),
@@ -274,6 +289,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(ParentOf),
         ),
         query=_upsert("parents"),
+        compare=_compare("parents"),
         identity=("parent_key", "child_key", "valid_from"),
         relationship=ParentOf,
         rules=(
@@ -291,6 +307,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(MemberOf),
         ),
         query=_upsert("memberships"),
+        compare=_compare("memberships"),
         identity=("member_key", "association_key"),
         relationship=MemberOf,
         rules=(
@@ -307,6 +324,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(Supplies),
         ),
         query=_upsert("supplies"),
+        compare=_compare("supplies"),
         identity=("supplier_key", "customer_key"),
         relationship=Supplies,
         rules=(_ordered("since", "until"),),
@@ -320,6 +338,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(WorksAt),
         ),
         query=_upsert("employments"),
+        compare=_compare("employments"),
         identity=("contact_key", "organisation_key"),
         relationship=WorksAt,
         rules=(_ordered("since", "until"),),
@@ -333,6 +352,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(HasAccount),
         ),
         query=_upsert("accounts"),
+        compare=_compare("accounts"),
         identity=("organisation_key", "debtor_number"),
         relationship=HasAccount,
     ),
@@ -344,6 +364,7 @@ KINDS: tuple[Kind, ...] = (
             _reference("territory_key", Territory),
         ),
         query=_upsert("org_territories"),
+        compare=_compare("org_territories"),
         identity=("organisation_key", "territory_key"),
         relationship=AssignedTo,
         fixed=_fixed(AssignedTo, source="manual"),
@@ -357,6 +378,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(AssignedTo, "role", "valid_from", "valid_to"),
         ),
         query=_upsert("user_territories"),
+        compare=_compare("user_territories"),
         identity=("user_key", "territory_key"),
         relationship=AssignedTo,
         rules=(_ordered("valid_from", "valid_to"),),
@@ -370,6 +392,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(Substitutes),
         ),
         query=_upsert("substitutes"),
+        compare=_compare("substitutes"),
         identity=("user_key", "substitutes_for"),
         relationship=Substitutes,
         rules=(
@@ -387,6 +410,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(RelatedTo, "note"),
         ),
         query=_upsert("relationships"),
+        compare=_compare("relationships"),
         identity=("from_key", "to_key", "type"),
         relationship=RelatedTo,
         rules=(_distinct("from_key", "to_key", "a relationship needs two different ends"),),
@@ -401,6 +425,7 @@ KINDS: tuple[Kind, ...] = (
             *_properties(Booking, "currency"),
         ),
         query=_upsert("revenue"),
+        compare=_compare("revenue"),
         identity=("debtor_number", "period", "organisation_key"),
         node=Booking,
         derived=MappingProxyType(

@@ -1,19 +1,39 @@
-"""The bulk loader: validate load files row by row and upsert them in batches.
+"""The bulk loader: validate load files row by row, compare them with the store, write them in batches.
 
-A batch goes through these steps, each over the whole batch:
+A file is read in batches, and each batch goes through these steps:
 
-1. every row is coerced with the schema specs of its kind and checked with the
-   kind's row rules (:mod:`graph.loading.kinds`);
+1. every record is coerced with the schema specs of its kind and checked with
+   the kind's row rules (:mod:`graph.loading.kinds`), in a worker thread;
 2. the keys it refers to are looked up, in one read per node class, unless this
    load already wrote or found them (:class:`~graph.loading.references.KnownKeys`);
 3. kind-specific resolution: a `revenue` row without an organisation is
    attributed to the one `sold_to` holder of its account;
-4. the rows left are written with the kind's query, one `UNWIND $rows` query per
-   batch, which compares each row's node or relationship before and after and
-   returns the rows of each status: created, updated or unchanged.
+4. identity: a row whose identity an earlier row of the same file had is
+   rejected when its values differ (naming that line), and counted unchanged
+   when they are the same: it would change nothing;
+5. the rows left are compared with the store (the kind's `compare` query, which
+   writes nothing) and/or written (its `query`, one `UNWIND $rows` query per
+   batch, each an atomic transaction).
 
-A row the query receives has:
-    `i`: the line the row starts on (unique in its file), returned with its status;
+How step 5 runs depends on the mode:
+
+- **write** (a normal load): when most rows of the previous batch were
+  unchanged (a re-run), the batch is compared first and only its created and
+  updated rows are written; otherwise (a first load) it is written directly and
+  the write query counts the statuses. Either way, a re-run writes nothing.
+- **check** (a dry run, and the first pass of `strict`): the batch is only
+  compared; keys and account links it would create are *assumed*, so later
+  batches and files see them.
+
+While batch N is being written, batch N+1 is read and validated (worker
+thread), steps 2 to 4 run for it and its write is sent, so Python's work
+overlaps the engine's. Identities never repeat across the batches of a file,
+so neither a batch's comparison nor its write depends on the batch before it;
+only territories, whose rows may name a parent of an earlier batch, are
+written strictly one batch after the other.
+
+A row the queries receive has:
+    `i`: the line the row starts on (unique in its file);
     `key`: for a node kind, the node's key;
     one entry per reference column (the end keys), by column name, unless
         the record left out an optional one;
@@ -25,7 +45,10 @@ A row the query receives has:
 """
 
 import asyncio
-from collections import Counter
+import datetime
+import re
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +56,47 @@ from typing import Any
 
 from neomodel import StructuredNode
 
-from graph.loading.files import SUFFIXES, LoadFileError, RawRow, kind_of, read_rows
+from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RowReader, kind_of
 from graph.loading.kinds import KINDS, Column, Kind, key_property
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
-from graph.schema import FieldSpec, coerce_row
+from graph.schema import FieldError, FieldSpec, HasAccount, coerce
+from graph.schema.fields import AMOUNT_PATTERN, DATE_PATTERN
 from graph.store import Store
 
 DEFAULT_BATCH_SIZE = 5000
+# A write-mode batch is compared before it is written when at least this share of the
+# previous batch's rows were unchanged: comparing costs a read, writing unchanged rows a write.
+COMPARE_FIRST_SHARE = 0.5
+# Write queries of one file sent before the first of them has answered (see _FileLoader.load).
+WRITES_IN_FLIGHT = 2
+STATUSES = ("created", "updated", "unchanged")
+LOADING = "loading"
+CHECKING = "checking"
 
-Progress = Callable[[str, int], None]
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far the load of one file has come, after a batch.
+
+    Attributes:
+        kind: the file's kind.
+        path: the file.
+        phase: `loading`, or `checking` (a dry run, or `strict`'s check of a
+            file before it is written).
+        rows: records read so far.
+        bytes: bytes of the file read so far.
+        size: the file's size in bytes.
+    """
+
+    kind: str
+    path: Path
+    phase: str
+    rows: int
+    bytes: int
+    size: int
+
+
+Progress = Callable[[LoadProgress], None]
 
 
 @dataclass(frozen=True)
@@ -60,14 +115,20 @@ class Rejection:
     field: str | None
     reason: str
 
+    def to_dict(self, base: Path | None = None) -> dict[str, Any]:
+        """Return the rejection as JSON-ready values; `file` relative to `base` when given."""
+        return {"file": _shown(self.file, base), "line": self.line, "field": self.field, "reason": self.reason}
+
 
 @dataclass
 class FileReport:
-    """What loading one file did.
+    """What loading one file did (or, in a dry run, would do).
 
     A row with several invalid fields counts once in `rejected` and has one
     rejection per field. When the file could not be loaded at all (an unknown
-    column, say), `error` says why and no row of it was read.
+    column, say), `error` says why and no row of it was read. When `strict`
+    refused the file because rows of it were rejected, `refused` is set and
+    its valid rows count as `not_written`.
     """
 
     kind: str
@@ -76,23 +137,54 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    not_written: int = 0
+    refused: bool = False
     rejections: list[Rejection] = field(default_factory=list)
     error: Rejection | None = None
 
     @property
     def rows(self) -> int:
-        """Return how many rows were read: loaded or rejected."""
-        return self.created + self.updated + self.unchanged + self.rejected
+        """Return how many rows were read."""
+        return self.created + self.updated + self.unchanged + self.rejected + self.not_written
 
     @property
     def ok(self) -> bool:
         """Return whether every row of the file was loaded."""
         return self.error is None and self.rejected == 0
 
+    @property
+    def outcome(self) -> str:
+        """Return `failed` (the file could not be read), `refused` (by strict) or `loaded`."""
+        if self.error is not None:
+            return "failed"
+        return "refused" if self.refused else "loaded"
+
     def reject(self, line: int | None, errors: Iterable[tuple[str | None, str]]) -> None:
         """Count one rejected row, with the field and reason of each of its errors."""
         self.rejected += 1
         self.rejections.extend(Rejection(self.path, line, name, reason) for name, reason in errors)
+
+    def refuse(self) -> None:
+        """Turn the report of a strict check into that of a refused file: its valid rows are not written."""
+        self.not_written = self.created + self.updated + self.unchanged
+        self.created = self.updated = self.unchanged = 0
+        self.refused = True
+
+    def to_dict(self, base: Path | None = None) -> dict[str, Any]:
+        """Return the report as JSON-ready values (see docs/load-files.md); paths relative to `base` when given."""
+        return {
+            "file": _shown(self.path, base),
+            "kind": self.kind,
+            "outcome": self.outcome,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "not_written": self.not_written,
+            "error": self.error.to_dict(base) if self.error else None,
+            "rejections": [rejection.to_dict(base) for rejection in self.rejections],
+        }
 
 
 @dataclass
@@ -100,6 +192,14 @@ class LoadReport:
     """What one load did, file by file, in the order the files were loaded."""
 
     files: list[FileReport] = field(default_factory=list)
+    dry_run: bool = False
+    strict: bool = False
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        """Return the rows read, over all files."""
+        return sum(report.rows for report in self.files)
 
     @property
     def created(self) -> int:
@@ -122,6 +222,11 @@ class LoadReport:
         return sum(report.rejected for report in self.files)
 
     @property
+    def not_written(self) -> int:
+        """Return the valid rows of files that `strict` refused, over all files."""
+        return sum(report.not_written for report in self.files)
+
+    @property
     def rejections(self) -> list[Rejection]:
         """Return every rejection, file errors included, in load order."""
         return [
@@ -135,6 +240,38 @@ class LoadReport:
         """Return whether every row of every file was loaded."""
         return all(report.ok for report in self.files)
 
+    @property
+    def rows_per_second(self) -> float:
+        """Return the throughput: rows read per second of the whole load."""
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self, base: Path | None = None) -> dict[str, Any]:
+        """Return the report as one JSON-ready document (see docs/load-files.md); paths relative to `base`."""
+        return {
+            "dry_run": self.dry_run,
+            "strict": self.strict,
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "rows_per_second": round(self.rows_per_second),
+            "totals": {
+                "files": len(self.files),
+                "rows": self.rows,
+                "created": self.created,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "rejected": self.rejected,
+                "not_written": self.not_written,
+            },
+            "files": [report.to_dict(base) for report in self.files],
+        }
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    """Return how a report names `path`: relative to `base` when it lies under it, else as given."""
+    if base is not None and path.is_relative_to(base):
+        return path.relative_to(base).as_posix()
+    return str(path)
+
 
 async def load_paths(
     store: Store,
@@ -142,6 +279,8 @@ async def load_paths(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
 ) -> LoadReport:
     """Load files and directories of load files, in the order of the kinds.
 
@@ -155,11 +294,17 @@ async def load_paths(
             Every file found is loaded in the order of :data:`KINDS`, so later
             kinds may refer to keys of earlier ones.
         batch_size: rows per write query.
-        progress: called as `progress(kind, rows_done)` after each batch of a file.
+        progress: called with a :class:`LoadProgress` after each batch of a file.
+        dry_run: validate and compare everything, write nothing; the report
+            says what a load would create, update, leave unchanged and reject.
+            Keys an earlier file of the dry run would create count as present.
+        strict: make each file all or nothing: a file with a rejected row is
+            checked completely first and then not written at all (its valid
+            rows count as `not_written`); later files see only what is stored.
 
     Returns:
         Created, updated, unchanged and rejected rows per file, with the
-        reason of every rejection.
+        reason of every rejection, and the time the load took.
 
     Raises:
         LoadFileError: a path does not exist, or a file's name is not a kind;
@@ -171,10 +316,29 @@ async def load_paths(
         raise ValueError(f"batch_size must be positive, not {batch_size}")
     files = plan(paths)
     keys = KnownKeys(store)
-    report = LoadReport()
+    report = LoadReport(dry_run=dry_run, strict=strict)
+    started = time.perf_counter()
+
+    async def run(kind: Kind, path: Path, *, writes: bool) -> FileReport:
+        loader = _FileLoader(store, kind, path, keys, writes=writes, batch_size=batch_size, progress=progress)
+        return await loader.load()
+
     for kind, path in files:
-        loader = _FileLoader(store, kind, path, keys, batch_size=batch_size, progress=progress)
-        report.files.append(await loader.load())
+        if not strict:
+            report.files.append(await run(kind, path, writes=not dry_run))
+            continue
+        keys.begin()
+        checked = await run(kind, path, writes=False)
+        if not checked.ok or not dry_run:
+            keys.discard()
+        else:
+            keys.commit()
+        if checked.error is None and checked.rejected:
+            checked.refuse()
+        if checked.ok and not dry_run:
+            checked = await run(kind, path, writes=True)
+        report.files.append(checked)
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -213,10 +377,11 @@ class _Row:
 
 @dataclass
 class _Batch:
-    """Rows read for one write: the valid ones, and the rejections of the others."""
+    """Records read for one write: the valid rows, and the rejections of the others."""
 
     rows: list[_Row] = field(default_factory=list)
     read: int = 0
+    position: int = 0  # bytes of the file read after this batch
     rejected: list[int] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -226,8 +391,40 @@ class _Batch:
         self.rejections.extend(Rejection(path, line, name, reason) for name, reason in errors)
 
 
+@dataclass
+class _Ready:
+    """A batch after its checks: what to write, and the statuses known without writing."""
+
+    rows: list[_Row]  # every accepted row: stored after the batch (or, when checking, it would be)
+    read: int
+    position: int
+    to_write: list[_Row] = field(default_factory=list)
+    known: Counter = field(default_factory=Counter)  # statuses of rows that are not written
+    compared: bool = False  # compared with the store before writing
+
+
+class _Identities:
+    """The identities the accepted rows of one file have had: the line of each, and a fingerprint of its values.
+
+    Identities and values are kept as 64- and 32-bit hashes (about 130 bytes a
+    row), so a file of millions of rows fits in memory.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[int, int] = {}  # identity hash -> line << 32 | fingerprint
+
+    def add(self, identity: int, fingerprint: int, line: int) -> tuple[int, bool] | None:
+        """Record a row; return (earlier line, same values) when an earlier row had the identity, else None."""
+        fingerprint &= 0xFFFFFFFF
+        earlier = self._seen.get(identity)
+        if earlier is None:
+            self._seen[identity] = line << 32 | fingerprint
+            return None
+        return earlier >> 32, earlier & 0xFFFFFFFF == fingerprint
+
+
 class _FileLoader:
-    """Loads one file: reads, validates and writes its rows batch by batch."""
+    """Loads (or checks) one file: reads, validates, compares and writes its rows batch by batch."""
 
     def __init__(
         self,
@@ -236,54 +433,67 @@ class _FileLoader:
         path: Path,
         keys: KnownKeys,
         *,
+        writes: bool,
         batch_size: int,
         progress: Progress | None,
     ):
         self.store = store
         self.kind = kind
         self.keys = keys
+        self.writes = writes
         self.batch_size = batch_size
         self.progress = progress
         self.report = FileReport(kind=kind.name, path=path)
         self.shape = _Shape.of(kind)
+        self.identities = _Identities()
+        self.own_keys: set[str] = set()  # keys of accepted rows, for a kind whose rows may refer to each other
+        self.compare_first = True  # until a batch shows that most rows are new
+        self.done = 0
+        self.size = 0
 
     async def load(self) -> FileReport:
-        """Load every row of the file and return the file's report.
+        """Load (or check) every row of the file and return the file's report.
 
-        The next batch is read and validated in a worker thread while the
-        current one is written: parsing stays off the event loop (an API
-        process keeps answering) and can overlap the engine's work.
+        The next batch is read and validated in a worker thread, and checked,
+        while earlier ones are written: parsing stays off the event loop (an
+        API process keeps answering) and overlaps the engine's work. Up to
+        :data:`WRITES_IN_FLIGHT` writes run at once, so that one batch's
+        parameters are encoded while the engine writes the one before; a kind
+        whose rows refer to each other (territories) writes one batch at a time,
+        in file order. A batch's statuses are counted in file order either way.
         """
-        rows = read_rows(self.report.path, self.kind)
+        reader = RowReader(self.report.path, self.kind)
+        self.size = reader.size
+        rows = iter(reader)
+        in_flight = 1 if self.shape.refers_to_itself else WRITES_IN_FLIGHT
         reading: asyncio.Future[_Batch] | None = None
-        done = 0
+        writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
         try:
-            batch = await asyncio.to_thread(self.read_batch, rows)
+            batch = await asyncio.to_thread(self.read_batch, rows, reader)
             while batch.read:
-                reading = asyncio.ensure_future(asyncio.to_thread(self.read_batch, rows))
-                self.report.rejected += len(batch.rejected)
-                self.report.rejections.extend(batch.rejections)
-                await self.write(batch.rows)
-                done += batch.read
-                self._progress(done)
+                reading = asyncio.ensure_future(asyncio.to_thread(self.read_batch, rows, reader))
+                ready = await self.prepare(batch)
+                while len(writing) >= in_flight:
+                    await self.settle(*writing.popleft())
+                writing.append((ready, asyncio.ensure_future(self.write(ready))))
                 batch = await reading
                 reading = None
+            while writing:
+                await self.settle(*writing.popleft())
         except LoadFileError as e:
             self.report.error = Rejection(e.path, e.line, e.field, e.reason)
         finally:
-            if reading is not None:  # the reader thread must let go of the file before it is closed
-                await asyncio.wait([reading])
-                if not reading.cancelled():
-                    reading.exception()  # the error that stopped the load is the one raised, not this one
-            rows.close()
+            # Let running writes finish (each is atomic either way) and the reader thread let go of the file.
+            for task in [task for _, task in writing] + ([reading] if reading is not None else []):
+                if not task.done():
+                    await asyncio.wait([task])
+                if not task.cancelled():
+                    task.exception()  # the error that stopped the load is the one raised, not this one
+            reader.close()
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
-    def _progress(self, done: int) -> None:
-        if self.progress is not None:
-            self.progress(self.kind.name, done)
-
-    def read_batch(self, rows: Iterator[RawRow]) -> "_Batch":
+    def read_batch(self, rows: Iterator[RawRow], reader: RowReader) -> _Batch:
         """Read records until a batch of valid rows is full or the file ends; validate each."""
         batch = _Batch()
         for raw in rows:
@@ -293,79 +503,153 @@ class _FileLoader:
                 batch.rows.append(row)
                 if len(batch.rows) >= self.batch_size:
                     break
+        batch.position = reader.position
         return batch
 
-    def validate(self, raw: RawRow, batch: "_Batch") -> _Row | None:
+    def validate(self, raw: RawRow, batch: _Batch) -> _Row | None:
         """Return the row coerced and checked, or None after recording in `batch` why it is rejected."""
         if raw.error is not None:
             batch.reject(self.report.path, raw.line, [(raw.field, raw.error)])
             return None
-        values, errors = coerce_row(self.shape.specs, raw.values)
+        given = raw.values
+        values: dict[str, Any] = {}
+        errors: list[tuple[str | None, str]] = []
+        for name, convert in self.shape.converters:
+            try:
+                values[name] = convert(given.get(name))
+            except FieldError as e:
+                errors.append((e.field, e.reason))
         if errors:
-            batch.reject(self.report.path, raw.line, [(error.field, error.reason) for error in errors])
+            batch.reject(self.report.path, raw.line, errors)
             return None
         for rule in self.kind.rules:
             error = rule(values)
             if error is not None:
                 batch.reject(self.report.path, raw.line, [(error.field, error.reason)])
                 return None
-        return _Row(raw.line, values, raw.values.keys(), self.shape.param(raw.line, values, raw.values))
+        return _Row(raw.line, values, given.keys(), self.shape.param(raw.line, values, given))
 
-    async def write(self, rows: list[_Row]) -> None:
-        """Resolve the batch's references, then write what is left, splitting where a row repeats an identity."""
-        rows = await self.check_references(rows)
+    async def prepare(self, batch: _Batch) -> _Ready:
+        """Check a batch's references, attribution and identities, and compare it with the store where useful."""
+        self.report.rejected += len(batch.rejected)
+        self.report.rejections.extend(batch.rejections)
+        rows = await self.check_references(batch.rows)
         if self.kind.attribution is not None:
             rows = await self.attribute(rows, *self.kind.attribution)
-        chunk: list[_Row] = []
-        seen: set[tuple] = set()
+        ready = _Ready(rows=[], read=batch.read, position=batch.position)
         for row in rows:
-            # A later row with the same identity must see the earlier one stored:
-            # it goes into the next query rather than racing it in the same one.
-            identity = tuple(row.values[name] for name in self.kind.identity)
-            if identity in seen:
-                await self.upsert(chunk)
-                chunk, seen = [], set()
-            seen.add(identity)
-            chunk.append(row)
-        if chunk:
-            await self.upsert(chunk)
+            if self.is_new_identity(row, ready):
+                ready.rows.append(row)
+        if not ready.rows:
+            return ready
+        if not self.writes:
+            counts, _ = await self.compare(ready.rows)
+            ready.known.update(counts)
+        elif self.compare_first:
+            counts, changed = await self.compare(ready.rows)
+            ready.compared = True
+            self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
+            if sum(counts.values()) == len(ready.rows):
+                ready.known["unchanged"] += counts["unchanged"]
+                ready.to_write = [row for row in ready.rows if row.line in changed]
+            else:  # the comparison does not account for every row: rather write them all than skip one
+                ready.to_write = ready.rows
+        else:
+            ready.to_write = ready.rows
+        return ready
+
+    async def write(self, ready: _Ready) -> Counter:
+        """Write the rows of a batch that need writing; return how many rows had each status."""
+        return await self.upsert(ready.to_write) if ready.to_write else Counter()
+
+    async def settle(self, ready: _Ready, writing: asyncio.Future[Counter]) -> None:
+        """Wait for a batch's write; count its statuses, and tell what later batches and files may refer to."""
+        counts = Counter(ready.known)
+        counts.update(await writing)
+        if self.writes and ready.rows and not ready.compared:
+            self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
+        report = self.report
+        report.created += counts["created"]
+        report.updated += counts["updated"]
+        report.unchanged += counts["unchanged"]
+        if self.kind.node in FIND_KEYS:  # only kinds that other rows may refer to
+            keys = [row.param["key"] for row in ready.rows]
+            (self.keys.remember if self.writes else self.keys.assume)(self.kind.node, keys)
+        if not self.writes and self.kind.relationship is HasAccount:  # revenue may be attributed through these
+            self.keys.assume_accounts(
+                (row.values["organisation_key"], row.values["debtor_number"], row.param["props"].get("role"))
+                for row in ready.rows
+            )
+        self.done += ready.read
+        if self.progress is not None:
+            phase = LOADING if self.writes else CHECKING
+            self.progress(LoadProgress(self.kind.name, report.path, phase, self.done, ready.position, self.size))
+
+    def is_new_identity(self, row: _Row, ready: _Ready) -> bool:
+        """Return whether no earlier row of the file had the row's identity; else count or reject it."""
+        identity = tuple(row.values[name] for name in self.kind.identity)
+        earlier = self.identities.add(hash(identity), self.shape.fingerprint(row), row.line)
+        if earlier is None:
+            return True
+        line, same = earlier
+        if same:
+            ready.known["unchanged"] += 1  # it would change nothing: not written again
+        else:
+            self.report.reject(row.line, [self._repeated(identity, line)])
+        return False
+
+    def _repeated(self, identity: tuple, line: int) -> tuple[str | None, str]:
+        names = self.kind.identity
+        if len(names) == 1:
+            return names[0], f"{names[0]} {identity[0]!r} is already on line {line}, with different values"
+        shown = ", ".join(f"{name} {_shown_value(value)}" for name, value in zip(names, identity, strict=True))
+        return None, f"{shown}: already on line {line}, with different values"
 
     async def check_references(self, rows: list[_Row]) -> list[_Row]:
         """Return the rows whose every reference names a stored node (or one written earlier in this load)."""
         if not self.shape.references:
             return rows
-        found: dict[tuple[str, type[StructuredNode]], set[str]] = {}
-        for column in self.shape.references:
-            keys = {row.values[column.name] for row in rows if row.values[column.name] is not None}
-            for cls in column.refers_to:
-                found[column.name, cls] = await self.keys.existing(cls, keys)
-        earlier: set[str] = set()  # keys of earlier rows of this batch, for a kind that refers to itself
+        found = await self._find_references(rows, fresh=False)
         valid = []
         for row in rows:
-            errors = [
-                error
-                for column in self.shape.references
-                if (error := self._reference_error(column, row.values[column.name], found, earlier)) is not None
-            ]
+            errors = self._reference_errors(row, found)
             if errors:
                 self.report.reject(row.line, errors)
                 continue
             valid.append(row)
             if self.shape.refers_to_itself:
-                earlier.add(row.values[self.shape.key_column])
+                self.own_keys.add(row.values[self.shape.key_column])
         return valid
+
+    async def _find_references(
+        self, rows: Sequence[_Row], *, fresh: bool
+    ) -> dict[tuple[str, type[StructuredNode]], set[str]]:
+        found: dict[tuple[str, type[StructuredNode]], set[str]] = {}
+        for column in self.shape.references:
+            keys = {row.values[column.name] for row in rows if row.values[column.name] is not None}
+            for cls in column.refers_to:
+                found[column.name, cls] = await self.keys.existing(cls, keys, fresh=fresh)
+        return found
+
+    def _reference_errors(
+        self, row: _Row, found: Mapping[tuple[str, type[StructuredNode]], set[str]]
+    ) -> list[tuple[str, str]]:
+        return [
+            error
+            for column in self.shape.references
+            if (error := self._reference_error(column, row.values[column.name], found)) is not None
+        ]
 
     def _reference_error(
         self,
         column: Column,
         key: str | None,
         found: Mapping[tuple[str, type[StructuredNode]], set[str]],
-        earlier: set[str],
     ) -> tuple[str, str] | None:
         if key is None:
             return None
         holders = [cls for cls in column.refers_to if key in found[column.name, cls]]
-        if len(holders) == 1 or (self.shape.refers_to_itself and key in earlier):
+        if len(holders) == 1 or (self.shape.refers_to_itself and key in self.own_keys):
             return None
         if not holders:
             what = " or ".join(noun(cls) for cls in column.refers_to)
@@ -391,30 +675,45 @@ class _FileLoader:
             attributed.append(row)
         return attributed
 
-    async def upsert(self, rows: Sequence[_Row]) -> None:
-        """Write rows with no identity twice in one query, and count each row's status."""
-        results = await self.store.write(self.kind.query, {"rows": [row.param for row in rows]})
-        statuses: dict[int, str] = {}  # by line
+    async def compare(self, rows: Sequence[_Row]) -> tuple[Counter, set[int]]:
+        """Return how many rows the write would report with each status, and the lines it would write."""
+        results = await self.store.read(self.kind.compare, {"rows": [row.param for row in rows]})
+        if not results:  # a graph nothing was ever written to answers no rows: everything is new
+            return Counter(created=len(rows)), {row.line for row in rows}
+        counts: Counter = Counter()
+        changed: set[int] = set()
         for result in results:
-            for line in result["rows"]:
-                statuses.setdefault(line, result["status"])
-        report = self.report
-        tally = Counter(statuses.values())
-        report.created += tally["created"]
-        report.updated += tally["updated"]
-        report.unchanged += tally["unchanged"]
-        written = [row for row in rows if row.line in statuses]
-        if len(written) < len(rows):
-            for row in rows:
-                if row.line not in statuses:
-                    report.reject(row.line, [(None, "not written: a node it refers to was deleted during the load")])
-        if self.kind.node in FIND_KEYS:  # only kinds that other rows may refer to
-            self.keys.remember(self.kind.node, (row.param["key"] for row in written))
+            counts[result["status"]] += result["count"]
+            changed.update(result["rows"])
+        return counts, changed
+
+    async def upsert(self, rows: Sequence[_Row]) -> Counter:
+        """Write rows that have no identity twice, and return how many had each status."""
+        results = await self.store.write(self.kind.query, {"rows": [row.param for row in rows]})
+        counts = Counter({result["status"]: result["count"] for result in results})
+        if sum(counts.values()) < len(rows):
+            await self._reject_unwritten(rows)
+        return counts
+
+    async def _reject_unwritten(self, rows: Sequence[_Row]) -> None:
+        """Reject the rows a write skipped because a node they refer to is gone (deleted while the load ran)."""
+        found = await self._find_references(rows, fresh=True)
+        for row in rows:
+            if self._reference_errors(row, found):
+                self.report.reject(row.line, [(None, "not written: a node it refers to was deleted during the load")])
 
 
 def _with_article(cls: type[StructuredNode]) -> str:
     name = noun(cls)
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _attribution_problem(number: str, holders: Sequence[str]) -> str:
@@ -424,6 +723,105 @@ def _attribution_problem(number: str, holders: Sequence[str]) -> str:
         f"{len(holders)} organisations hold debtor account {number!r} as sold_to "
         f"({', '.join(holders)}): name the organisation_key"
     )
+
+
+# Marks a value the quick path of a converter leaves to `coerce`.
+_SLOW = object()
+NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _converter(spec: FieldSpec) -> Callable[[Any], Any]:
+    """Return a function equal to `coerce(spec, raw)`, quicker for a valid, non-empty CSV cell.
+
+    Anything else (an empty or invalid cell, a JSON value, a list) goes to
+    :func:`graph.schema.coerce` itself, so every reason and edge case stays the
+    schema's. A test compares the two on generated input.
+    """
+    quick = _QUICK.get(spec.kind)
+    default, required = spec.default, spec.required
+
+    def slow(raw: Any) -> Any:
+        return coerce(spec, raw)
+
+    if quick is None:
+        return slow
+    convert = quick(spec)
+
+    def converter(raw: Any) -> Any:
+        if type(raw) is str:
+            value = raw.strip()
+            if value:
+                result = convert(value)
+                if result is not _SLOW:
+                    return result
+            elif not required:
+                return default  # an empty cell is an absent value
+        elif raw is None and not required:
+            return default
+        return slow(raw)
+
+    return converter
+
+
+def _quick_text(spec: FieldSpec) -> Callable[[str], Any]:
+    return lambda value: value
+
+
+def _quick_pattern(spec: FieldSpec) -> Callable[[str], Any]:
+    match = re.compile(spec.pattern or "").fullmatch
+    return lambda value: value if match(value) else _SLOW
+
+
+def _quick_choice(spec: FieldSpec) -> Callable[[str], Any]:
+    choices = frozenset(spec.choices or ())
+    return lambda value: value if value in choices else _SLOW
+
+
+def _quick_date(spec: FieldSpec) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        if DATE_PATTERN.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return _SLOW
+
+    return convert
+
+
+def _quick_cents(spec: FieldSpec) -> Callable[[str], Any]:
+    def convert(value: str) -> Any:
+        if not AMOUNT_PATTERN.fullmatch(value):
+            return _SLOW
+        negative = value.startswith("-")
+        whole, _, fraction = value.lstrip("-").partition(".")
+        cents = int(whole) * 100 + int((fraction + "00")[:2])
+        return -cents if negative else cents
+
+    return convert
+
+
+def _quick_number(spec: FieldSpec) -> Callable[[str], Any]:
+    return lambda value: float(value) if NUMBER_PATTERN.fullmatch(value) else _SLOW
+
+
+def _quick_boolean(spec: FieldSpec) -> Callable[[str], Any]:
+    values = {"true": True, "false": False}
+    return lambda value: values.get(value.lower(), _SLOW)
+
+
+_QUICK: dict[str, Callable[[FieldSpec], Callable[[str], Any]]] = {
+    "string": _quick_text,
+    "key": _quick_pattern,
+    "period": _quick_pattern,
+    "country": _quick_pattern,
+    "pattern": _quick_pattern,
+    "choice": _quick_choice,
+    "date": _quick_date,
+    "cents": _quick_cents,
+    "number": _quick_number,
+    "boolean": _quick_boolean,
+}
 
 
 @dataclass(frozen=True)
@@ -438,16 +836,19 @@ class _Property:
 
 @dataclass(frozen=True)
 class _Shape:
-    """How a kind's coerced values become the rows its query receives; computed once per file."""
+    """How a kind's records become coerced values and query rows; computed once per file."""
 
     kind: Kind
     specs: dict[str, FieldSpec]
+    converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     references: tuple[Column, ...]
     plain_references: tuple[str, ...]
     properties: tuple[_Property, ...]
     key_column: str | None
     key_property: str | None
     refers_to_itself: bool
+    list_columns: frozenset[str]
+    identity_columns: frozenset[str]
 
     @classmethod
     def of(cls, kind: Kind) -> "_Shape":
@@ -458,15 +859,19 @@ class _Shape:
             for column in kind.columns
             if column.fills
         )
+        specs = kind.specs
         return cls(
             kind=kind,
-            specs=kind.specs,
+            specs=specs,
+            converters=tuple((name, _converter(spec)) for name, spec in specs.items()),
             references=kind.references,
             plain_references=tuple(column.name for column in kind.references if not column.fills),
             properties=properties,
             key_column=next((prop.column for prop in properties if prop.name == key), None),
             key_property=key,
             refers_to_itself=any(kind.node in column.refers_to for column in kind.references),
+            list_columns=frozenset(name for name, spec in specs.items() if spec.kind == "list"),
+            identity_columns=frozenset(kind.identity),
         )
 
     def param(self, line: int, values: Mapping[str, Any], given: Container[str]) -> dict[str, Any]:
@@ -494,3 +899,17 @@ class _Shape:
         if self.key_property is not None:
             row["key"] = props.pop(self.key_property)  # MERGE sets it
         return row
+
+    def fingerprint(self, row: _Row) -> int:
+        """Return a hash of what the row would store: the columns its record gave, and every coerced value.
+
+        A column the record left out holds its default (or None) in every row,
+        so it tells rows apart only through the columns given.
+        """
+        given = frozenset(row.given)
+        if self.kind.attribution is not None:  # an attributed identity counts as given, however it was found
+            given |= self.identity_columns
+        values = row.values.values()
+        if self.list_columns:
+            values = (tuple(value) if type(value) is list else value for value in values)
+        return hash((given, tuple(values)))

@@ -27,6 +27,7 @@ COMMANDS = [
     ["keys", "revoke"],
     ["load"],
     ["duplicates"],
+    ["export"],
     ["merge"],
 ]
 
@@ -127,3 +128,17 @@ def test_duplicates_then_merge_on_the_demo_data(data_dir):
     assert merged.stdout.startswith("merged ORG-DE-0025 into ORG-DE-0024")
     assert again.stdout.strip() == "ORG-DE-0025 was already merged into ORG-DE-0024"
     assert refused.returncode == 1 and refused.stderr.startswith("error: cannot merge")
+
+
+def test_export_writes_every_kind_and_loads_back_unchanged(data_dir, tmp_path):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+
+    exported = crmgraph(data_dir, "export", str(tmp_path / "out"))
+    reloaded = crmgraph(data_dir, "load", "--json", str(tmp_path / "out"))
+
+    assert exported.returncode == 0, exported.stderr
+    assert "organisations.csv: 42 rows" in exported.stdout
+    report = json.loads(reloaded.stdout)
+    assert reloaded.returncode == 0
+    assert sum(file["created"] + file["updated"] for file in report["files"]) == 0

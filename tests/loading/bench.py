@@ -2,7 +2,7 @@
 
 Run: `.venv/bin/python -m tests.loading.bench [SIZE]`: it writes SIZE organisations and
 SIZE parents rows to a temporary directory, starts an embedded engine in another
-temporary directory, loads the files twice and prints rows/s for each run.
+temporary directory, loads the files twice, then dry-runs them, and prints rows/s for each run.
 """
 
 import asyncio
@@ -55,7 +55,7 @@ def write_files(directory: Path, size: int, *, seed: int = 1) -> None:
 
 
 async def measure(size: int) -> None:
-    """Generate the files, load them twice into a fresh embedded engine and print the throughput."""
+    """Generate the files, load them twice into a fresh embedded engine, dry-run them, and print the throughput."""
     with tempfile.TemporaryDirectory(prefix="crmg-bench-") as work:
         files = Path(work) / "files"
         files.mkdir()
@@ -63,9 +63,9 @@ async def measure(size: int) -> None:
         settings = Settings(data_dir=Path(work) / "data", falkordb_graph="bench")
         async with await open_store(settings) as store:
             await admin.init_schema(store)
-            for run in ("first load", "second load"):
+            for run, dry_run in (("first load", False), ("second load", False), ("dry run", True)):
                 started = time.perf_counter()
-                report = await loading.load_paths(store, [files])
+                report = await loading.load_paths(store, [files], dry_run=dry_run)
                 seconds = time.perf_counter() - started
                 rows = sum(file.rows for file in report.files)
                 print(

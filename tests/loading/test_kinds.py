@@ -82,10 +82,26 @@ def test_every_property_reaches_the_query(kind):
 
     assert kind.query.name == f"loading/upsert_{kind.name}"
     assert text.count("UNWIND $rows AS row") == 1
-    assert text.endswith("RETURN status, collect(row.i) AS rows")
+    assert text.endswith("RETURN status, count(*) AS count")
     assert re.search(r"SET \w+ \+= row\.props", text)
     assert re.search(r"SET \w+ \+= row\.defaults", text)
     assert set(re.findall(r"date\(row\.dates\.(\w+)\)", text)) == dates
     for column in kind.references:
         if column.fills is None:
+            assert f"row.{column.name}" in text
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_kind_compares_without_writing(kind):
+    """The compare query reads what the upsert would write to, and returns each status's count and written lines."""
+    text = kind.compare.text_for("neo4j")
+
+    assert kind.compare.name == f"loading/compare_{kind.name}"
+    assert text.count("UNWIND $rows AS row") == 1
+    assert text.endswith(
+        "RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows"
+    )
+    assert not re.search(r"\b(MERGE|CREATE|SET|DELETE|REMOVE)\b", text)
+    for column in kind.references:
+        if column.fills is None and kind.relationship is not None:  # a link is matched by its ends
             assert f"row.{column.name}" in text

@@ -348,16 +348,75 @@ async def test_a_json_null_removes_a_value_and_a_missing_key_keeps_it(store, tmp
     ]
 
 
-async def test_a_key_repeated_in_one_file_updates_the_row_before(store, tmp_path):
-    path = write(tmp_path, "organisations.csv", "key,name\nORG-A,Alpha\nORG-B,Beta\nORG-A,Alpha AG\nORG-A,Alpha AG\n")
+async def test_a_key_repeated_with_the_same_values_is_unchanged_and_with_other_values_rejected(store, tmp_path):
+    path = write(
+        tmp_path,
+        "organisations.csv",
+        "key,name,city\nORG-A,Alpha,Berlin\nORG-B,Beta,\n"
+        "ORG-A, Alpha ,Berlin\nORG-A,Alpha AG,Berlin\nORG-B,Beta,Köln\n",
+    )
 
     report = await load(store, path)
 
-    assert counts(report.files[0]) == (2, 1, 1, 0)
+    assert counts(report.files[0]) == (2, 0, 1, 2)
+    assert rejections(report) == {
+        (5, "key", "key 'ORG-A' is already on line 2, with different values"),
+        (6, "key", "key 'ORG-B' is already on line 3, with different values"),
+    }
     assert await rows(store, "MATCH (o:Organisation) RETURN o.key AS key, o.name AS name ORDER BY key") == [
-        {"key": "ORG-A", "name": "Alpha AG"},
+        {"key": "ORG-A", "name": "Alpha"},
         {"key": "ORG-B", "name": "Beta"},
     ]
+
+
+async def test_a_repeated_identity_is_found_across_batches_and_names_every_identity_column(store, tmp_path, base):
+    header = "parent_key,child_key,kind,valid_from,valid_to,share\n"
+    parents = write(
+        tmp_path,
+        "parents.csv",
+        header
+        + "ORG-A,ORG-B,legal,,,50\n"
+        + "ORG-A,ORG-C,legal,2020-01-01,,\n"
+        + "ORG-A,ORG-C,legal,2021-01-01,,\n"
+        + "ORG-A,ORG-B,legal,,,50.00\n"
+        + "ORG-A,ORG-B,legal,,,60\n"
+        + "ORG-A,ORG-C,legal,2020-01-01,2020-12-31,\n",
+    )
+
+    report = await load(store, base, parents, batch_size=1)
+
+    assert counts(file_report(report, "parents")) == (3, 0, 1, 2)
+    assert rejections(report) == {
+        (
+            6,
+            None,
+            "parent_key 'ORG-A', child_key 'ORG-B', valid_from (empty): already on line 2, with different values",
+        ),
+        (
+            7,
+            None,
+            "parent_key 'ORG-A', child_key 'ORG-C', valid_from 2020-01-01: already on line 3, with different values",
+        ),
+    }
+
+
+async def test_a_booking_repeated_through_attribution_is_the_same_identity(store, tmp_path, base):
+    revenue = write(
+        tmp_path,
+        "revenue.csv",
+        "debtor_number,period,revenue,organisation_key\n200,2025-01,10.00,\n200,2025-01,10,ORG-A\n200,2025-01,11,ORG-A\n",
+    )
+
+    report = await load(store, base, revenue)
+
+    assert counts(file_report(report, "revenue")) == (1, 0, 1, 1)
+    assert rejections(report) == {
+        (
+            4,
+            None,
+            "debtor_number '200', period '2025-01', organisation_key 'ORG-A': already on line 2, with different values",
+        )
+    }
 
 
 async def test_a_relationship_is_identified_by_its_two_ends(store, tmp_path, base):
@@ -482,18 +541,34 @@ async def test_small_batches_load_the_same_and_report_progress(store, tmp_path):
     write(tmp_path, "parents.csv", parents)
     seen = []
 
-    report = await load(store, tmp_path, batch_size=7, progress=lambda kind, done: seen.append((kind, done)))
+    report = await load(store, tmp_path, batch_size=7, progress=seen.append)
 
     assert [counts(file) for file in report.files] == [(25, 0, 0, 0), (24, 0, 0, 1)]
     assert rejections(report) == {(26, "child_key", "unknown organisation 'ORG-99': neither in this load nor stored")}
-    assert seen == [
-        ("organisations", 7),
-        ("organisations", 14),
-        ("organisations", 21),
-        ("organisations", 25),
-        ("parents", 7),
-        ("parents", 14),
-        ("parents", 21),
-        ("parents", 25),
+    assert [(step.kind, step.phase, step.rows) for step in seen] == [
+        ("organisations", "loading", 7),
+        ("organisations", "loading", 14),
+        ("organisations", "loading", 21),
+        ("organisations", "loading", 25),
+        ("parents", "loading", 7),
+        ("parents", "loading", 14),
+        ("parents", "loading", 21),
+        ("parents", "loading", 25),
     ]
+    assert [step.bytes for step in seen][3] == seen[3].size == len(organisations.encode())
+    assert 0 < seen[0].bytes < seen[1].bytes < seen[2].bytes < seen[3].bytes
     assert (await rows(store, "MATCH ()-[r:PARENT_OF]->() RETURN count(r) AS n")) == [{"n": 24}]
+
+
+async def test_json_rows_with_the_same_values_in_another_order_or_attributed_are_the_same(store, tmp_path, base):
+    revenue = write(
+        tmp_path,
+        "revenue.jsonl",
+        '{"debtor_number": "200", "period": "2025-01", "revenue": "5.00"}\n'
+        '{"period": "2025-01", "revenue": 5, "debtor_number": "200"}\n'
+        '{"debtor_number": "200", "period": "2025-01", "revenue": "5", "organisation_key": "ORG-A"}\n',
+    )
+
+    report = await load(store, base, revenue)
+
+    assert counts(file_report(report, "revenue")) == (1, 0, 2, 0)

@@ -1,4 +1,4 @@
-// One batch of `debtors` rows: upsert each debtor account by its number; return the rows of each status.
+// One batch of `debtors` rows: upsert each debtor account by its number; return how many rows had each status.
 // Columns a file leaves out keep their stored values; a new debtor account gets their defaults.
 UNWIND $rows AS row
 OPTIONAL MATCH (old:DebtorAccount {number: row.key})
@@ -12,4 +12,4 @@ WITH row,
        WHEN before = properties(account) THEN 'unchanged'
        ELSE 'updated'
      END AS status
-RETURN status, collect(row.i) AS rows
+RETURN status, count(*) AS count

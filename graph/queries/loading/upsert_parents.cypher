@@ -24,4 +24,4 @@ WITH row,
        WHEN before = properties(old) THEN 'unchanged'
        ELSE 'updated'
      END AS status
-RETURN status, collect(row.i) AS rows
+RETURN status, count(*) AS count

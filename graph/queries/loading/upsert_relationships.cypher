@@ -19,4 +19,4 @@ WITH row,
        WHEN before = properties(link) THEN 'unchanged'
        ELSE 'updated'
      END AS status
-RETURN status, collect(row.i) AS rows
+RETURN status, count(*) AS count

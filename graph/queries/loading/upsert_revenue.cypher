@@ -16,4 +16,4 @@ WITH row,
        WHEN before = properties(booking) THEN 'unchanged'
        ELSE 'updated'
      END AS status
-RETURN status, collect(row.i) AS rows
+RETURN status, count(*) AS count

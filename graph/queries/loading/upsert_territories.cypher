@@ -1,5 +1,5 @@
 // One batch of `territories` rows: upsert each territory by its key; when the row gives
-// `parent_key`, make it the territory's one parent (none when empty). Return the rows of each status.
+// `parent_key`, make it the territory's one parent (none when empty). Return how many rows had each status.
 // Columns a file leaves out keep their stored values (and the parent link); a new territory gets defaults.
 UNWIND $rows AS row
 OPTIONAL MATCH (old:Territory {key: row.key})
@@ -23,4 +23,4 @@ WITH row,
          THEN 'unchanged'
        ELSE 'updated'
      END AS status
-RETURN status, collect(row.i) AS rows
+RETURN status, count(*) AS count

@@ -1,0 +1,123 @@
+"""Bulk imports over HTTP: `POST /v1/imports/{kind}` with a CSV or JSON Lines body, for admins.
+
+The body is streamed to a temporary file named `<kind>.csv` or `<kind>.jsonl`
+and loaded by the same loader as `crmgraph load`, so the answer is the same
+report as `crmgraph load --json`.
+"""
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import AdminUser, StoreDep
+from graph import loading
+from graph.errors import NotFound
+
+router = APIRouter(tags=["imports"])
+
+# The largest body an import takes; a bigger file goes through `crmgraph load`, which streams from disk.
+MAX_BODY_BYTES = 100 * 1024 * 1024
+SUFFIXES = {"text/csv": ".csv", "application/x-ndjson": ".jsonl"}
+
+
+class RejectionPublic(BaseModel):
+    """Why a row (or, as a file's `error`, the whole file) was not loaded."""
+
+    file: str
+    line: int | None = Field(description="The 1-based line where the row starts; null for the whole file.")
+    field: str | None = Field(description="The column at fault; null when the row as a whole is.")
+    reason: str
+
+
+class FileReportPublic(BaseModel):
+    """What loading one file did, or with `dry_run` would do."""
+
+    file: str
+    kind: str
+    outcome: Literal["loaded", "refused", "failed"] = Field(
+        description="`failed`: the file could not be read (see `error`); `refused`: `strict` wrote none of it."
+    )
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    not_written: int = Field(description="Valid rows of a file that `strict` refused.")
+    error: RejectionPublic | None
+    rejections: list[RejectionPublic]
+
+
+class TotalsPublic(BaseModel):
+    """The files' counts added up."""
+
+    files: int
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    not_written: int
+
+
+class ImportReportPublic(BaseModel):
+    """The report of an import: the same document as `crmgraph load --json`."""
+
+    dry_run: bool
+    strict: bool
+    ok: bool = Field(description="Every row was loaded (or would be).")
+    seconds: float
+    rows_per_second: int
+    totals: TotalsPublic
+    files: list[FileReportPublic]
+
+
+@router.post(
+    "/imports/{kind}",
+    response_model=ImportReportPublic,
+    responses={
+        403: {"description": "The caller's role is not `admin`."},
+        404: {"description": "No load file kind has this name."},
+        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
+        415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
+    },
+)
+async def import_rows(
+    kind: str,
+    request: Request,
+    store: StoreDep,
+    caller: AdminUser,
+    dry_run: Annotated[bool, Query(description="Validate and compare only; write nothing.")] = False,
+    strict: Annotated[bool, Query(description="All or nothing: with a rejected row, write no row.")] = False,
+) -> ImportReportPublic:
+    """Load one file of `kind` from the body: `text/csv` or `application/x-ndjson`, UTF-8.
+
+    The answer is 200 with the load report also when rows were rejected: each
+    rejected row is listed with its line, field and reason. Admins only.
+    """
+    if kind not in loading.KINDS_BY_NAME:
+        raise NotFound(f"unknown kind {kind!r}: expected one of {', '.join(loading.KINDS_BY_NAME)}")
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    suffix = SUFFIXES.get(media_type)
+    if suffix is None:
+        raise HTTPException(415, f"send the rows as {' or '.join(SUFFIXES)}, not {media_type or 'no content type'}")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    with tempfile.TemporaryDirectory(prefix="crmgraph-import-") as work:
+        path = Path(work) / f"{kind}{suffix}"
+        received = 0
+        with open(path, "wb") as file:
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > MAX_BODY_BYTES:
+                    raise _too_large()
+                file.write(chunk)
+        report = await loading.load_paths(store, [path], dry_run=dry_run, strict=strict)
+        return ImportReportPublic.model_validate(report.to_dict(base=Path(work)))
+
+
+def _too_large() -> HTTPException:
+    return HTTPException(413, f"the body is larger than {MAX_BODY_BYTES:,} bytes: load big files with `crmgraph load`")

@@ -1,0 +1,16 @@
+// Compare one batch of `accounts` rows with the stored HAS_ACCOUNT links, changing nothing: return how many rows
+// would be created, updated or unchanged, and the lines of those that would be written.
+// It matches as upsert_accounts does; a row whose end is not stored (yet) would be created.
+UNWIND $rows AS row
+OPTIONAL MATCH (organisation:Organisation {key: row.organisation_key})
+OPTIONAL MATCH (account:DebtorAccount {number: row.debtor_number})
+OPTIONAL MATCH (organisation)-[old:HAS_ACCOUNT]->(account)
+WITH row,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+WITH status, collect(row.i) AS lines
+RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows

@@ -1,0 +1,17 @@
+// Compare one batch of `memberships` rows with the stored MEMBER_OF links, changing nothing: return how many rows
+// would be created, updated or unchanged, and the lines of those that would be written.
+// It matches as upsert_memberships does; a row whose end is not stored (yet) would be created.
+UNWIND $rows AS row
+OPTIONAL MATCH (member:Organisation {key: row.member_key})
+OPTIONAL MATCH (association:Organisation {key: row.association_key})
+OPTIONAL MATCH (member)-[old:MEMBER_OF]->(association)
+WITH row,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         AND all(name IN keys(row.dates) WHERE coalesce(old[name] = date(row.dates[name]), old[name] IS NULL AND row.dates[name] IS NULL))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+WITH status, collect(row.i) AS lines
+RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows

@@ -1,0 +1,14 @@
+// Compare one batch of `organisations` rows with the stored organisations, changing nothing: return how many rows
+// would be created, updated or unchanged, and the lines of those that would be written.
+// It matches as upsert_organisations does.
+UNWIND $rows AS row
+OPTIONAL MATCH (old:Organisation {key: row.key})
+WITH row,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+WITH status, collect(row.i) AS lines
+RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows

@@ -1,0 +1,17 @@
+// Compare one batch of `substitutes` rows with the stored SUBSTITUTES links, changing nothing: return how many rows
+// would be created, updated or unchanged, and the lines of those that would be written.
+// It matches as upsert_substitutes does; a row whose end is not stored (yet) would be created.
+UNWIND $rows AS row
+OPTIONAL MATCH (user:User {key: row.user_key})
+OPTIONAL MATCH (covered:User {key: row.substitutes_for})
+OPTIONAL MATCH (user)-[old:SUBSTITUTES]->(covered)
+WITH row,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         AND all(name IN keys(row.dates) WHERE coalesce(old[name] = date(row.dates[name]), old[name] IS NULL AND row.dates[name] IS NULL))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+WITH status, collect(row.i) AS lines
+RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows

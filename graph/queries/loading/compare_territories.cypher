@@ -1,0 +1,17 @@
+// Compare one batch of `territories` rows with the stored territories and their parents, changing nothing: return how many rows
+// would be created, updated or unchanged, and the lines of those that would be written.
+// It matches as upsert_territories does.
+UNWIND $rows AS row
+OPTIONAL MATCH (old:Territory {key: row.key})
+OPTIONAL MATCH (old)<-[:PARENT_OF]-(old_parent:Territory)
+WITH row, old, old_parent.key AS before_parent
+WITH row,
+     CASE
+       WHEN old IS NULL THEN 'created'
+       WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         AND (NOT 'parent_key' IN keys(row) OR coalesce(before_parent, '') = coalesce(row.parent_key, ''))
+         THEN 'unchanged'
+       ELSE 'updated'
+     END AS status
+WITH status, collect(row.i) AS lines
+RETURN status, size(lines) AS count, CASE status WHEN 'unchanged' THEN [] ELSE lines END AS rows
