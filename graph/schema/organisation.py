@@ -71,15 +71,16 @@ class Organisation(StructuredNode):
     """A company, branch, household, purchasing association or retail chain."""
 
     key = KeyProperty(unique_index=True, required=True)
-    name = StringProperty(required=True, index=True)
+    # Only what lookups need is indexed: every index costs each loaded row engine time.
+    name = StringProperty(required=True)
     kind = StringProperty(choices=ORGANISATION_KINDS, default="company")
     status = StringProperty(choices=ORGANISATION_STATUSES)
-    industry = StringProperty(index=True)
+    industry = StringProperty()
     vat_id = StringProperty(index=True)
     street = StringProperty()
     postcode = StringProperty(index=True)
     city = StringProperty()
-    country = CountryProperty(index=True)
+    country = CountryProperty()
     source = StringProperty()
     former_keys = ArrayProperty(StringProperty())  # keys of duplicates merged into this one
 

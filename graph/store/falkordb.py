@@ -1,6 +1,8 @@
 """The store on the embedded FalkorDB server, spoken to over its Unix socket."""
 
 import asyncio
+import datetime
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +15,7 @@ from graph import schema
 from graph.errors import EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import Row, Store, to_cypher_params
+from graph.store import Row, Store
 from graph.store.embedded import EmbeddedEngine
 
 ENGINE = "falkordb"
@@ -54,7 +56,7 @@ class FalkorStore(Store):
     async def _run(self, name: str, text: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
         run = self._graph.ro_query if read_only else self._graph.query
         try:
-            result = await run(text, to_cypher_params(dict(params or {})))
+            result = await run(params_header(params) + text)
         except redis.exceptions.ConnectionError as e:
             raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
         except redis.exceptions.ResponseError as e:
@@ -110,6 +112,52 @@ class FalkorStore(Store):
         await self._client.connection.aclose()
         if self._started_engine:
             await asyncio.to_thread(self._embedded.stop)
+
+
+def params_header(params: Mapping[str, Any] | None) -> str:
+    """Return the `CYPHER name=value …` header that carries parameters to FalkorDB.
+
+    FalkorDB takes parameters as Cypher literals in front of the query. Encoding
+    them here in one pass (dates as ISO text, like every store) costs a third of
+    converting them first and letting the client encode the result: on a bulk
+    load that is most of the Python time per row.
+    """
+    if not params:
+        return ""
+    return "CYPHER " + " ".join(f"{name}={_literal(value)}" for name, value in params.items()) + " "
+
+
+def _literal(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or '"' in value:
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise QueryError(f"{value} cannot be sent to the engine: only finite numbers can")
+        return repr(value)
+    if kind is dict:
+        return "{" + ",".join([f"`{_map_key(key)}`:{_literal(item)}" for key, item in value.items()]) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_literal(item) for item in value]) + "]"
+    if isinstance(value, datetime.date):
+        return f'"{value.isoformat()}"'
+    if isinstance(value, Mapping):
+        return _literal(dict(value))
+    raise QueryError(f"a parameter of type {kind.__name__} cannot be sent to the engine")
+
+
+def _map_key(key: str) -> str:
+    if not key or "`" in key:
+        raise QueryError(f"{key!r} cannot be a parameter map key")
+    return key
 
 
 def _plain(value: Any) -> Any:

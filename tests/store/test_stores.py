@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
 from graph.queries import Query
@@ -57,3 +59,36 @@ async def test_unreachable_neo4j_is_one_clear_error():
 async def test_a_stopped_embedded_engine_is_not_started_when_asked_not_to(tmp_path):
     with pytest.raises(EngineUnavailable, match="crmgraph db start"):
         await open_store(Settings(data_dir=tmp_path / "d"), start_engine=False)
+
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    # FalkorDB answers doubles with 15 significant digits: amounts are integer cents for that reason.
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda number: float(f"{number:.15g}") == number)
+    | st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=20)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+ECHO = Query("test/echo", {"falkordb": "RETURN $value AS value", "neo4j": "RETURN $value AS value"})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=values)
+async def test_every_parameter_value_reaches_the_engine_unchanged(store, value):
+    rows = await store.read(ECHO, {"value": value})
+
+    assert rows == [{"value": value}]
+
+
+async def test_date_parameters_arrive_as_iso_text(store):
+    rows = await store.read(ECHO, {"value": {"day": datetime.date(2024, 2, 29)}})
+
+    assert rows == [{"value": {"day": "2024-02-29"}}]
