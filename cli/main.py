@@ -275,6 +275,8 @@ def _print_load_report(report: Any) -> None:
             )
         for rejection in file.rejections:
             click.echo(f"  {rejection.file}:{rejection.line}: {rejection.field or '-'}: {rejection.reason}")
+        for line in file.assignment_lines():
+            click.echo(f"  {line}")
     if report.dry_run:
         click.echo("dry run: nothing was written")
     click.echo(f"{report.rows:,} rows in {report.seconds:.1f} s: {report.rows_per_second:,.0f} rows/s")

@@ -11,6 +11,9 @@ A file is read in batches, and each batch goes through these steps:
 4. identity: a row whose identity an earlier row of the same file had is
    rejected when its values differ (naming that line), and counted unchanged
    when they are the same: it would change nothing;
+4a. hierarchy (`parents`, `memberships`): once the batch before is written, the
+   rows are checked with :mod:`graph.hierarchy` in one call, and the rows it
+   refuses are rejected with its reason;
 5. the rows left are compared with the store (the kind's `compare` query, which
    writes nothing) and/or written (its `query`, one `UNWIND $rows` query per
    batch, each an atomic transaction).
@@ -25,6 +28,10 @@ How step 5 runs depends on the mode:
   compared; keys and account links it would create are *assumed*, so later
   batches and files see them.
 
+After a file of `organisations`, `territories` or `org_territories`, the
+territory rules are applied (:func:`graph.territories.apply`; in a dry run
+:func:`graph.territories.preview`) and the result goes into the file's report.
+
 While batch N is being written, batch N+1 is read and validated (worker
 thread), steps 2 to 4 run for it and its write is sent, so Python's work
 overlaps the engine's. Identities never repeat across the batches of a file,
@@ -37,9 +44,13 @@ A row the queries receive has:
     `key`: for a node kind, the node's key;
     one entry per reference column (the end keys), by column name, unless
         the record left out an optional one;
-    `props`: the stored properties the record gives, by name (an empty value
-        as null, which removes the property);
+    `props`: the stored properties the record gives a value, by name;
     `dates`: the same for date properties, as ISO text to wrap in `date()`;
+    `clears`: one single-key map `{name: null}` per property the record gives
+        empty, which removes it. Queries apply them one per SET clause,
+        `FOREACH (clear IN row.clears | SET n += clear)`: FalkorDB 4.16.3
+        removes the wrong properties when one SET clause clears two or more
+        (`SET n += {a: null, c: null}` on {a, b, c} leaves {c});
     `defaults`: the defaults of the properties the record left out, which only
         a new node or relationship takes: a stored one keeps its values.
 """
@@ -56,6 +67,7 @@ from typing import Any
 
 from neomodel import StructuredNode
 
+from graph import hierarchy, territories
 from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RowReader, kind_of
 from graph.loading.kinds import KINDS, Column, Kind, key_property
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
@@ -70,6 +82,9 @@ COMPARE_FIRST_SHARE = 0.5
 # Write queries of one file sent before the first of them has answered (see _FileLoader.load).
 WRITES_IN_FLIGHT = 2
 STATUSES = ("created", "updated", "unchanged")
+# What a file does with the territory rules after it is loaded (see _FileLoader.assign).
+APPLY = "apply"
+PREVIEW = "preview"
 LOADING = "loading"
 CHECKING = "checking"
 
@@ -141,6 +156,7 @@ class FileReport:
     refused: bool = False
     rejections: list[Rejection] = field(default_factory=list)
     error: Rejection | None = None
+    assignments: territories.AssignmentPlan | None = None
 
     @property
     def rows(self) -> int:
@@ -184,7 +200,23 @@ class FileReport:
             "not_written": self.not_written,
             "error": self.error.to_dict(base) if self.error else None,
             "rejections": [rejection.to_dict(base) for rejection in self.rejections],
+            "assignments": _assignments_dict(self.assignments),
         }
+
+    def assignment_lines(self) -> list[str]:
+        """Return the text report's lines on territory rules: a summary, then one line per conflict.
+
+        A file after which the rules changed nothing and found no conflict has none.
+        """
+        plan = self.assignments
+        if plan is None or not (plan.added or plan.removed or plan.conflicts):
+            return []
+        lines = [f"territory rules: {plan.added} assigned, {plan.removed} removed, {len(plan.conflicts)} conflicts"]
+        lines.extend(
+            f"  conflict: {conflict.organisation_key} matches {', '.join(conflict.territories)}"
+            for conflict in plan.conflicts
+        )
+        return lines
 
 
 @dataclass
@@ -266,6 +298,28 @@ class LoadReport:
         }
 
 
+def _assignments_dict(plan: territories.AssignmentPlan | None) -> dict[str, Any] | None:
+    """Return the `assignments` section of a file's JSON report, or None when the file triggers no rules."""
+    if plan is None:
+        return None
+    return {
+        "added": plan.added,
+        "removed": plan.removed,
+        "moves": [
+            {
+                "organisation": move.organisation_key,
+                "from": list(move.from_territories),
+                "to": list(move.to_territories),
+            }
+            for move in plan.moves
+        ],
+        "conflicts": [
+            {"organisation": conflict.organisation_key, "territories": list(conflict.territories)}
+            for conflict in plan.conflicts
+        ],
+    }
+
+
 def _shown(path: Path, base: Path | None) -> str:
     """Return how a report names `path`: relative to `base` when it lies under it, else as given."""
     if base is not None and path.is_relative_to(base):
@@ -320,7 +374,11 @@ async def load_paths(
     started = time.perf_counter()
 
     async def run(kind: Kind, path: Path, *, writes: bool) -> FileReport:
-        loader = _FileLoader(store, kind, path, keys, writes=writes, batch_size=batch_size, progress=progress)
+        # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.
+        rules = APPLY if writes else PREVIEW if dry_run else None
+        loader = _FileLoader(
+            store, kind, path, keys, writes=writes, batch_size=batch_size, progress=progress, territory_rules=rules
+        )
         return await loader.load()
 
     for kind, path in files:
@@ -400,6 +458,7 @@ class _Ready:
     position: int
     to_write: list[_Row] = field(default_factory=list)
     known: Counter = field(default_factory=Counter)  # statuses of rows that are not written
+    repeats: list[tuple[int, int]] = field(default_factory=list)  # (line, earlier line) of rows repeating one
     compared: bool = False  # compared with the store before writing
 
 
@@ -436,6 +495,7 @@ class _FileLoader:
         writes: bool,
         batch_size: int,
         progress: Progress | None,
+        territory_rules: str | None = None,
     ):
         self.store = store
         self.kind = kind
@@ -450,6 +510,14 @@ class _FileLoader:
         self.compare_first = True  # until a batch shows that most rows are new
         self.done = 0
         self.size = 0
+        self.hierarchy = _HIERARCHY.get(kind.name)
+        # A check (dry run, strict's first pass) writes nothing, so the links its earlier batches would
+        # write go again, ahead of the next batch's, into its hierarchy check (results ignored).
+        self.pending: list[Any] = []
+        self.refused: dict[int, str] = {}  # line -> reason, of rows the hierarchy rules refused
+        self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
+        self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
+        self.proposed_rules: list[dict[str, Any]] = []  # a previewed territories file's rules
 
     async def load(self) -> FileReport:
         """Load (or check) every row of the file and return the file's report.
@@ -465,14 +533,14 @@ class _FileLoader:
         reader = RowReader(self.report.path, self.kind)
         self.size = reader.size
         rows = iter(reader)
-        in_flight = 1 if self.shape.refers_to_itself else WRITES_IN_FLIGHT
+        in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
         reading: asyncio.Future[_Batch] | None = None
         writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
         try:
             batch = await asyncio.to_thread(self.read_batch, rows, reader)
             while batch.read:
                 reading = asyncio.ensure_future(asyncio.to_thread(self.read_batch, rows, reader))
-                ready = await self.prepare(batch)
+                ready = await self.prepare(batch, writing)
                 while len(writing) >= in_flight:
                     await self.settle(*writing.popleft())
                 writing.append((ready, asyncio.ensure_future(self.write(ready))))
@@ -490,6 +558,7 @@ class _FileLoader:
                 if not task.cancelled():
                     task.exception()  # the error that stopped the load is the one raised, not this one
             reader.close()
+        await self.assign()
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
@@ -529,8 +598,12 @@ class _FileLoader:
                 return None
         return _Row(raw.line, values, given.keys(), self.shape.param(raw.line, values, given))
 
-    async def prepare(self, batch: _Batch) -> _Ready:
-        """Check a batch's references, attribution and identities, and compare it with the store where useful."""
+    async def prepare(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
+        """Check a batch's references, attribution, identities and hierarchy rules; compare it where useful.
+
+        The hierarchy rules of a `parents` or `memberships` batch are checked once the batches
+        before it are written (`writing` is settled first), so the check sees them in the store.
+        """
         self.report.rejected += len(batch.rejected)
         self.report.rejections.extend(batch.rejections)
         rows = await self.check_references(batch.rows)
@@ -540,12 +613,22 @@ class _FileLoader:
         for row in rows:
             if self.is_new_identity(row, ready):
                 ready.rows.append(row)
+        links: dict[int, Any] = {}
+        if self.hierarchy is not None and ready.rows:
+            while writing:
+                await self.settle(*writing.popleft())
+            ready.rows, links = await self.check_hierarchy(ready.rows)
+        self.count_repeats(ready)
         if not ready.rows:
             return ready
         if not self.writes:
-            counts, _ = await self.compare(ready.rows)
+            counts, changed = await self.compare(ready.rows)
             ready.known.update(counts)
-        elif self.compare_first:
+            self.pending.extend(links[row.line] for row in ready.rows if row.line in changed and row.line in links)
+            self.note_assignments(ready.rows, changed, written=False)
+            return ready
+        self.note_assignments(ready.rows, _ALL, written=False)
+        if self.compare_first:
             counts, changed = await self.compare(ready.rows)
             ready.compared = True
             self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
@@ -560,7 +643,10 @@ class _FileLoader:
 
     async def write(self, ready: _Ready) -> Counter:
         """Write the rows of a batch that need writing; return how many rows had each status."""
-        return await self.upsert(ready.to_write) if ready.to_write else Counter()
+        if not ready.to_write:
+            return Counter()
+        self.note_assignments(ready.to_write, _ALL, written=True)
+        return await self.upsert(ready.to_write)
 
     async def settle(self, ready: _Ready, writing: asyncio.Future[Counter]) -> None:
         """Wait for a batch's write; count its statuses, and tell what later batches and files may refer to."""
@@ -593,10 +679,92 @@ class _FileLoader:
             return True
         line, same = earlier
         if same:
-            ready.known["unchanged"] += 1  # it would change nothing: not written again
+            ready.repeats.append((row.line, line))  # unchanged, unless that line is refused (count_repeats)
         else:
             self.report.reject(row.line, [self._repeated(identity, line)])
         return False
+
+    def count_repeats(self, ready: _Ready) -> None:
+        """Count a row that repeats an earlier one as unchanged, or reject it when the hierarchy refused that one."""
+        for line, earlier in ready.repeats:
+            reason = self.refused.get(earlier)
+            if reason is None:
+                ready.known["unchanged"] += 1  # it would change nothing: not written again
+            else:
+                self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}")])
+
+    async def check_hierarchy(self, rows: list[_Row]) -> tuple[list[_Row], dict[int, Any]]:
+        """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
+
+        One call of the rules per batch, with a link per row in file order; in a check
+        (no writes) the links earlier batches would write lead the call, their results ignored.
+        """
+        assert self.hierarchy is not None
+        check, link_of = self.hierarchy
+        links = [link_of(row) for row in rows]
+        pending = [] if self.writes else self.pending
+        problems = await check(self.store, [*pending, *links])
+        accepted: list[_Row] = []
+        by_line: dict[int, Any] = {}
+        for index, (row, link) in enumerate(zip(rows, links, strict=True)):
+            reason = problems.get(len(pending) + index)
+            if reason is None:
+                accepted.append(row)
+                by_line[row.line] = link
+            else:
+                self.refused[row.line] = reason
+                self.report.reject(row.line, [(_hierarchy_field(reason), reason)])
+        return accepted, by_line
+
+    def note_assignments(self, rows: Sequence[_Row], changed: Container[int], *, written: bool) -> None:
+        """Remember what the territory rules must look at after the file: keys, or a territories file's rules.
+
+        Organisations count when they are written (or, in a check, would be: their line is in
+        `changed`); manual assignments and a previewed territories file's rules count for every
+        accepted row.
+        """
+        if self.territory_rules is None:
+            return
+        name = self.kind.name
+        if name == "organisations":
+            if written or not self.writes:
+                self.assign_keys.update(row.param["key"] for row in rows if row.line in changed)
+        elif written:
+            return
+        elif name == "org_territories":
+            self.assign_keys.update(row.values["organisation_key"] for row in rows)
+        elif name == "territories" and self.territory_rules == PREVIEW:
+            for row in rows:
+                given = row.given
+                criteria = {name: row.values[name] for name in territories.CRITERIA if name in given}
+                self.proposed_rules.append({"key": row.values["key"], **criteria})
+
+    async def assign(self) -> None:
+        """Apply (or, in a dry run, preview) the territory rules to what the file changed; report the plan.
+
+        After `organisations`: the organisations written; after `territories`, when any was created
+        or updated: every organisation; after `org_territories`: the organisations of its rows.
+        A preview reads organisations from the store, so it cannot place organisations a dry run
+        would create, and sees updated ones as stored.
+        """
+        name, report = self.kind.name, self.report
+        if self.territory_rules is None:
+            return
+        if name == "territories":
+            if not report.created + report.updated:
+                return
+            if self.territory_rules == APPLY:
+                report.assignments = await territories.apply(self.store)
+            else:
+                report.assignments = await territories.preview(self.store, territory_rules=self.proposed_rules)
+            return
+        if not self.assign_keys:
+            return
+        keys = sorted(self.assign_keys)
+        if self.territory_rules == APPLY:
+            report.assignments = await territories.apply(self.store, organisation_keys=keys)
+        else:
+            report.assignments = await territories.preview(self.store, organisation_keys=keys)
 
     def _repeated(self, identity: tuple, line: int) -> tuple[str | None, str]:
         names = self.kind.identity
@@ -701,6 +869,60 @@ class _FileLoader:
         for row in rows:
             if self._reference_errors(row, found):
                 self.report.reject(row.line, [(None, "not written: a node it refers to was deleted during the load")])
+
+
+class _Everything:
+    """A container that holds everything."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ALL = _Everything()
+
+
+def _parent_link(row: _Row) -> hierarchy.Link:
+    """Return a `parents` row as the hierarchy rules take it: a column the record left out is KEEP."""
+    values, given = row.values, row.given
+    return hierarchy.Link(
+        values["parent_key"],
+        values["child_key"],
+        values["valid_from"],
+        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
+        values["kind"] if "kind" in given else hierarchy.KEEP,
+        values["share"] if "share" in given else hierarchy.KEEP,
+    )
+
+
+def _membership(row: _Row) -> hierarchy.Membership:
+    """Return a `memberships` row as the hierarchy rules take it: a column the record left out is KEEP."""
+    values, given = row.values, row.given
+    return hierarchy.Membership(
+        values["member_key"],
+        values["association_key"],
+        values["valid_from"] if "valid_from" in given else hierarchy.KEEP,
+        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
+    )
+
+
+# Per kind with hierarchy rules: the check of one batch, and the link of one row.
+_HIERARCHY: dict[str, tuple[Callable[[Store, Sequence[Any]], Any], Callable[[_Row], Any]]] = {
+    "parents": (hierarchy.check_parent_links, _parent_link),
+    "memberships": (hierarchy.check_memberships, _membership),
+}
+# Kinds after which the territory rules are applied (or previewed).
+_TERRITORY_KINDS = frozenset({"organisations", "territories", "org_territories"})
+
+
+def _hierarchy_field(reason: str) -> str | None:
+    """Return the column a hierarchy rule's reason is about, or None when it is about the row as a whole."""
+    if "a share is only allowed" in reason or ": share " in reason:
+        return "share"
+    if ": unknown kind " in reason:
+        return "kind"
+    if ": valid_to " in reason:
+        return "valid_to"
+    return None
 
 
 def _with_article(cls: type[StructuredNode]) -> str:
@@ -883,16 +1105,21 @@ class _Shape:
         """
         props: dict[str, Any] = {}
         dates: dict[str, Any] = {}
+        clears: list[dict[str, None]] = []
         defaults: dict[str, Any] = {}
         for prop in self.properties:
             if prop.column in given:
-                (dates if prop.is_date else props)[prop.name] = values[prop.column]
+                value = values[prop.column]
+                if value is None:
+                    clears.append({prop.name: None})
+                else:
+                    (dates if prop.is_date else props)[prop.name] = value
             elif prop.default is not None:
                 defaults[prop.name] = prop.default
         props.update(self.kind.fixed)
         for name, derive in self.kind.derived.items():
             props[name] = derive(values)
-        row = {"i": line, "props": props, "dates": dates, "defaults": defaults}
+        row = {"i": line, "props": props, "dates": dates, "clears": clears, "defaults": defaults}
         for name in self.plain_references:
             if name in given or values[name] is not None:
                 row[name] = values[name]

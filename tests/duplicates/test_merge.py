@@ -44,7 +44,6 @@ async def merge_case(store, tmp_path):
             "P,D,legal,2015-01-01,60",
             "D,C1,branch,,",
             "D,C2,legal,2018-01-01,100",
-            "S,C2,legal,2018-01-01,",  # the same link as D's: collapses
         ),
         "memberships": table(
             "member_key,association_key,valid_from,valid_to",
@@ -82,7 +81,15 @@ async def merge_case(store, tmp_path):
     }
     for kind, rows_of_kind in load.items():
         await load_rows(store, tmp_path, kind, rows_of_kind)
-    # The loader assigns by hand only; make S's T2 a rule assignment to see the manual one win.
+    # Two parents of C2 is what duplicates look like, and what the loader rightly refuses: written directly.
+    # It is the same link as D's, so it collapses.
+    await write(
+        store,
+        "MATCH (s:Organisation {key: $s}), (c:Organisation {key: 'C2'}) "
+        "CREATE (s)-[:PARENT_OF {kind: 'legal', valid_from: date('2018-01-01')}]->(c)",
+        s=S,
+    )
+    # Make S's T2 a rule assignment to see the manual one win.
     await write(
         store,
         "MATCH (s:Organisation {key: $s}), (t:Territory {key: 'T2'}) CREATE (s)-[:ASSIGNED_TO {source: 'rule'}]->(t)",

@@ -142,3 +142,14 @@ def test_a_terminal_shows_a_progress_line_on_stderr(settings, store, tmp_path):
     assert b"\rloading organisations.csv [" in shown and b"100%  30 rows" in shown
     assert shown.endswith(b"\r")  # the line is cleared before the report
     assert "30 rows in " in result.stdout
+
+
+def test_territory_rules_applied_on_load_are_summed_up_with_their_conflicts(settings, store, tmp_path):
+    write(tmp_path, "organisations.csv", "key,name,country,industry\nORG-A,Alpha,DE,health\nORG-B,Beta,NL,retail\n")
+    write(tmp_path, "territories.csv", "key,name,countries,industries\nDE-ALL,Germany,DE,\nHEALTH,Health,,health\n")
+
+    result = crmgraph(settings, "load", str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "  territory rules: 2 assigned, 0 removed, 1 conflicts" in result.stdout.splitlines()
+    assert "    conflict: ORG-A matches DE-ALL, HEALTH" in result.stdout.splitlines()

@@ -1,4 +1,4 @@
-"""Loading the demo data set of `make run`: every kind, and a second load that changes nothing."""
+"""Loading the demo data set of `make run`: every kind, territory rules, and a second load that changes nothing."""
 
 from pathlib import Path
 
@@ -40,7 +40,7 @@ RELATIONSHIPS = {
     ("Organisation", "SUPPLIES", "Organisation", 5),
     ("Contact", "WORKS_AT", "Organisation", 41),
     ("Organisation", "HAS_ACCOUNT", "DebtorAccount", 32),
-    ("Organisation", "ASSIGNED_TO", "Territory", 2),
+    ("Organisation", "ASSIGNED_TO", "Territory", 43),  # 2 manual, 41 by the territory rules
     ("User", "ASSIGNED_TO", "Territory", 8),
     ("User", "SUBSTITUTES", "User", 1),
     ("Organisation", "RELATED_TO", "Organisation", 3),
@@ -66,8 +66,31 @@ async def test_the_demo_loads_every_kind(store):
     report = await loading.load_paths(store, [DEMO])
 
     assert report.rejections == []
-    assert {(file.kind, file.created) for file in report.files} == set(DEMO_ROWS.items())
+    assert {(file.kind, file.created + file.updated) for file in report.files} == set(DEMO_ROWS.items())
+    # The rules assigned ORG-DE-0031 to KA-HEALTH before its manual row made that link manual.
+    assert {(file.kind, file.updated) for file in report.files if file.updated} == {("org_territories", 1)}
     assert await graph_counts(store) == (NODES, RELATIONSHIPS)
+    sources = await rows(
+        store, "MATCH (:Organisation)-[r:ASSIGNED_TO]->(:Territory) RETURN r.source AS source, count(*) AS n"
+    )
+    assert {(row["source"], row["n"]) for row in sources} == {("manual", 2), ("rule", 41)}
+
+
+async def test_loading_the_demo_reports_territory_rules_and_conflicts(store):
+    report = await loading.load_paths(store, [DEMO])
+
+    territories = next(file for file in report.files if file.kind == "territories")
+    assert territories.assignments is not None
+    assert (territories.assignments.added, territories.assignments.removed) == (44, 0)
+    conflicts = {conflict.organisation_key: conflict.territories for conflict in territories.assignments.conflicts}
+    assert conflicts["ORG-DE-0029"] == ("DE-NORTH", "KA-HEALTH")
+    section = territories.to_dict()["assignments"]
+    assert {"organisation": "ORG-DE-0029", "territories": ["DE-NORTH", "KA-HEALTH"]} in section["conflicts"]
+    assert territories.assignment_lines()[0] == "territory rules: 44 assigned, 0 removed, 2 conflicts"
+    assert "  conflict: ORG-DE-0029 matches DE-NORTH, KA-HEALTH" in territories.assignment_lines()
+    # The manual assignments then remove the rule links of their organisations: manual wins.
+    manual = next(file for file in report.files if file.kind == "org_territories")
+    assert manual.assignments is not None and (manual.assignments.added, manual.assignments.removed) == (0, 2)
 
 
 async def test_loading_the_demo_again_changes_nothing(store):
@@ -77,6 +100,7 @@ async def test_loading_the_demo_again_changes_nothing(store):
     again = await loading.load_paths(store, [DEMO])
 
     assert (again.created, again.updated, again.rejected) == (0, 0, 0)
+    assert all(not file.assignments or not file.assignments.changed for file in again.files)
     assert {(file.kind, file.unchanged) for file in again.files} == set(DEMO_ROWS.items())
     assert await graph_counts(store) == before
 

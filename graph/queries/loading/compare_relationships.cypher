@@ -12,6 +12,7 @@ WITH row,
      CASE
        WHEN old IS NULL THEN 'created'
        WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         AND all(clear IN row.clears WHERE all(name IN keys(clear) WHERE old[name] IS NULL))
          THEN 'unchanged'
        ELSE 'updated'
      END AS status

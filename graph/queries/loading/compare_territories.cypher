@@ -9,6 +9,7 @@ WITH row,
      CASE
        WHEN old IS NULL THEN 'created'
        WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
+         AND all(clear IN row.clears WHERE all(name IN keys(clear) WHERE old[name] IS NULL))
          AND (NOT 'parent_key' IN keys(row) OR coalesce(before_parent, '') = coalesce(row.parent_key, ''))
          THEN 'unchanged'
        ELSE 'updated'

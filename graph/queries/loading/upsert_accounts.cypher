@@ -8,6 +8,7 @@ WITH row, organisation, account, old IS NULL AS created, properties(old) AS befo
 MERGE (organisation)-[link:HAS_ACCOUNT]->(account)
   ON CREATE SET link += row.defaults
 SET link += row.props
+FOREACH (clear IN row.clears | SET link += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

@@ -6,6 +6,7 @@ WITH row, old IS NULL AS created, properties(old) AS before
 MERGE (contact:Contact {key: row.key})
   ON CREATE SET contact += row.defaults
 SET contact += row.props
+FOREACH (clear IN row.clears | SET contact += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

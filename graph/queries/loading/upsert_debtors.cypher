@@ -6,6 +6,7 @@ WITH row, old IS NULL AS created, properties(old) AS before
 MERGE (account:DebtorAccount {number: row.key})
   ON CREATE SET account += row.defaults
 SET account += row.props
+FOREACH (clear IN row.clears | SET account += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

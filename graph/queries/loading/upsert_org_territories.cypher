@@ -8,6 +8,7 @@ WITH row, organisation, territory, old IS NULL AS created, properties(old) AS be
 MERGE (organisation)-[link:ASSIGNED_TO]->(territory)
   ON CREATE SET link += row.defaults
 SET link += row.props
+FOREACH (clear IN row.clears | SET link += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

@@ -6,6 +6,7 @@ WITH row, old IS NULL AS created, properties(old) AS before
 MERGE (organisation:Organisation {key: row.key})
   ON CREATE SET organisation += row.defaults
 SET organisation += row.props
+FOREACH (clear IN row.clears | SET organisation += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

@@ -11,11 +11,12 @@ FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
   CREATE (parent)-[new:PARENT_OF]->(child)
   SET new += row.defaults
   SET new += row.props
-  SET new.valid_from = date(row.dates.valid_from),
-      new.valid_to = date(row.dates.valid_to)
+  SET new.valid_from = date(row.dates.valid_from)
+  SET new.valid_to = date(row.dates.valid_to)
 )
 FOREACH (link IN CASE WHEN old IS NULL THEN [] ELSE [old] END |
   SET link += row.props
+  FOREACH (clear IN row.clears | SET link += clear)
   SET link.valid_to = CASE WHEN 'valid_to' IN keys(row.dates) THEN date(row.dates.valid_to) ELSE link.valid_to END
 )
 WITH row,

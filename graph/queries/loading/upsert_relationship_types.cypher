@@ -6,6 +6,7 @@ WITH row, old IS NULL AS created, properties(old) AS before
 MERGE (relationship_type:RelationshipType {type: row.key})
   ON CREATE SET relationship_type += row.defaults
 SET relationship_type += row.props
+FOREACH (clear IN row.clears | SET relationship_type += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

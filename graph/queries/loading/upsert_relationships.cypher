@@ -13,6 +13,7 @@ WITH row, source, target, old IS NULL AS created, properties(old) AS before
 MERGE (source)-[link:RELATED_TO {type: row.props.type}]->(target)
   ON CREATE SET link += row.defaults
 SET link += row.props
+FOREACH (clear IN row.clears | SET link += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'

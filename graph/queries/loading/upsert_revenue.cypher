@@ -8,6 +8,7 @@ WITH row, account, organisation, old IS NULL AS created, properties(old) AS befo
 MERGE (booking:Booking {key: row.key})
   ON CREATE SET booking += row.defaults
 SET booking += row.props
+FOREACH (clear IN row.clears | SET booking += clear)
 MERGE (booking)-[:BOOKED_ON]->(account)
 MERGE (booking)-[:ATTRIBUTED_TO]->(organisation)
 WITH row,

@@ -8,6 +8,7 @@ WITH row, old IS NULL AS created, properties(old) AS before, old_parent.key AS b
 MERGE (territory:Territory {key: row.key})
   ON CREATE SET territory += row.defaults
 SET territory += row.props
+FOREACH (clear IN row.clears | SET territory += clear)
 WITH row, territory, created, before, before_parent, 'parent_key' IN keys(row) AS moves
 OPTIONAL MATCH (territory)<-[link:PARENT_OF]-(other:Territory)
   WHERE moves AND (row.parent_key IS NULL OR other.key <> row.parent_key)

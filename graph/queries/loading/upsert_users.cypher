@@ -6,6 +6,7 @@ WITH row, old IS NULL AS created, properties(old) AS before
 MERGE (user:User {key: row.key})
   ON CREATE SET user += row.defaults
 SET user += row.props
+FOREACH (clear IN row.clears | SET user += clear)
 WITH row,
      CASE
        WHEN created THEN 'created'
