@@ -1,0 +1,85 @@
+"""The hierarchy endpoints on the demo data: ancestors, root, descendants, group, as of a day."""
+
+import pytest
+
+from api.problems import PROBLEM_JSON
+from graph import auth, duplicates, loading
+from seed.demo import DEMO_DIR
+
+ENDPOINTS = ["ancestors", "root", "descendants", "group"]
+
+
+@pytest.fixture
+async def headers(store):
+    await loading.load_paths(store, [DEMO_DIR])
+    return {"Authorization": f"Bearer {await auth.create_key(store, user_key='lena.vogel')}"}
+
+
+async def test_ancestors_follow_the_reparenting_of_the_day(client, headers):
+    path = "/v1/organisations/ORG-DE-0011/ancestors"
+
+    before = client.get(path, params={"as_of": "2024-03-31"}, headers=headers).json()["items"]
+    after = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()["items"]
+
+    assert [(item["key"], item["depth"]) for item in before] == [("ORG-DE-0002", 1), ("ORG-DE-0001", 2)]
+    assert [(item["key"], item["depth"]) for item in after] == [("ORG-DE-0001", 1)]
+
+
+async def test_root_of_a_deep_branch_is_the_holding(client, headers):
+    response = client.get("/v1/organisations/ORG-DE-0007/root", params={"as_of": "2025-06-30"}, headers=headers)
+
+    assert response.json()["key"] == "ORG-DE-0001"
+
+
+async def test_descendant_pages_cover_the_group_exactly_once(client, headers):
+    path = "/v1/organisations/ORG-DE-0001/descendants"
+    everything = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()
+
+    seen, cursor = [], None
+    while True:
+        params = {"as_of": "2025-06-30", "limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = client.get(path, params=params, headers=headers).json()
+        seen.extend(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == everything["items"]
+    assert everything["hidden_count"] == 0
+    assert {"key", "name", "kind", "depth", "parent_key"} == set(everything["items"][0])
+
+
+async def test_kinds_and_max_depth_filter_descendants(client, headers):
+    path = "/v1/organisations/ORG-DE-0001/descendants"
+
+    branches = client.get(path, params={"kinds": "branch"}, headers=headers).json()["items"]
+    shallow = client.get(path, params={"max_depth": 1}, headers=headers).json()["items"]
+
+    assert branches == []  # the holding's own links are legal: nothing under them is followed
+    assert {item["depth"] for item in shallow} == {1}
+
+
+async def test_group_names_the_root_and_counts_every_member(client, headers):
+    response = client.get("/v1/organisations/ORG-DE-0004/group", params={"as_of": "2025-06-30"}, headers=headers)
+
+    body = response.json()
+    assert body["root"]["key"] == "ORG-DE-0001"
+    assert body["member_count"] == len(body["members"]) > 5
+    assert body["hidden_count"] == 0
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+async def test_an_unknown_organisation_is_404_problem_json(client, headers, endpoint):
+    response = client.get(f"/v1/organisations/NO-SUCH-ORG/{endpoint}", headers=headers)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_merged_duplicates_key_still_answers_for_its_survivor(client, store, headers):
+    await duplicates.merge(store, survivor="ORG-DE-0024", duplicate="ORG-DE-0025")
+
+    response = client.get("/v1/organisations/ORG-DE-0025/root", headers=headers)
+
+    assert response.status_code == 200
+    assert response.json()["key"] == "ORG-DE-0024"
