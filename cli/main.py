@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import datetime
 import functools
 import json
 import sys
@@ -280,6 +281,41 @@ def _print_load_report(report: Any) -> None:
     if report.dry_run:
         click.echo("dry run: nothing was written")
     click.echo(f"{report.rows:,} rows in {report.seconds:.1f} s: {report.rows_per_second:,.0f} rows/s")
+
+
+@main.command()
+@click.argument("key")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The day whose structure counts [today].")
+@click.option("--depth", type=click.IntRange(0), help="Levels below the root to show [all].")
+@fails_cleanly
+def tree(key: str, as_of, depth: int | None) -> None:
+    """Print the corporate group of KEY as an indented tree, with the kind of each link."""
+    from graph import hierarchy
+
+    day = as_of.date() if as_of else datetime.date.today()
+
+    async def read(store: Store) -> tuple[hierarchy.Node, list[hierarchy.Member]]:
+        top = await hierarchy.root(store, key=key, as_of=day)
+        members, cursor = [], None
+        while True:
+            page = await hierarchy.descendants(
+                store, key=top.key, as_of=day, max_depth=depth, cursor=cursor, limit=10_000
+            )
+            members.extend(page.items)
+            if (cursor := page.next_cursor) is None:
+                return top, members
+
+    top, members = with_store(read)
+    children: dict[str, list[hierarchy.Member]] = {}
+    for member in members:
+        children.setdefault(member.parent_key, []).append(member)
+    click.echo(f"{top.key}  {top.name}")
+    stack = [(child, 1) for child in reversed(children.get(top.key, []))]
+    while stack:
+        member, level = stack.pop()
+        marker = "  <" if member.key == key else ""
+        click.echo(f"{'    ' * level}{member.key}  {member.name}  ({member.kind}){marker}")
+        stack.extend((child, level + 1) for child in reversed(children.get(member.key, [])))
 
 
 @main.command()

@@ -28,6 +28,7 @@ COMMANDS = [
     ["load"],
     ["duplicates"],
     ["export"],
+    ["tree"],
     ["merge"],
 ]
 
@@ -142,3 +143,16 @@ def test_export_writes_every_kind_and_loads_back_unchanged(data_dir, tmp_path):
     report = json.loads(reloaded.stdout)
     assert reloaded.returncode == 0
     assert sum(file["created"] + file["updated"] for file in report["files"]) == 0
+
+
+def test_tree_prints_the_group_indented_with_kinds_as_of_a_day(data_dir):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+
+    before = crmgraph(data_dir, "tree", "ORG-DE-0011", "--as-of", "2024-03-31").stdout.splitlines()
+    after = crmgraph(data_dir, "tree", "ORG-DE-0011", "--as-of", "2025-06-30", "--depth", "1").stdout.splitlines()
+
+    assert before[0].startswith("ORG-DE-0001  ")
+    assert "        ORG-DE-0011  Müller Haustechnik GmbH  (legal)  <" in before  # under ORG-DE-0002
+    assert "    ORG-DE-0011  Müller Haustechnik GmbH  (legal)  <" in after  # directly under the holding
+    assert all(line.startswith("    ") and not line.startswith("        ") for line in after[1:])
