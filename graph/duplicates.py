@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from graph import hierarchy
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.queries import declare
 from graph.store import Store
@@ -74,7 +75,7 @@ FIND_POSTCODE_BLOCKS = declare("duplicates/find_postcode_blocks")
 FIND_CITY_BLOCKS = declare("duplicates/find_city_blocks")
 FIND_CONTACT_BLOCKS = declare("duplicates/find_contact_blocks")
 FIND_ACCOUNT_BLOCKS = declare("duplicates/find_account_blocks")
-FIND_ANCESTORS = declare("duplicates/find_ancestors")
+FIND_NAMES = declare("duplicates/find_names")
 FIND_ORGANISATION = declare("duplicates/find_organisation")
 FIND_SURVIVORS = declare("duplicates/find_survivors")
 MERGE_ORGANISATIONS = declare("duplicates/merge_organisations")
@@ -91,7 +92,7 @@ SIMILARITY_THRESHOLD = 0.8
 # A VAT id, contact or account shared by more corporate groups than this is a placeholder
 # ("n/a", a call-centre contact), not evidence; it would also make pairs by the hundred thousand.
 MAX_GROUPS_PER_BLOCK = 50
-ANCESTOR_BATCH_SIZE = 5_000
+NAME_BATCH_SIZE = 5_000
 DEFAULT_LIMIT = 1000
 DEFAULT_MIN_SCORE = 0.5
 _EPSILON = 1e-9
@@ -382,21 +383,17 @@ async def _shared_value_blocks(store: Store, day: datetime.date) -> list[tuple[s
 
 async def _organisations(store: Store, keys: Sequence[str], day: datetime.date) -> dict[str, _Organisation]:
     """Return the name, ancestors and group on `day` of each organisation in `keys`."""
-    organisations = {}
-    for start in range(0, len(keys), ANCESTOR_BATCH_SIZE):
-        batch = list(keys[start : start + ANCESTOR_BATCH_SIZE])
-        for row in await store.read(FIND_ANCESTORS, {"keys": batch, "as_of": day}):
-            ancestors = row["ancestors"]
-            # The root is the farthest ancestor; with a valid forest there is one at each distance.
-            root = (
-                min(ancestors, key=lambda ancestor: (-ancestor["depth"], ancestor["key"]))["key"]
-                if ancestors
-                else row["key"]
-            )
-            organisations[row["key"]] = _Organisation(
-                row["key"], row["name"] or "", frozenset(ancestor["key"] for ancestor in ancestors), root
-            )
-    return organisations
+    names = {}
+    for start in range(0, len(keys), NAME_BATCH_SIZE):
+        batch = list(keys[start : start + NAME_BATCH_SIZE])
+        names.update((row["key"], row["name"] or "") for row in await store.read(FIND_NAMES, {"keys": batch}))
+    chains = await hierarchy.ancestor_chains(store, keys=list(names), as_of=day)
+    return {
+        key: _Organisation(
+            key, name, frozenset(node.key for node in chains[key]), chains[key][-1].key if chains[key] else key
+        )
+        for key, name in names.items()
+    }
 
 
 def _pairs_across_groups(keys: Iterable[str], organisations: Mapping[str, _Organisation]) -> Iterator[tuple[str, str]]:

@@ -702,19 +702,40 @@ async def ancestors(store: Store, *, key: str, as_of: datetime.date) -> list[Nod
         QueryError: the engine failed a read.
     """
     await _organisation(store, key)
-    found: list[Node] = []
-    seen = {key}
-    current = key
-    while True:  # one query per level: no depth cap, no variable-length path
-        rows = await store.read(FIND_VALID_PARENTS, {"keys": [current], "as_of": as_of})
-        if not rows:
-            return found
-        row = min(rows, key=lambda row: row["key"])  # more than one only on data that breaks the rules
-        if row["key"] in seen:
-            return found  # a cycle in stored data that breaks the rules: stop where it closes
-        seen.add(row["key"])
-        found.append(Node(row["key"], row["name"], row["kind"], len(found) + 1))
-        current = row["key"]
+    return (await ancestor_chains(store, keys=[key], as_of=as_of))[key]
+
+
+async def ancestor_chains(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
+    """Return the ancestors on a day of each organisation in `keys`, nearest first, as :func:`ancestors` does.
+
+    All chains climb together, one query per level for the whole frontier: no depth cap, no
+    variable-length path. An unknown key has no ancestors.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    chains: dict[str, list[Node]] = {key: [] for key in keys}
+    seen = {key: {key} for key in keys}
+    tops = {key: key for key in keys}  # each chain's highest organisation so far
+    while tops:
+        frontier = sorted(set(tops.values()))
+        parents: dict[str, Row] = {}
+        for start in range(0, len(frontier), FRONTIER_CHUNK):
+            batch = frontier[start : start + FRONTIER_CHUNK]
+            for row in await store.read(FIND_VALID_PARENTS, {"keys": batch, "as_of": as_of}):
+                # More than one parent only on data that breaks the rules: the smallest key is taken.
+                if row["child"] not in parents or row["key"] < parents[row["child"]]["key"]:
+                    parents[row["child"]] = row
+        climbing = {}
+        for key, top in tops.items():
+            row = parents.get(top)
+            if row is None or row["key"] in seen[key]:
+                continue  # the root, or a cycle in data that breaks the rules: stop where it closes
+            seen[key].add(row["key"])
+            chains[key].append(Node(row["key"], row["name"], row["kind"], len(chains[key]) + 1))
+            climbing[key] = row["key"]
+        tops = climbing
+    return chains
 
 
 async def root(store: Store, *, key: str, as_of: datetime.date) -> Node:
