@@ -74,17 +74,15 @@ on one day, a cycle), the reads still end: each organisation is shown once, at i
 depth, under the parent with the smallest key.
 """
 
-import base64
-import binascii
 import bisect
 import datetime
 import enum
-import json
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from graph import paging
 from graph.errors import InvalidInput, NotFound
 from graph.queries import Query, declare
 from graph.schema.organisation import PARENT_KINDS
@@ -103,9 +101,6 @@ DEFAULT_KIND = "legal"
 # Organisations shown at each end of a long cycle path in a reason; the middle is counted.
 PATH_ENDS_SHOWN = 4
 
-# Pagination of the reads that return many organisations.
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10_000
 # Keys sent in one query when a level of descendants is fetched.
 FRONTIER_CHUNK = 5000
 
@@ -769,7 +764,7 @@ async def descendants(
     max_depth: int | None = None,
     kinds: Collection[str] | None = None,
     cursor: str | None = None,
-    limit: int = DEFAULT_LIMIT,
+    limit: int = paging.DEFAULT_LIMIT,
 ) -> Page:
     """Return one page of the `PARENT_OF` descendants of an organisation on a day, as a flat list.
 
@@ -794,8 +789,8 @@ async def descendants(
             not one this function gave.
         QueryError: the engine failed a read.
     """
-    _check_limit(limit)
-    after = _decode_cursor(cursor)
+    paging.check_limit(limit)
+    after = _decode_position(cursor)
     followed = _followed_kinds(kinds)
     if max_depth is not None and max_depth < 0:
         raise InvalidInput(f"max_depth must be 0 or more, not {max_depth}")
@@ -809,7 +804,7 @@ async def descendants(
 
 
 async def group(
-    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
 ) -> Group:
     """Return the whole group of an organisation on a day: its root and one page of the root's descendants.
 
@@ -829,8 +824,8 @@ async def group(
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    _check_limit(limit)
-    after = _decode_cursor(cursor)
+    paging.check_limit(limit)
+    after = _decode_position(cursor)
     top = await root(store, key=key, as_of=as_of)
     followed = sorted(PARENT_KINDS)
     items: list[Member] = []
@@ -948,12 +943,7 @@ def _page(items: list[Member], limit: int) -> Page:
     if len(items) <= limit:
         return Page(items, None)
     last = items[limit - 1]
-    return Page(items[:limit], _encode_cursor(last.depth, last.key))
-
-
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be from 1 to {MAX_LIMIT:,}, not {limit}")
+    return Page(items[:limit], paging.encode_cursor(last.depth, last.key))
 
 
 def _followed_kinds(kinds: Collection[str] | None) -> list[str]:
@@ -965,21 +955,9 @@ def _followed_kinds(kinds: Collection[str] | None) -> list[str]:
     return sorted(kinds)
 
 
-def _encode_cursor(depth: int, key: str) -> str:
-    """Return an opaque cursor for the position just after (depth, key)."""
-    text = json.dumps([depth, key], separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None) -> tuple[int, str] | None:
-    """Return the (depth, key) position of a cursor, or raise InvalidInput for one we did not give."""
-    if cursor is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        depth, key = json.loads(text)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(f"not a cursor this list gave: {cursor!r}") from None
-    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 1 or not isinstance(key, str):
+def _decode_position(cursor: str | None) -> tuple[int, str] | None:
+    """Return the (depth, key) position of a cursor of :func:`descendants` or :func:`group`."""
+    position = paging.decode_cursor(cursor, int, str)
+    if position is not None and position[0] < 1:
         raise InvalidInput(f"not a cursor this list gave: {cursor!r}")
-    return depth, key
+    return position

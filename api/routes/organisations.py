@@ -4,32 +4,16 @@
 A key of a duplicate merged into another organisation still answers, for its survivor.
 """
 
-import datetime
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import StoreDep
-from graph import duplicates, hierarchy
-from graph.errors import NotFound
-from graph.store import Store
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, day, for_organisation
+from graph import hierarchy
 
 router = APIRouter(prefix="/organisations", tags=["hierarchy"])
-Answer = TypeVar("Answer")
-
-KeyPath = Annotated[str, Path(description="The organisation's key (a merged duplicate's key resolves too).")]
-AsOf = Annotated[datetime.date | None, Query(description="The day whose structure counts [today].")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the page before.")]
-Limit = Annotated[int, Query(ge=1, le=10_000)]
-
-
-class OrganisationRef(BaseModel):
-    """An organisation named by its key."""
-
-    key: str
-    name: str
 
 
 class AncestorPublic(BaseModel):
@@ -75,42 +59,28 @@ class GroupPublic(BaseModel):
     hidden_count: int = 0
 
 
-async def _answer(store: Store, key: str, read: Callable[[str], Awaitable[Answer]]) -> Answer:
-    try:
-        return await read(key)
-    except NotFound:
-        survivor = await duplicates.resolve_key(store, key=key)
-        if survivor is None or survivor == key:
-            raise
-        return await read(survivor)
-
-
-def _day(as_of: datetime.date | None) -> datetime.date:
-    return as_of or datetime.date.today()
-
-
 def _members(page: hierarchy.Page) -> list[MemberPublic]:
     return [MemberPublic(**{field: getattr(item, field) for field in MemberPublic.model_fields}) for item in page.items]
 
 
 @router.get("/{key}/ancestors", response_model=AncestorList)
-async def get_ancestors(store: StoreDep, key: KeyPath, as_of: AsOf = None) -> AncestorList:
+async def get_ancestors(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
     """List the ancestors of an organisation up to its ultimate parent, nearest first."""
-    nodes = await _answer(store, key, lambda found: hierarchy.ancestors(store, key=found, as_of=_day(as_of)))
+    nodes = await for_organisation(store, key, lambda found: hierarchy.ancestors(store, key=found, as_of=day(as_of)))
     return AncestorList(items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in nodes])
 
 
 @router.get("/{key}/root", response_model=OrganisationRef)
-async def get_root(store: StoreDep, key: KeyPath, as_of: AsOf = None) -> OrganisationRef:
+async def get_root(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> OrganisationRef:
     """Return the ultimate parent of an organisation (itself when it has no parent that day)."""
-    node = await _answer(store, key, lambda found: hierarchy.root(store, key=found, as_of=_day(as_of)))
+    node = await for_organisation(store, key, lambda found: hierarchy.root(store, key=found, as_of=day(as_of)))
     return OrganisationRef(key=node.key, name=node.name)
 
 
 @router.get("/{key}/descendants", response_model=DescendantPage)
 async def get_descendants(
     store: StoreDep,
-    key: KeyPath,
+    key: OrganisationKey,
     as_of: AsOf = None,
     max_depth: Annotated[int | None, Query(ge=0)] = None,
     kinds: Annotated[
@@ -121,11 +91,11 @@ async def get_descendants(
 ) -> DescendantPage:
     """List the descendants of an organisation with depth and parent, by depth then key, a page at a time."""
     chosen = {kind.strip() for kind in kinds.split(",") if kind.strip()} if kinds else None
-    page = await _answer(
+    page = await for_organisation(
         store,
         key,
         lambda found: hierarchy.descendants(
-            store, key=found, as_of=_day(as_of), max_depth=max_depth, kinds=chosen, cursor=cursor, limit=limit
+            store, key=found, as_of=day(as_of), max_depth=max_depth, kinds=chosen, cursor=cursor, limit=limit
         ),
     )
     return DescendantPage(items=_members(page), next_cursor=page.next_cursor)
@@ -133,11 +103,11 @@ async def get_descendants(
 
 @router.get("/{key}/group", response_model=GroupPublic)
 async def get_group(
-    store: StoreDep, key: KeyPath, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
 ) -> GroupPublic:
     """Return the root of an organisation's group and every member under it, a page at a time."""
-    group = await _answer(
-        store, key, lambda found: hierarchy.group(store, key=found, as_of=_day(as_of), cursor=cursor, limit=limit)
+    group = await for_organisation(
+        store, key, lambda found: hierarchy.group(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit)
     )
     return GroupPublic(
         root=OrganisationRef(key=group.root.key, name=group.root.name),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, hierarchy
+from graph import admin, hierarchy, paging
 from graph.errors import InvalidInput, NotFound
 from graph.hierarchy import Member, Node
 from tests.helpers import load_rows
@@ -214,13 +214,13 @@ async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, tmp_
     for read in (hierarchy.ancestors, hierarchy.root, hierarchy.descendants, hierarchy.group, hierarchy.siblings):
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today)
-    for limit in (0, hierarchy.MAX_LIMIT + 1):
+    for limit in (0, paging.MAX_LIMIT + 1):
         with pytest.raises(InvalidInput, match="limit"):
             await hierarchy.descendants(store, key="A", as_of=today, limit=limit)
     for cursor in ("not a cursor", "", "WzAsIkEiXQ"):  # the last is [0,"A"]: depth 0 is no position
         with pytest.raises(InvalidInput, match="cursor"):
             await hierarchy.descendants(store, key="A", as_of=today, cursor=cursor)
-    page = await hierarchy.descendants(store, key="A", as_of=today, limit=hierarchy.MAX_LIMIT)
+    page = await hierarchy.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
     assert page.items == [] and page.next_cursor is None
 
 
@@ -232,7 +232,7 @@ async def test_a_10000_level_chain_answers_in_full(store, tmp_path):
     up = await hierarchy.ancestors(store, key=chain[-1], as_of=today)
     assert [(n.key, n.depth) for n in up] == [(key, depth) for depth, key in enumerate(reversed(chain[:-1]), 1)]
 
-    down = await hierarchy.descendants(store, key=chain[0], as_of=today, limit=hierarchy.MAX_LIMIT)
+    down = await hierarchy.descendants(store, key=chain[0], as_of=today, limit=paging.MAX_LIMIT)
     assert [(m.key, m.depth, m.parent_key) for m in down.items] == [
         (key, depth, chain[depth - 1]) for depth, key in enumerate(chain[1:], 1)
     ]
