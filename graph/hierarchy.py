@@ -837,6 +837,25 @@ async def group(
     return Group(top, _page(items, limit), count)
 
 
+async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
+    """Return the key of an organisation and of all its `PARENT_OF` descendants on a day, each once.
+
+    For reads over a whole subtree (its contacts, its suppliers): pass the root's key for a group.
+
+    Returns:
+        `key` first, then the descendants level by level, each level ordered by key.
+
+    Raises:
+        NotFound: no organisation has the key.
+        QueryError: the engine failed a read.
+    """
+    await _organisation(store, key)
+    keys = [key]
+    async for level in _levels(store, key=key, as_of=as_of, kinds=sorted(PARENT_KINDS), max_depth=None):
+        keys.extend(level.keys)
+    return keys
+
+
 async def siblings(store: Store, *, key: str, as_of: datetime.date) -> list[Member]:
     """Return the other children of an organisation's parent on a day.
 

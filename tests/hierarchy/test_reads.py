@@ -373,3 +373,16 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
             assert result.root == top
             assert result.member_count == len(members) == len({m.key for m in members})
             assert result.members.items == members[:limit]
+
+
+async def test_subtree_keys_are_the_organisation_and_every_descendant_of_the_day(store, tmp_path):
+    links = [("A", "B", "legal", None, None), ("B", "C", "branch", None, day(3)), ("A", "D", "legal", day(5), None)]
+    await build(store, tmp_path, "ABCD", links)
+
+    early = await hierarchy.subtree_keys(store, key="A", as_of=day(2))
+    late = await hierarchy.subtree_keys(store, key="A", as_of=day(6))
+
+    assert early == ["A", "B", "C"]
+    assert late == ["A", "B", "D"]
+    with pytest.raises(NotFound):
+        await hierarchy.subtree_keys(store, key="nobody", as_of=day(2))
