@@ -306,16 +306,14 @@ def tree(key: str, as_of, depth: int | None) -> None:
                 return top, members
 
     top, members = with_store(read)
-    children: dict[str, list[hierarchy.Member]] = {}
-    for member in members:
-        children.setdefault(member.parent_key, []).append(member)
     click.echo(f"{top.key}  {top.name}")
-    stack = [(child, 1) for child in reversed(children.get(top.key, []))]
+    stack = [(node, 1) for node in reversed(hierarchy.nest(members))]
     while stack:
-        member, level = stack.pop()
+        node, level = stack.pop()
+        member = node.member
         marker = "  <" if member.key == key else ""
         click.echo(f"{'    ' * level}{member.key}  {member.name}  ({member.kind}){marker}")
-        stack.extend((child, level + 1) for child in reversed(children.get(member.key, [])))
+        stack.extend((child, level + 1) for child in reversed(node.children))
 
 
 @main.command()

@@ -57,7 +57,8 @@ visits the links above its parent, O(d · h) for a forest, so O(n · d · h) in 
 is searched again only with days not inside those it was searched with, so a search ends even on
 stored data that already holds a cycle.
 
-Reads: :func:`ancestors`, :func:`root`, :func:`descendants`, :func:`group` and :func:`siblings`
+Reads: :func:`detail`, :func:`ancestors`, :func:`root`, :func:`descendants`, :func:`group`,
+:func:`siblings` and :func:`subtree_keys`
 each see the `PARENT_OF` links as they stood on `as_of`: a link is valid on day D when
 (valid_from is empty or valid_from <= D) and (valid_to is empty or D <= valid_to). They walk the
 hierarchy one level per query (up: one key per query; down: the keys of the whole level, in
@@ -93,8 +94,8 @@ FIND_ORGANISATIONS_WITH_CHILDREN = declare("hierarchy/find_organisations_with_ch
 FIND_MEMBERSHIP_PERIODS = declare("hierarchy/find_membership_periods")
 FIND_ORGANISATIONS_WITH_MEMBERS = declare("hierarchy/find_organisations_with_members")
 FIND_ORGANISATION = declare("hierarchy/find_organisation")
+FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail")
 FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
-FIND_VALID_CHILDREN = declare("hierarchy/find_valid_children")
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")
 
 DEFAULT_KIND = "legal"
@@ -652,6 +653,55 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class ParentLink:
+    """The `PARENT_OF` link above an organisation on a day.
+
+    Attributes:
+        key: the parent's key.
+        name: the parent's name.
+        kind: `legal` or `branch`.
+        valid_from: the link's first day; None when open.
+        valid_to: the link's last day; None when open.
+        share: ownership in percent, or None.
+    """
+
+    key: str
+    name: str | None
+    kind: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """An organisation as it stood on a day: its stored properties, its parent and how many children it had.
+
+    Attributes:
+        properties: the organisation's stored properties by name (absent ones left out).
+        parent: the link to its parent that day; None for a root.
+        child_count: how many organisations it was the `PARENT_OF` parent of that day.
+    """
+
+    properties: dict[str, Any]
+    parent: ParentLink | None
+    child_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """A member with the members below it, for a nested view of a flat list.
+
+    Attributes:
+        member: the organisation and its link from its parent.
+        children: the nodes whose parent it is, in the order of the list.
+    """
+
+    member: Member
+    children: list["TreeNode"]
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of a long list.
 
@@ -678,6 +728,34 @@ class Group:
     root: Node
     members: Page
     member_count: int
+
+
+async def detail(store: Store, *, key: str, as_of: datetime.date) -> Detail:
+    """Return an organisation with its parent and its number of children on a day.
+
+    Args:
+        store: the graph.
+        key: the organisation's key.
+        as_of: the day; only links valid that day count.
+
+    Returns:
+        The organisation's properties, its parent link (None for a root) and its child count.
+
+    Raises:
+        NotFound: no organisation has the key.
+        QueryError: the engine failed a read.
+    """
+    rows = await store.read(FIND_ORGANISATION_DETAIL, {"key": key, "as_of": as_of})
+    if not rows:
+        raise NotFound(f"no organisation has the key {key!r}")
+    parents = sorted((row for row in rows if row["parent_key"] is not None), key=lambda row: row["parent_key"])
+    parent = None
+    if parents:  # more than one only on data that breaks the rules: the smallest key, as the other reads take
+        row = parents[0]
+        parent = ParentLink(
+            row["parent_key"], row["parent_name"], row["kind"], row["valid_from"], row["valid_to"], row["share"]
+        )
+    return Detail(rows[0]["properties"], parent, rows[0]["child_count"])
 
 
 async def ancestors(store: Store, *, key: str, as_of: datetime.date) -> list[Node]:
@@ -856,29 +934,57 @@ async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[
     return keys
 
 
-async def siblings(store: Store, *, key: str, as_of: datetime.date) -> list[Member]:
-    """Return the other children of an organisation's parent on a day.
+async def siblings(
+    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+) -> Page:
+    """Return one page of the other children of an organisation's parent on a day (its sister companies).
 
     Args:
         store: the graph.
         key: the organisation's key.
         as_of: the day; only links valid that day count.
+        cursor: the `next_cursor` of the page before; None for the first page.
+        limit: the most items on a page, 1 to MAX_LIMIT.
 
     Returns:
-        The siblings ordered by key, each at depth 0 with the shared parent as `parent_key`;
+        The page, its items ordered by key, each at depth 0 with the shared parent as `parent_key`;
         empty when the organisation has no parent that day (roots are not siblings of each other).
 
     Raises:
         NotFound: no organisation has the key.
+        InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    parents = await ancestors(store, key=key, as_of=as_of)
-    if not parents:
-        return []
-    parent = parents[0].key
-    rows = await store.read(FIND_VALID_CHILDREN, {"keys": [parent], "as_of": as_of, "kinds": sorted(PARENT_KINDS)})
-    found = {row["key"]: row for row in rows if row["key"] != key}
-    return [Member(child, found[child]["name"], found[child]["kind"], 0, parent) for child in sorted(found)]
+    paging.check_limit(limit)
+    after = paging.decode_cursor(cursor, str)
+    await _organisation(store, key)
+    rows = await store.read(FIND_VALID_PARENTS, {"keys": [key], "as_of": as_of})
+    if not rows:
+        return Page([], None)
+    parent = min(row["key"] for row in rows)  # more than one only on data that breaks the rules
+    found = await store.read(FIND_VALID_CHILD_KEYS, {"keys": [parent], "as_of": as_of, "kinds": sorted(PARENT_KINDS)})
+    keys = sorted(set(found[0]["keys"]) - {key})
+    if after is not None:
+        keys = keys[bisect.bisect_right(keys, after[0]) :]
+    level = _Level(0, keys, frozenset([parent]))
+    items = await _members(store, level, keys[: limit + 1], as_of, PARENT_KINDS)
+    if len(items) <= limit:
+        return Page(items, None)
+    return Page(items[:limit], paging.encode_cursor(items[limit - 1].key))
+
+
+def nest(members: Sequence[Member]) -> list[TreeNode]:
+    """Return members as trees: each under its parent when the parent is among them, else at the top.
+
+    Members of a page of :func:`descendants` come by depth, so a page's trees are whole from their
+    tops down; a later page's tops hang below members of earlier pages (their `parent_key` says where).
+    """
+    nodes = {member.key: TreeNode(member, []) for member in members}
+    tops = []
+    for member in members:
+        parent = nodes.get(member.parent_key)
+        (parent.children if parent is not None else tops).append(nodes[member.key])
+    return tops
 
 
 async def _organisation(store: Store, key: str) -> Row:

@@ -4,16 +4,40 @@
 A key of a duplicate merged into another organisation still answers, for its survivor.
 """
 
-from typing import Annotated
+import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import StoreDep
+from api.models import properties_model
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, day, for_organisation
 from graph import hierarchy
+from graph.schema.organisation import Organisation
 
 router = APIRouter(prefix="/organisations", tags=["hierarchy"])
+
+
+OrganisationProperties = properties_model(Organisation, "OrganisationProperties")
+
+
+class ParentPublic(BaseModel):
+    """The link to the parent on the day asked: the parent's key and name, and the link's kind and period."""
+
+    key: str
+    name: str
+    kind: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    share: float | None
+
+
+class OrganisationPublic(OrganisationProperties):
+    """An organisation with its parent (null for a root) and its number of children, on the day asked."""
+
+    parent: ParentPublic | None
+    child_count: int
 
 
 class AncestorPublic(BaseModel):
@@ -41,10 +65,25 @@ class MemberPublic(BaseModel):
     parent_key: str
 
 
-class DescendantPage(BaseModel):
-    """One page of descendants, by depth then key."""
+class MemberPage(BaseModel):
+    """One page of a list of organisations under a parent."""
 
     items: list[MemberPublic]
+    next_cursor: str | None
+    hidden_count: int = 0
+
+
+class TreeNodePublic(MemberPublic):
+    """A descendant with the descendants below it on the same page."""
+
+    children: list["TreeNodePublic"]
+
+
+class DescendantTreePage(BaseModel):
+    """One page of descendants as trees: the tops of the first page are the children of the organisation asked
+    about; a later page's tops hang below members of earlier pages (their `parent_key`)."""
+
+    items: list[TreeNodePublic]
     next_cursor: str | None
     hidden_count: int = 0
 
@@ -59,8 +98,24 @@ class GroupPublic(BaseModel):
     hidden_count: int = 0
 
 
-def _members(page: hierarchy.Page) -> list[MemberPublic]:
-    return [MemberPublic(**{field: getattr(item, field) for field in MemberPublic.model_fields}) for item in page.items]
+def _member(member: hierarchy.Member) -> MemberPublic:
+    return MemberPublic(**{field: getattr(member, field) for field in MemberPublic.model_fields})
+
+
+def _tree(node: hierarchy.TreeNode) -> TreeNodePublic:
+    return TreeNodePublic(**_member(node.member).model_dump(), children=[_tree(child) for child in node.children])
+
+
+@router.get("/{key}", response_model=OrganisationPublic)
+async def get_organisation(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> OrganisationPublic:
+    """Return an organisation with its parent and its number of children on the day."""
+    found = await for_organisation(store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of)))
+    parent = found.parent
+    return OrganisationPublic(
+        **found.properties,
+        parent=None if parent is None else ParentPublic(**{f: getattr(parent, f) for f in ParentPublic.model_fields}),
+        child_count=found.child_count,
+    )
 
 
 @router.get("/{key}/ancestors", response_model=AncestorList)
@@ -77,7 +132,7 @@ async def get_root(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) ->
     return OrganisationRef(key=node.key, name=node.name)
 
 
-@router.get("/{key}/descendants", response_model=DescendantPage)
+@router.get("/{key}/descendants", response_model=MemberPage | DescendantTreePage)
 async def get_descendants(
     store: StoreDep,
     key: OrganisationKey,
@@ -86,10 +141,16 @@ async def get_descendants(
     kinds: Annotated[
         str | None, Query(description="Follow only links of these kinds: `legal`, `branch`, comma-separated.")
     ] = None,
+    format: Annotated[
+        Literal["flat", "tree"], Query(description="`flat`: a list by depth then key; `tree`: nested `children`.")
+    ] = "flat",
     cursor: Cursor = None,
     limit: Limit = 1000,
-) -> DescendantPage:
-    """List the descendants of an organisation with depth and parent, by depth then key, a page at a time."""
+) -> MemberPage | DescendantTreePage:
+    """List the descendants of an organisation with depth and parent, by depth then key, a page at a time.
+
+    `format=tree` nests the same page: each item holds the items below it in `children`.
+    """
     chosen = {kind.strip() for kind in kinds.split(",") if kind.strip()} if kinds else None
     page = await for_organisation(
         store,
@@ -98,7 +159,21 @@ async def get_descendants(
             store, key=found, as_of=day(as_of), max_depth=max_depth, kinds=chosen, cursor=cursor, limit=limit
         ),
     )
-    return DescendantPage(items=_members(page), next_cursor=page.next_cursor)
+    if format == "tree":
+        tops = hierarchy.nest(page.items)
+        return DescendantTreePage(items=[_tree(top) for top in tops], next_cursor=page.next_cursor)
+    return MemberPage(items=[_member(item) for item in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{key}/siblings", response_model=MemberPage)
+async def get_siblings(
+    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+) -> MemberPage:
+    """List the other children of the organisation's parent on the day (depth 0), by key, a page at a time."""
+    page = await for_organisation(
+        store, key, lambda found: hierarchy.siblings(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit)
+    )
+    return MemberPage(items=[_member(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/{key}/group", response_model=GroupPublic)
@@ -111,7 +186,7 @@ async def get_group(
     )
     return GroupPublic(
         root=OrganisationRef(key=group.root.key, name=group.root.name),
-        members=_members(group.members),
+        members=[_member(item) for item in group.members.items],
         member_count=group.member_count,
         next_cursor=group.members.next_cursor,
     )

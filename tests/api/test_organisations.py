@@ -6,7 +6,7 @@ from api.problems import PROBLEM_JSON
 from graph import auth, duplicates, loading
 from seed.demo import DEMO_DIR
 
-ENDPOINTS = ["ancestors", "root", "descendants", "group"]
+ENDPOINTS = ["", "/ancestors", "/root", "/descendants", "/descendants?format=tree", "/group", "/siblings"]
 
 
 @pytest.fixture
@@ -68,9 +68,68 @@ async def test_group_names_the_root_and_counts_every_member(client, headers):
     assert body["hidden_count"] == 0
 
 
+async def test_an_organisation_comes_with_its_parent_and_child_count_of_the_day(client, headers):
+    path = "/v1/organisations/ORG-DE-0011"
+
+    before = client.get(path, params={"as_of": "2024-03-31"}, headers=headers).json()
+    after = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()
+    holding = client.get("/v1/organisations/ORG-DE-0001", params={"as_of": "2025-06-30"}, headers=headers).json()
+
+    assert before["parent"] == {
+        "key": "ORG-DE-0002",
+        "name": "Müller Baustoffe GmbH",
+        "kind": "legal",
+        "valid_from": "2018-07-01",
+        "valid_to": "2024-03-31",
+        "share": None,
+    }
+    assert after["parent"]["key"] == "ORG-DE-0001" and after["parent"]["valid_from"] == "2024-04-01"
+    assert (holding["key"], holding["parent"], holding["child_count"]) == ("ORG-DE-0001", None, 3)
+    assert holding["name"] == "Müller Holding GmbH" and holding["city"] == "Stuttgart"
+
+
+async def test_siblings_share_the_parent_of_the_day(client, headers):
+    path = "/v1/organisations/ORG-DE-0004/siblings"
+
+    early = client.get(path, params={"as_of": "2020-03-31"}, headers=headers).json()
+    later = client.get(path, params={"as_of": "2025-06-30", "limit": 1}, headers=headers).json()
+
+    assert [(item["key"], item["depth"], item["parent_key"]) for item in early["items"]] == [
+        ("ORG-DE-0005", 0, "ORG-DE-0003")
+    ]
+    assert [item["key"] for item in later["items"]] == ["ORG-DE-0005"] and later["next_cursor"]
+    rest = client.get(path, params={"as_of": "2025-06-30", "cursor": later["next_cursor"]}, headers=headers).json()
+    assert [item["key"] for item in rest["items"]] == ["ORG-DE-0006"] and rest["next_cursor"] is None
+
+
+async def test_the_tree_format_nests_the_flat_page(client, headers):
+    path = "/v1/organisations/ORG-DE-0002/descendants"
+    flat = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()["items"]
+
+    tree = client.get(path, params={"as_of": "2025-06-30", "format": "tree"}, headers=headers).json()
+
+    def walk(nodes):
+        for node in nodes:
+            yield {field: value for field, value in node.items() if field != "children"}
+            for child in node["children"]:
+                assert child["parent_key"] == node["key"] and child["depth"] == node["depth"] + 1
+            yield from walk(node["children"])
+
+    assert {item["parent_key"] for item in tree["items"]} == {"ORG-DE-0002"}
+    assert sorted(walk(tree["items"]), key=lambda item: item["key"]) == sorted(flat, key=lambda item: item["key"])
+    assert tree["hidden_count"] == 0 and tree["next_cursor"] is None
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+async def test_every_endpoint_needs_an_api_key(client, endpoint):
+    response = client.get(f"/v1/organisations/ORG-DE-0001{endpoint}")
+
+    assert response.status_code == 401
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 async def test_an_unknown_organisation_is_404_problem_json(client, headers, endpoint):
-    response = client.get(f"/v1/organisations/NO-SUCH-ORG/{endpoint}", headers=headers)
+    response = client.get(f"/v1/organisations/NO-SUCH-ORG{endpoint}", headers=headers)
 
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM_JSON

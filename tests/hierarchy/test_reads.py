@@ -52,6 +52,14 @@ async def all_pages(read, limit):
         cursor = page.next_cursor
 
 
+def flatten(nodes):
+    """Yield the members of nested nodes depth-first, checking that each hangs under its parent."""
+    for node in nodes:
+        yield node.member
+        assert all(child.member.parent_key == node.member.key for child in node.children)
+        yield from flatten(node.children)
+
+
 def as_tuples(members):
     return [(m.key, m.kind, m.depth, m.parent_key) for m in members]
 
@@ -197,21 +205,20 @@ async def test_siblings_share_the_parent_of_the_day(store, tmp_path):
             ("Q", "C", "legal", datetime.date(2025, 1, 1), None),
         ],
     )
-    assert await hierarchy.siblings(store, key="A", as_of=datetime.date(2024, 12, 31)) == [
-        Member("B", "Org B", "branch", 0, "P"),
-        Member("C", "Org C", "legal", 0, "P"),
-    ]
-    assert await hierarchy.siblings(store, key="A", as_of=datetime.date(2025, 1, 1)) == [
-        Member("B", "Org B", "branch", 0, "P")
-    ]
-    assert await hierarchy.siblings(store, key="C", as_of=datetime.date(2025, 1, 1)) == []
-    assert await hierarchy.siblings(store, key="P", as_of=datetime.date(2025, 1, 1)) == []
+    before = await hierarchy.siblings(store, key="A", as_of=datetime.date(2024, 12, 31))
+    after = await hierarchy.siblings(store, key="A", as_of=datetime.date(2025, 1, 1))
+
+    assert before.items == [Member("B", "Org B", "branch", 0, "P"), Member("C", "Org C", "legal", 0, "P")]
+    assert after.items == [Member("B", "Org B", "branch", 0, "P")]
+    assert (await hierarchy.siblings(store, key="C", as_of=datetime.date(2025, 1, 1))).items == []
+    assert (await hierarchy.siblings(store, key="P", as_of=datetime.date(2025, 1, 1))).items == []
 
 
 async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, tmp_path):
     await build(store, tmp_path, ["A"], [])
     today = datetime.date(2025, 1, 1)
-    for read in (hierarchy.ancestors, hierarchy.root, hierarchy.descendants, hierarchy.group, hierarchy.siblings):
+    reads = (hierarchy.detail, hierarchy.ancestors, hierarchy.root, hierarchy.descendants, hierarchy.group)
+    for read in (*reads, hierarchy.siblings, hierarchy.subtree_keys):
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today)
     for limit in (0, paging.MAX_LIMIT + 1):
@@ -220,6 +227,8 @@ async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, tmp_
     for cursor in ("not a cursor", "", "WzAsIkEiXQ"):  # the last is [0,"A"]: depth 0 is no position
         with pytest.raises(InvalidInput, match="cursor"):
             await hierarchy.descendants(store, key="A", as_of=today, cursor=cursor)
+    with pytest.raises(InvalidInput, match="cursor"):
+        await hierarchy.siblings(store, key="A", as_of=today, cursor="WzEsIkEiXQ")  # [1,"A"]: a descendants cursor
     page = await hierarchy.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
     assert page.items == [] and page.next_cursor is None
 
@@ -297,6 +306,9 @@ class Reference:
             level = [m.key for m in below]
         return result
 
+    def child_count(self, key, when):
+        return len(self.children(key, when, ("legal", "branch")))
+
     def siblings(self, key, when):
         link = self.parent(key, when)
         if link is None:
@@ -353,7 +365,19 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
             assert await hierarchy.ancestors(store, key=key, as_of=when) == reference.ancestors(key, when)
             top = reference.root(key, when)
             assert await hierarchy.root(store, key=key, as_of=when) == top
-            assert await hierarchy.siblings(store, key=key, as_of=when) == reference.siblings(key, when)
+            assert (await hierarchy.siblings(store, key=key, as_of=when)).items == reference.siblings(key, when)
+            detail = await hierarchy.detail(store, key=key, as_of=when)
+            link = reference.parent(key, when)
+            assert detail.properties == {"key": key, "name": f"Org {key}", "kind": "company"}
+            assert detail.child_count == reference.child_count(key, when)
+            assert (detail.parent and (detail.parent.key, detail.parent.kind, detail.parent.valid_from)) == (
+                link and (link.parent, link.kind, link.valid_from)
+            )
+
+            async def read_siblings(cursor, limit, key=key, when=when):
+                return await hierarchy.siblings(store, key=key, as_of=when, cursor=cursor, limit=limit)
+
+            assert (await all_pages(read_siblings, limit))[0] == reference.siblings(key, when)
 
             expected = reference.descendants(key, when)
             assert (await hierarchy.descendants(store, key=key, as_of=when)).items == expected
@@ -367,6 +391,9 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
                 return await hierarchy.descendants(store, key=key, as_of=when, cursor=cursor, limit=limit)
 
             assert (await all_pages(read, limit))[0] == expected
+            assert all(top.member.parent_key == key for top in hierarchy.nest(expected))
+            nested = list(flatten(hierarchy.nest(expected)))
+            assert sorted(nested, key=lambda m: m.key) == sorted(expected, key=lambda m: m.key)
 
             members = reference.descendants(top.key, when)
             result = await hierarchy.group(store, key=key, as_of=when, limit=limit)
