@@ -1,0 +1,236 @@
+"""Contacts and where they work: the contacts of an organisation, its subtree or its group, and a contact's jobs.
+
+Use it as a module: `from graph import contacts`, then `await contacts.of_organisation(store, key=…, as_of=…,
+scope=contacts.Scope.GROUP)` or `await contacts.contact(store, key=…, as_of=…)`.
+
+An employment is a `WORKS_AT` link, kept after it ends. It is current on a day D when (since is empty or
+since <= D) and (until is empty or D <= until), both ends inclusive. A list shows the employments current on D,
+and with `include_former` also those that ended before D; one that begins after D is never listed. It shows one
+item per employment, so a contact working at two organisations of a group appears twice.
+
+The scope says whose employments: `self` the organisation's own, `subtree` also those of every `PARENT_OF`
+descendant on D, `group` those of everything under the organisation's root on D (the root included), so that a
+contact who hangs at a branch is found from the holding.
+
+Order: by organisation, in the order of :func:`hierarchy.subtree_keys` (the organisation, then its descendants
+level by level and by key within a level; for a group the root first), and within an organisation main contacts
+first, then by last name and first name (ignoring case) and contact key. The people of the top come first and a
+branch's people stay together. A cursor holds the last item's organisation key and its place among that
+organisation's people; a cursor whose organisation has left the list since (the structure was changed) is refused.
+
+Cost of a page: for `subtree` and `group` the walk of the whole subtree, one query per level and 5,000
+organisations (a 1,000,000-member group: about as long as a page of `hierarchy.group`), then one query per
+5,000 organisations from the cursor on, until the page is full. Every employee of a page passes through
+:func:`_employees`, the one place a filter by what the caller may see belongs.
+"""
+
+import datetime
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph import hierarchy, paging
+from graph.errors import InvalidInput, NotFound
+from graph.queries import declare
+from graph.store import Row, Store
+
+FIND_EMPLOYMENTS = declare("contacts/find_employments")
+FIND_CONTACT = declare("contacts/find_contact")
+
+# Organisations whose employments are read in one query.
+ORGANISATION_CHUNK = 5000
+
+
+class Scope(enum.StrEnum):
+    """Whose employments an organisation's contact list shows."""
+
+    SELF = "self"
+    SUBTREE = "subtree"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A contact's own fields."""
+
+    key: str
+    first_name: str | None
+    last_name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Employment:
+    """A `WORKS_AT` link: where, as what, from when to when, and whether it is current on the day asked."""
+
+    organisation_key: str
+    organisation_name: str
+    role: str | None
+    department: str | None
+    is_main_contact: bool
+    since: datetime.date | None
+    until: datetime.date | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """An item of an organisation's contact list: a contact with one of its employments."""
+
+    person: Person
+    employment: Employment
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a contact list; `next_cursor` is None on the last page."""
+
+    items: list[Employee]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A contact with every employment it has had, current or ended."""
+
+    person: Person
+    employments: list[Employment]
+
+
+async def of_organisation(
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    scope: Scope = Scope.SELF,
+    include_former: bool = False,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> Page:
+    """Return one page of the employments at an organisation, its subtree or its group on a day.
+
+    Args:
+        store: the graph.
+        key: the organisation's key.
+        as_of: the day; it decides the subtree or group and which employments are current.
+        scope: `self`, `subtree` (with every descendant on the day) or `group` (everything under its root).
+        include_former: also list employments that ended before the day.
+        cursor: the `next_cursor` of the page before; None for the first page.
+        limit: the most items on a page, 1 to MAX_LIMIT.
+
+    Returns:
+        The page, ordered by organisation as in the subtree, then main contacts first, then by name and key.
+
+    Raises:
+        NotFound: no organisation has the key.
+        InvalidInput: the scope is unknown, `limit` out of range, or the cursor not one this list gave
+            (or its organisation is no longer in the list).
+        QueryError: the engine failed a read.
+    """
+    paging.check_limit(limit)
+    after = paging.decode_cursor(cursor, str, int, str, str, str)
+    organisations = await _organisations_in_scope(store, key=key, as_of=as_of, scope=_scope(scope))
+    start = 0
+    if after is not None:
+        try:
+            start = organisations.index(after[0])
+        except ValueError:
+            raise InvalidInput(f"the organisation of cursor {cursor!r} has left this list: start again") from None
+    position = None if after is None else (start, *after[1:])
+    items: list[Employee] = []
+    for first in range(start, len(organisations), ORGANISATION_CHUNK):
+        chunk = organisations[first : first + ORGANISATION_CHUNK]
+        places = {organisation: first + offset for offset, organisation in enumerate(chunk)}
+        found = await _employees(store, chunk, as_of=as_of, include_former=include_former)
+        ranked = [((places[item.employment.organisation_key], *_rank(item)), item) for item in found]
+        ranked.sort(key=lambda pair: pair[0])
+        items.extend(item for place, item in ranked if position is None or place > position)
+        if len(items) > limit:
+            break  # one item past the page shows there is more
+    if len(items) <= limit:
+        return Page(items, None)
+    last = items[limit - 1]
+    return Page(items[:limit], paging.encode_cursor(last.employment.organisation_key, *_rank(last)))
+
+
+async def contact(store: Store, *, key: str, as_of: datetime.date) -> Contact:
+    """Return a contact with every employment it has had.
+
+    Args:
+        store: the graph.
+        key: the contact's key.
+        as_of: the day on which `current` is decided.
+
+    Returns:
+        The contact; its employments ordered by `since` (an open start first), then organisation key.
+
+    Raises:
+        NotFound: no contact has the key.
+        QueryError: the engine failed a read.
+    """
+    rows = await store.read(FIND_CONTACT, {"key": key})
+    if not rows:
+        raise NotFound(f"no contact has the key {key!r}")
+    employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
+    employments.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
+    return Contact(_person(rows[0]), employments)
+
+
+def _scope(scope: Scope | str) -> Scope:
+    try:
+        return Scope(scope)
+    except ValueError:
+        raise InvalidInput(f"unknown scope {scope!r}, expected one of {', '.join(Scope)}") from None
+
+
+async def _organisations_in_scope(store: Store, *, key: str, as_of: datetime.date, scope: Scope) -> list[str]:
+    """Return the keys of the organisations whose employments the list shows, in the order it shows them."""
+    if scope is Scope.SELF:
+        return [key]  # whether it exists is checked when its employments are read
+    top = key if scope is Scope.SUBTREE else (await hierarchy.root(store, key=key, as_of=as_of)).key
+    return await hierarchy.subtree_keys(store, key=top, as_of=as_of)
+
+
+async def _employees(
+    store: Store, keys: Sequence[str], *, as_of: datetime.date, include_former: bool
+) -> list[Employee]:
+    """Return the employees of the organisations in `keys` on a day, in no particular order.
+
+    Raises:
+        NotFound: an organisation of `keys` is not stored.
+    """
+    rows = await store.read(FIND_EMPLOYMENTS, {"keys": list(keys), "as_of": as_of, "include_former": include_former})
+    missing = set(keys) - {row["organisation_key"] for row in rows}
+    if missing:
+        raise NotFound(f"no organisation has the key {min(missing)!r}")
+    return [Employee(_person(row), _employment(row, as_of)) for row in rows if row["key"] is not None]
+
+
+def _rank(item: Employee) -> tuple[int, str, str, str]:
+    """Return where an employee stands among the people of its organisation: main contacts first, then by name."""
+    person = item.person
+    return (
+        0 if item.employment.is_main_contact else 1,
+        person.last_name.casefold(),
+        (person.first_name or "").casefold(),
+        person.key,
+    )
+
+
+def _person(row: Row) -> Person:
+    return Person(row["key"], row["first_name"], row["last_name"], row["email"], row["phone"])
+
+
+def _employment(row: Row, as_of: datetime.date) -> Employment:
+    since, until = row["since"], row["until"]
+    return Employment(
+        organisation_key=row["organisation_key"],
+        organisation_name=row["organisation_name"],
+        role=row["role"],
+        department=row["department"],
+        is_main_contact=row["is_main_contact"],
+        since=since,
+        until=until,
+        current=(since is None or since <= as_of) and (until is None or as_of <= until),
+    )
