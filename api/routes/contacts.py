@@ -1,0 +1,102 @@
+"""Contacts: those of an organisation, its subtree or its group, and one contact with its employments.
+
+`hidden_count` is 0 until territory visibility lands; the field is part of the contract already.
+A key of an organisation merged into another still answers, for its survivor.
+"""
+
+import datetime
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+
+from api.deps import StoreDep
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from graph import contacts, paging
+
+router = APIRouter(tags=["contacts"])
+
+ContactKey = Annotated[str, Path(description="The contact's key.")]
+
+
+class PersonPublic(BaseModel):
+    """A contact's own fields."""
+
+    key: str
+    first_name: str | None
+    last_name: str
+    email: str | None
+    phone: str | None
+
+
+class EmploymentPublic(BaseModel):
+    """An employment: where, as what, from when to when (inclusive), and whether it is current on `as_of`."""
+
+    organisation_key: str
+    organisation_name: str
+    role: str | None
+    department: str | None
+    is_main_contact: bool
+    since: datetime.date | None
+    until: datetime.date | None
+    current: bool
+
+
+class EmployeePublic(EmploymentPublic, PersonPublic):
+    """A contact with one of its employments: one item per employment."""
+
+
+class EmployeePage(BaseModel):
+    """One page of contacts: by organisation as in the subtree, main contacts first, then by name."""
+
+    items: list[EmployeePublic]
+    next_cursor: str | None
+    hidden_count: int = 0
+
+
+class ContactPublic(PersonPublic):
+    """A contact with every employment it has had, by `since` (an open start first), then organisation key."""
+
+    employments: list[EmploymentPublic]
+    hidden_count: int = 0
+
+
+@router.get("/organisations/{key}/contacts", response_model=EmployeePage)
+async def get_organisation_contacts(
+    store: StoreDep,
+    key: OrganisationKey,
+    scope: Annotated[
+        contacts.Scope,
+        Query(description="`self`: its own; `subtree`: with every descendant; `group`: everything under its root."),
+    ] = contacts.Scope.SELF,
+    include_former: Annotated[bool, Query(description="Also list employments that ended before `as_of`.")] = False,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = paging.DEFAULT_LIMIT,
+) -> EmployeePage:
+    """List the contacts working at an organisation, its subtree or its group, one item per employment."""
+    page = await for_organisation(
+        store,
+        key,
+        lambda found: contacts.of_organisation(
+            store,
+            key=found,
+            as_of=day(as_of),
+            scope=scope,
+            include_former=include_former,
+            cursor=cursor,
+            limit=limit,
+        ),
+    )
+    items = [EmployeePublic(**asdict(item.person), **asdict(item.employment)) for item in page.items]
+    return EmployeePage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get("/contacts/{key}", response_model=ContactPublic)
+async def get_contact(store: StoreDep, key: ContactKey, as_of: AsOf = None) -> ContactPublic:
+    """Return a contact with its employment history, each employment marked current or not on `as_of`."""
+    found = await contacts.contact(store, key=key, as_of=day(as_of))
+    return ContactPublic(
+        **asdict(found.person), employments=[EmploymentPublic(**asdict(job)) for job in found.employments]
+    )
