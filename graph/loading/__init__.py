@@ -2,24 +2,33 @@
 
 Use it as a module: `from graph import loading`, then `await loading.load_paths(store, [path])`;
 `dry_run=True` only reports what a load would do, `strict=True` makes each file all or nothing.
+A service loads a few records held in memory, all or nothing, with
+`await loading.load_records(store, "parents", [{"parent_key": ..., "child_key": ...}])`.
 """
 
 from graph.loading.files import LoadFileError
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
 from graph.loading.loader import (
+    CONFLICT,
     DEFAULT_BATCH_SIZE,
+    INVALID,
+    UNKNOWN,
     FileReport,
     LoadProgress,
     LoadReport,
     Rejection,
     load_paths,
+    load_records,
     plan,
 )
 
 __all__ = [
+    "CONFLICT",
     "DEFAULT_BATCH_SIZE",
+    "INVALID",
     "KINDS",
     "KINDS_BY_NAME",
+    "UNKNOWN",
     "Column",
     "FileReport",
     "Kind",
@@ -28,5 +37,6 @@ __all__ = [
     "LoadReport",
     "Rejection",
     "load_paths",
+    "load_records",
     "plan",
 ]

@@ -8,7 +8,7 @@ error, so the rows around it still load.
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -113,6 +113,30 @@ class RowReader:
         """Close the file."""
         if self._handle is not None:
             self._handle.close()
+
+
+class RecordReader:
+    """Records of one kind held in memory, read as a load file is: record n (from 1) is line n.
+
+    A record is an object of column values as a JSON Lines line has them; Python dates are taken
+    as dates. `path` only names the records in rejections: no file is read.
+    """
+
+    def __init__(self, records: Sequence[Mapping[str, Any]], kind: Kind, path: Path):
+        self.path = path
+        self.kind = kind
+        self.size = len(records)
+        self.position = 0  # records read so far: the progress of a load counts in records here
+        self._records = records
+
+    def __iter__(self) -> Iterator[RawRow]:
+        known = set(self.kind.column_names)
+        for number, record in enumerate(self._records, start=1):
+            self.position = number
+            yield _object_row(number, dict(record) if isinstance(record, Mapping) else record, self.kind, known)
+
+    def close(self) -> None:
+        """Do nothing: no file is open."""
 
 
 def _size(path: Path) -> int:
@@ -233,17 +257,20 @@ def _json_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
         except json.JSONDecodeError as e:
             yield RawRow(number, {}, error=f"is not valid JSON: {e.msg} at column {e.colno}")
             continue
-        if not isinstance(values, dict):
-            yield RawRow(number, {}, error=f"is a JSON {type(values).__name__}, not an object")
-            continue
-        extra = [name for name in values if name not in known]
-        if extra:
-            yield RawRow(
-                number,
-                {},
-                field=extra[0],
-                error=f"unknown column {', '.join(map(repr, extra))} for {kind.name}: "
-                f"expected columns {', '.join(kind.column_names)}",
-            )
-            continue
-        yield RawRow(number, values)
+        yield _object_row(number, values, kind, known)
+
+
+def _object_row(number: int, values: Any, kind: Kind, known: Container[str]) -> RawRow:
+    """Return a record given as an object (a JSON Lines line, an in-memory record) as a raw row of line `number`."""
+    if not isinstance(values, dict):
+        return RawRow(number, {}, error=f"is a JSON {type(values).__name__}, not an object")
+    extra = [name for name in values if name not in known]
+    if extra:
+        return RawRow(
+            number,
+            {},
+            field=extra[0],
+            error=f"unknown column {', '.join(map(repr, extra))} for {kind.name}: "
+            f"expected columns {', '.join(kind.column_names)}",
+        )
+    return RawRow(number, values)

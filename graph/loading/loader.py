@@ -32,6 +32,9 @@ After a file of `organisations`, `territories` or `org_territories`, the
 territory rules are applied (:func:`graph.territories.apply`; in a dry run
 :func:`graph.territories.preview`) and the result goes into the file's report.
 
+Records held in memory (:func:`load_records`, for the services that write a few links at
+once) take the same steps as the rows of a file, as one batch that is written whole or not at all.
+
 While batch N is being written, batch N+1 is read and validated (worker
 thread), steps 2 to 4 run for it and its write is sent, so Python's work
 overlaps the engine's. Identities never repeat across the batches of a file,
@@ -68,8 +71,9 @@ from typing import Any
 from neomodel import StructuredNode
 
 from graph import hierarchy, territories
-from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RowReader, kind_of
-from graph.loading.kinds import KINDS, Column, Kind, key_property
+from graph.errors import InvalidInput
+from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
+from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind, key_property
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
 from graph.schema import FieldError, FieldSpec, HasAccount, coerce
 from graph.schema.fields import AMOUNT_PATTERN, DATE_PATTERN
@@ -87,6 +91,10 @@ APPLY = "apply"
 PREVIEW = "preview"
 LOADING = "loading"
 CHECKING = "checking"
+# Why a row was rejected, as a category (Rejection.cause).
+INVALID = "invalid"
+UNKNOWN = "unknown"
+CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)
@@ -123,12 +131,16 @@ class Rejection:
         line: the 1-based line where the row starts; None when the whole file is meant.
         field: the column at fault, or None when the row as a whole is.
         reason: what is wrong, for a data steward to read.
+        cause: what kind of wrong, for a caller to act on: `invalid` (the row's own values),
+            `unknown` (a node the row links names none) or `conflict` (the row contradicts what
+            is stored, or an earlier row).
     """
 
     file: Path
     line: int | None
     field: str | None
     reason: str
+    cause: str = INVALID
 
     def to_dict(self, base: Path | None = None) -> dict[str, Any]:
         """Return the rejection as JSON-ready values; `file` relative to `base` when given."""
@@ -175,10 +187,10 @@ class FileReport:
             return "failed"
         return "refused" if self.refused else "loaded"
 
-    def reject(self, line: int | None, errors: Iterable[tuple[str | None, str]]) -> None:
-        """Count one rejected row, with the field and reason of each of its errors."""
+    def reject(self, line: int | None, errors: Iterable[tuple[str | None, str] | tuple[str | None, str, str]]) -> None:
+        """Count one rejected row, with the field, reason and (when not `invalid`) cause of each of its errors."""
         self.rejected += 1
-        self.rejections.extend(Rejection(self.path, line, name, reason) for name, reason in errors)
+        self.rejections.extend(Rejection(self.path, line, *error) for error in errors)
 
     def refuse(self) -> None:
         """Turn the report of a strict check into that of a refused file: its valid rows are not written."""
@@ -377,7 +389,14 @@ async def load_paths(
         # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.
         rules = APPLY if writes else PREVIEW if dry_run else None
         loader = _FileLoader(
-            store, kind, path, keys, writes=writes, batch_size=batch_size, progress=progress, territory_rules=rules
+            store,
+            kind,
+            RowReader(path, kind),
+            keys,
+            writes=writes,
+            batch_size=batch_size,
+            progress=progress,
+            territory_rules=rules,
         )
         return await loader.load()
 
@@ -398,6 +417,50 @@ async def load_paths(
         report.files.append(checked)
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def load_records(
+    store: Store, kind: str, records: Sequence[Mapping[str, Any]], *, dry_run: bool = False
+) -> FileReport:
+    """Load records of one kind held in memory, all or nothing, the way the rows of a load file load.
+
+    For a service that writes a few rows at once (a re-parenting ends one `PARENT_OF` period and
+    starts the next): the records are one batch, so they go through every check of a file's rows
+    (values, references, identities, the hierarchy rules taken in order) and are then written by
+    one query. When any record is rejected, none is written: the others count as `not_written`
+    and the report is `refused`. After `organisations`, `territories` and `org_territories` the
+    territory rules are applied (previewed in a dry run), as after a file.
+
+    Args:
+        store: the graph.
+        kind: the name of the kind, e.g. `parents`.
+        records: one object of column values per record, as a line of a JSON Lines file has them
+            (dates may also be `datetime.date`); a column left out keeps its stored value. Record
+            n (from 1) is line n of the file `<kind>` in the report.
+        dry_run: check and compare only; write nothing.
+
+    Returns:
+        The report of the records, as of a file.
+
+    Raises:
+        InvalidInput: no kind has that name.
+        EngineUnavailable, QueryError: the engine failed; nothing was written.
+    """
+    found = KINDS_BY_NAME.get(kind)
+    if found is None:
+        raise InvalidInput(f"unknown kind {kind!r}: expected one of {', '.join(KINDS_BY_NAME)}")
+    loader = _FileLoader(
+        store,
+        found,
+        RecordReader(records, found, Path(f"<{kind}>")),
+        KnownKeys(store),
+        writes=not dry_run,
+        batch_size=max(1, len(records)),
+        progress=None,
+        territory_rules=PREVIEW if dry_run else APPLY,
+        all_or_nothing=True,
+    )
+    return await loader.load()
 
 
 def plan(paths: Iterable[Path | str]) -> list[tuple[Kind, Path]]:
@@ -489,21 +552,25 @@ class _FileLoader:
         self,
         store: Store,
         kind: Kind,
-        path: Path,
+        reader: RowReader | RecordReader,
         keys: KnownKeys,
         *,
         writes: bool,
         batch_size: int,
         progress: Progress | None,
         territory_rules: str | None = None,
+        all_or_nothing: bool = False,
     ):
         self.store = store
         self.kind = kind
+        self.reader = reader
         self.keys = keys
         self.writes = writes
         self.batch_size = batch_size
         self.progress = progress
-        self.report = FileReport(kind=kind.name, path=path)
+        self.report = FileReport(kind=kind.name, path=reader.path)
+        # A rejected row keeps the batch from being written; whole only when the rows are one batch.
+        self.all_or_nothing = all_or_nothing
         self.shape = _Shape.of(kind)
         self.identities = _Identities()
         self.own_keys: set[str] = set()  # keys of accepted rows, for a kind whose rows may refer to each other
@@ -530,7 +597,7 @@ class _FileLoader:
         whose rows refer to each other (territories) writes one batch at a time,
         in file order. A batch's statuses are counted in file order either way.
         """
-        reader = RowReader(self.report.path, self.kind)
+        reader = self.reader
         self.size = reader.size
         rows = iter(reader)
         in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
@@ -562,7 +629,7 @@ class _FileLoader:
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
-    def read_batch(self, rows: Iterator[RawRow], reader: RowReader) -> _Batch:
+    def read_batch(self, rows: Iterator[RawRow], reader: RowReader | RecordReader) -> _Batch:
         """Read records until a batch of valid rows is full or the file ends; validate each."""
         batch = _Batch()
         for raw in rows:
@@ -619,6 +686,10 @@ class _FileLoader:
                 await self.settle(*writing.popleft())
             ready.rows, links = await self.check_hierarchy(ready.rows)
         self.count_repeats(ready)
+        if self.all_or_nothing and self.report.rejected:
+            self.report.not_written += len(ready.rows) + ready.known.total()
+            self.report.refused = True
+            return _Ready(rows=[], read=batch.read, position=batch.position)
         if not ready.rows:
             return ready
         if not self.writes:
@@ -691,7 +762,8 @@ class _FileLoader:
             if reason is None:
                 ready.known["unchanged"] += 1  # it would change nothing: not written again
             else:
-                self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}")])
+                cause = _hierarchy_error(reason)[2]
+                self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])
 
     async def check_hierarchy(self, rows: list[_Row]) -> tuple[list[_Row], dict[int, Any]]:
         """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
@@ -713,7 +785,7 @@ class _FileLoader:
                 by_line[row.line] = link
             else:
                 self.refused[row.line] = reason
-                self.report.reject(row.line, [(_hierarchy_field(reason), reason)])
+                self.report.reject(row.line, [_hierarchy_error(reason)])
         return accepted, by_line
 
     def note_assignments(self, rows: Sequence[_Row], changed: Container[int], *, written: bool) -> None:
@@ -766,12 +838,12 @@ class _FileLoader:
         else:
             report.assignments = await territories.preview(self.store, organisation_keys=keys)
 
-    def _repeated(self, identity: tuple, line: int) -> tuple[str | None, str]:
+    def _repeated(self, identity: tuple, line: int) -> tuple[str | None, str, str]:
         names = self.kind.identity
         if len(names) == 1:
-            return names[0], f"{names[0]} {identity[0]!r} is already on line {line}, with different values"
+            return names[0], f"{names[0]} {identity[0]!r} is already on line {line}, with different values", CONFLICT
         shown = ", ".join(f"{name} {_shown_value(value)}" for name, value in zip(names, identity, strict=True))
-        return None, f"{shown}: already on line {line}, with different values"
+        return None, f"{shown}: already on line {line}, with different values", CONFLICT
 
     async def check_references(self, rows: list[_Row]) -> list[_Row]:
         """Return the rows whose every reference names a stored node (or one written earlier in this load)."""
@@ -801,7 +873,7 @@ class _FileLoader:
 
     def _reference_errors(
         self, row: _Row, found: Mapping[tuple[str, type[StructuredNode]], set[str]]
-    ) -> list[tuple[str, str]]:
+    ) -> list[tuple[str, str, str]]:
         return [
             error
             for column in self.shape.references
@@ -813,7 +885,7 @@ class _FileLoader:
         column: Column,
         key: str | None,
         found: Mapping[tuple[str, type[StructuredNode]], set[str]],
-    ) -> tuple[str, str] | None:
+    ) -> tuple[str, str, str] | None:
         if key is None:
             return None
         holders = [cls for cls in column.refers_to if key in found[column.name, cls]]
@@ -821,8 +893,10 @@ class _FileLoader:
             return None
         if not holders:
             what = " or ".join(noun(cls) for cls in column.refers_to)
-            return column.name, f"unknown {what} {key!r}: neither in this load nor stored"
-        return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders))
+            # An end of the link names nothing; a value that must name a node (a registered type) is not one.
+            cause = UNKNOWN if column.fills is None else INVALID
+            return column.name, f"unknown {what} {key!r}: neither in this load nor stored", cause
+        return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
 
     async def attribute(self, rows: list[_Row], account: str, organisation: str) -> list[_Row]:
         """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder."""
@@ -868,7 +942,9 @@ class _FileLoader:
         found = await self._find_references(rows, fresh=True)
         for row in rows:
             if self._reference_errors(row, found):
-                self.report.reject(row.line, [(None, "not written: a node it refers to was deleted during the load")])
+                self.report.reject(
+                    row.line, [(None, "not written: a node it refers to was deleted during the load", UNKNOWN)]
+                )
 
 
 class _Everything:
@@ -914,15 +990,20 @@ _HIERARCHY: dict[str, tuple[Callable[[Store, Sequence[Any]], Any], Callable[[_Ro
 _TERRITORY_KINDS = frozenset({"organisations", "territories", "org_territories"})
 
 
-def _hierarchy_field(reason: str) -> str | None:
-    """Return the column a hierarchy rule's reason is about, or None when it is about the row as a whole."""
+def _hierarchy_error(reason: str) -> tuple[str | None, str, str]:
+    """Return (field, reason, cause) of a hierarchy rule's reason.
+
+    A reason about a column is an invalid value of the row (the row rules let it through when the
+    row left the kind or share to the stored link); one about the row as a whole (a second parent,
+    a cycle) is a conflict with what is stored. A self-link never gets here: a row rule refuses it.
+    """
     if "a share is only allowed" in reason or ": share " in reason:
-        return "share"
+        return "share", reason, INVALID
     if ": unknown kind " in reason:
-        return "kind"
+        return "kind", reason, INVALID
     if ": valid_to " in reason:
-        return "valid_to"
-    return None
+        return "valid_to", reason, INVALID
+    return None, reason, CONFLICT
 
 
 def _with_article(cls: type[StructuredNode]) -> str:
