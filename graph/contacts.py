@@ -133,10 +133,12 @@ async def of_organisation(
     organisations = await _organisations_in_scope(store, key=key, as_of=as_of, scope=_scope(scope))
     start = 0
     if after is not None:
-        try:
-            start = organisations.index(after[0])
-        except ValueError:
-            raise InvalidInput(f"the organisation of cursor {cursor!r} has left this list: start again") from None
+        if after[0] not in organisations:
+            # The key may be no organisation's (for `self` nothing has said yet): that answers 404, as without a
+            # cursor, so that a merged duplicate's key can still be resolved to its survivor.
+            await _employees(store, [key], as_of=as_of, include_former=include_former)
+            raise InvalidInput(f"the organisation of cursor {cursor!r} has left this list: start again")
+        start = organisations.index(after[0])
     position = None if after is None else (start, *after[1:])
     items: list[Employee] = []
     for first in range(start, len(organisations), ORGANISATION_CHUNK):

@@ -153,8 +153,14 @@ async def test_a_merged_duplicates_key_answers_for_its_survivor(client, store, h
     await duplicates.merge(store, survivor="ORG-DE-0024", duplicate="ORG-DE-0025")
 
     body = contacts_of(client, headers, "ORG-DE-0025", as_of="2025-06-30")
+    first = contacts_of(client, headers, "ORG-DE-0025", as_of="2025-06-30", include_former="true", limit=1)
+    second = contacts_of(
+        client, headers, "ORG-DE-0025", as_of="2025-06-30", include_former="true", limit=1, cursor=first["next_cursor"]
+    )
 
     assert pairs(body) == [("CON-0021", "ORG-DE-0024")]
+    assert pairs(first) + pairs(second) == [("CON-0021", "ORG-DE-0024"), ("CON-0008", "ORG-DE-0024")]
+    assert second["next_cursor"] is None
 
 
 @pytest.mark.parametrize("path", ["/v1/organisations/NO-SUCH-ORG/contacts", "/v1/contacts/NO-SUCH-CONTACT"])

@@ -151,6 +151,8 @@ async def test_unknown_keys_bad_scopes_limits_and_cursors_are_refused(holding):
     page = await contacts.of_organisation(holding, key="BRANCH", as_of=D[4], limit=1)
     with pytest.raises(InvalidInput, match="start again"):
         await contacts.of_organisation(holding, key="HOLD", as_of=D[4], cursor=page.next_cursor)
+    with pytest.raises(NotFound, match="NOPE"):  # an unknown key is not found, whatever the cursor
+        await contacts.of_organisation(holding, key="NOPE", as_of=D[4], cursor=page.next_cursor)
 
 
 async def test_a_contact_lists_every_employment_by_start_then_organisation(holding, tmp_path):
