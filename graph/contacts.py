@@ -19,9 +19,11 @@ branch's people stay together. A cursor holds the last item's organisation key a
 organisation's people; a cursor whose organisation has left the list since (the structure was changed) is refused.
 
 Cost of a page: for `subtree` and `group` the walk of the whole subtree, one query per level and 5,000
-organisations (a 1,000,000-member group: about as long as a page of `hierarchy.group`), then one query per
-5,000 organisations from the cursor on, until the page is full. Every employee of a page passes through
-:func:`_employees`, the one place a filter by what the caller may see belongs.
+organisations, then one query per 5,000 organisations from the cursor on, until the page is full. Measured on
+embedded FalkorDB, a 100,500-member group with one contact each: 2.0 s a page of 1,000, 3.4 s a page of 10,000.
+
+Every employee of a page passes through :func:`_employees`, the one place a filter by what the caller may see
+belongs.
 """
 
 import datetime
