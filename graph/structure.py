@@ -398,7 +398,7 @@ _SUPPLIES = _Pair(FIND_SUPPLY, "the supply from {} to {}")
 
 async def _pair(store: Store, pair: _Pair, from_key: str, to_key: str) -> Row:
     """Return the stored link between two organisations (`linked`, `first_day`, `last_day`), or raise NotFound."""
-    (row,) = await store.read(pair.find, {"from_key": from_key, "to_key": to_key})
+    row = (await store.read(pair.find, {"from_key": from_key, "to_key": to_key}))[0]
     for key, found in ((from_key, row["from_found"]), (to_key, row["to_found"])):
         if not found:
             raise NotFound(f"no organisation has the key {key!r}")

@@ -17,9 +17,9 @@ from graph.hierarchy import Link, Membership
 from graph.structure import ParentChange
 from tests.hierarchy import reference
 from tests.hierarchy.helpers import add_links, add_memberships, add_organisations
+from tests.hierarchy.test_properties import KEYS, pairs
 from tests.structure.helpers import memberships, parent_links
 
-KEYS = ("A", "B", "C", "D", "E")
 ONE_DAY = datetime.timedelta(days=1)
 # The category of a refusal, by a phrase of the service's message (loader and hierarchy wording).
 PHRASES = {
@@ -79,15 +79,6 @@ def forests(draw):
     refused = reference.membership_problems([], joins)
     members = {(m.member, m.association): m for index, m in enumerate(joins) if index not in refused}
     return list(stored.values()), list(members.values())
-
-
-@st.composite
-def pairs(draw):
-    """Two keys, the same one only now and then."""
-    first = draw(st.sampled_from(KEYS))
-    if draw(st.integers(0, 9)) == 0:
-        return first, first
-    return first, draw(st.sampled_from([key for key in KEYS if key != first]))
 
 
 @st.composite
