@@ -1,0 +1,166 @@
+"""An organisation's connections as of a day: `/v1/organisations/{key}/memberships`, `/members`, `/suppliers`,
+`/customers` and `/related`.
+
+`hidden_count` is 0 until territory visibility lands; the field is part of the contract already.
+A key of a duplicate merged into another organisation still answers, for its survivor.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from api.deps import StoreDep
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from graph import connections
+from graph.store import Store
+
+router = APIRouter(prefix="/organisations", tags=["connections"])
+PublicPage = TypeVar("PublicPage", bound=BaseModel)
+
+ScopeParameter = Annotated[
+    connections.Scope,
+    Query(description="`self`: the organisation's own; `group`: those of every organisation in its group that day."),
+]
+
+
+class MembershipPublic(BaseModel):
+    """The organisation at the other end of a membership, its kind, and the membership's validity."""
+
+    key: str
+    name: str | None
+    kind: str
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+
+class MembershipPage(BaseModel):
+    """One page of memberships or members, by key."""
+
+    items: list[MembershipPublic]
+    next_cursor: str | None
+    hidden_count: int = 0
+
+
+class SupplyPublic(BaseModel):
+    """A supplier or customer, the link's dates and note, and the organisation of the scope at this end."""
+
+    key: str
+    name: str | None
+    since: datetime.date | None
+    until: datetime.date | None
+    note: str | None
+    via_key: str
+
+
+class SupplyPage(BaseModel):
+    """One page of suppliers or customers: one item per link, by key, then `via_key`."""
+
+    items: list[SupplyPublic]
+    next_cursor: str | None
+    hidden_count: int = 0
+
+
+class RelatedPublic(BaseModel):
+    """An organisation or contact linked by a custom relationship; `label` says which."""
+
+    key: str
+    name: str | None
+    label: str
+    type: str
+    direction: str
+    note: str | None
+
+
+class RelatedPage(BaseModel):
+    """One page of custom relationships in both directions, by key, then type, then direction."""
+
+    items: list[RelatedPublic]
+    next_cursor: str | None
+    hidden_count: int = 0
+
+
+async def _answer(
+    store: Store, key: str, read: Callable[..., Awaitable[connections.Page]], model: type[PublicPage], **options
+) -> PublicPage:
+    """Return the page `read` gives for the organisation `key` (or its survivor) as the route's response model."""
+    page = await for_organisation(store, key, lambda found: read(store, key=found, **options))
+    return model.model_validate(
+        {"items": [dataclasses.asdict(item) for item in page.items], "next_cursor": page.next_cursor}
+    )
+
+
+@router.get("/{key}/memberships", response_model=MembershipPage)
+async def get_memberships(
+    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+) -> MembershipPage:
+    """List the associations and chains an organisation is a direct member of, a page at a time."""
+    return await _answer(
+        store, key, connections.memberships, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{key}/members", response_model=MembershipPage)
+async def get_members(
+    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+) -> MembershipPage:
+    """List the direct members of an association or chain, a page at a time."""
+    return await _answer(store, key, connections.members, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit)
+
+
+@router.get("/{key}/suppliers", response_model=SupplyPage)
+async def get_suppliers(
+    store: StoreDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    scope: ScopeParameter = connections.Scope.SELF,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
+) -> SupplyPage:
+    """List who supplies an organisation or its group (links inside the group left out), one item per link."""
+    return await _answer(
+        store, key, connections.suppliers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{key}/customers", response_model=SupplyPage)
+async def get_customers(
+    store: StoreDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    scope: ScopeParameter = connections.Scope.SELF,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
+) -> SupplyPage:
+    """List whom an organisation or its group supplies (links inside the group left out), one item per link."""
+    return await _answer(
+        store, key, connections.customers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{key}/related", response_model=RelatedPage)
+async def get_related(
+    store: StoreDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    relationship_type: Annotated[
+        str | None,
+        Query(alias="type", description="Only links of this registered relationship type; empty for every type."),
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
+) -> RelatedPage:
+    """List the organisations and contacts linked to an organisation by custom relationships, both directions."""
+    return await _answer(
+        store,
+        key,
+        connections.related,
+        RelatedPage,
+        as_of=day(as_of),
+        relationship_type=relationship_type or None,
+        cursor=cursor,
+        limit=limit,
+    )
