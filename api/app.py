@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from api import problems
 from api.deps import get_caller
-from api.routes import connections, contacts, duplicates, health, imports, organisations, users
+from api.routes import connections, contacts, duplicates, health, imports, organisations, structure, users
 from graph.settings import Settings, get_settings
 from graph.store import open_store
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(duplicates.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(imports.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(organisations.router, prefix=API_PREFIX, dependencies=authenticated)
+    app.include_router(structure.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated)
     return app
