@@ -37,12 +37,19 @@ What each change does (days are inclusive; a missing day is today):
   (its note as given: None removes it), and :func:`unrelate` deletes it.
 
 Ending is setting `valid_to` (`until`): nothing is deleted but a `RELATED_TO` link.
+
+The changes of one process run one at a time: each reads the stored links, decides and checks its
+records, then writes, and two at once could each pass the checks without seeing the other (two
+parents for one child). Changes from other processes, and bulk loads, are not serialised with them.
 """
 
+import asyncio
 import datetime
-from collections.abc import Mapping, Sequence
+import functools
+import weakref
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from graph import hierarchy, loading
 from graph.errors import Conflict, CrmGraphError, InvalidInput, NotFound
@@ -56,6 +63,25 @@ FIND_SUPPLY = declare("structure/find_supply")
 DELETE_RELATIONSHIP = declare("structure/delete_relationship")
 
 ONE_DAY = datetime.timedelta(days=1)
+# One lock per store: the changes to one graph wait for each other (a store lives on one event loop).
+_CHANGE_LOCKS: "weakref.WeakKeyDictionary[Store, asyncio.Lock]" = weakref.WeakKeyDictionary()
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _one_at_a_time(change: Callable[_Params, Awaitable[_Result]]) -> Callable[_Params, Awaitable[_Result]]:
+    """Return `change` run under its store's change lock: its reads, checks and write see no other change."""
+
+    @functools.wraps(change)
+    async def serialised(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        store = args[0]
+        lock = _CHANGE_LOCKS.setdefault(store, asyncio.Lock())
+        async with lock:
+            return await change(*args, **kwargs)
+
+    return serialised
+
+
 # The error a refused change raises, by the cause of its rejections; the first cause found wins.
 _ERRORS: tuple[tuple[str, type[CrmGraphError]], ...] = (
     (loading.UNKNOWN, NotFound),
@@ -98,6 +124,7 @@ class Relation:
     note: str | None
 
 
+@_one_at_a_time
 async def set_parent(
     store: Store,
     *,
@@ -139,6 +166,7 @@ async def set_parent(
     return ParentChange(link, ended)
 
 
+@_one_at_a_time
 async def end_parent(store: Store, *, child: str, valid_to: datetime.date | None = None) -> Link:
     """End the `PARENT_OF` period of an organisation that is in force on a day, on that day.
 
@@ -163,6 +191,7 @@ async def end_parent(store: Store, *, child: str, valid_to: datetime.date | None
     return ended
 
 
+@_one_at_a_time
 async def add_membership(
     store: Store, *, member: str, association: str, valid_from: datetime.date | None = None
 ) -> Membership:
@@ -192,6 +221,7 @@ async def add_membership(
     return Membership(member, association, first_day, None)
 
 
+@_one_at_a_time
 async def end_membership(
     store: Store, *, member: str, association: str, valid_to: datetime.date | None = None
 ) -> Membership:
@@ -217,6 +247,7 @@ async def end_membership(
     return Membership(member, association, first_day, day)
 
 
+@_one_at_a_time
 async def set_supply(
     store: Store, *, supplier: str, customer: str, since: datetime.date | None = None, note: str | None = None
 ) -> Supply:
@@ -248,6 +279,7 @@ async def set_supply(
     return Supply(supplier, customer, first_day, None, note if note is not None else stored["note"])
 
 
+@_one_at_a_time
 async def end_supply(store: Store, *, supplier: str, customer: str, until: datetime.date | None = None) -> Supply:
     """End the supply from one organisation to another that is in force on a day, on that day.
 
@@ -271,6 +303,7 @@ async def end_supply(store: Store, *, supplier: str, customer: str, until: datet
     return Supply(supplier, customer, stored["first_day"], day, stored["note"])
 
 
+@_one_at_a_time
 async def relate(store: Store, *, from_key: str, to_key: str, type: str, note: str | None = None) -> Relation:
     """Create or update the custom `RELATED_TO` link of a registered type between organisations or contacts.
 
@@ -295,6 +328,7 @@ async def relate(store: Store, *, from_key: str, to_key: str, type: str, note: s
     return Relation(from_key, to_key, type, note)
 
 
+@_one_at_a_time
 async def unrelate(store: Store, *, from_key: str, to_key: str, type: str) -> Relation:
     """Delete the custom `RELATED_TO` link of a type between organisations or contacts.
 

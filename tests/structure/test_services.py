@@ -1,5 +1,6 @@
 """The structure's write services on the real engine: one case per rule and per kind of change."""
 
+import asyncio
 import filecmp
 
 import pytest
@@ -170,6 +171,19 @@ async def test_bad_values_and_unknown_parents_are_refused(
 async def test_an_unknown_child_is_not_found(store, organisations):
     with pytest.raises(NotFound, match="no organisation has the key 'NOPE'"):
         await structure.set_parent(store, child="NOPE", parent="G")
+
+
+async def test_two_changes_at_once_do_not_give_a_child_two_parents(store, organisations):
+    day = d("2024-01-01")
+
+    results = await asyncio.gather(
+        structure.set_parent(store, child="A", parent="H1", valid_from=day),
+        structure.set_parent(store, child="A", parent="H2", valid_from=day),
+        return_exceptions=True,
+    )
+
+    assert isinstance(results[0], ParentChange) and isinstance(results[1], Conflict)
+    assert await parent_links(store) == {Link("H1", "A", day, None, "legal", None)}
 
 
 async def test_end_parent_ends_the_period_of_the_day_and_leaves_later_ones(store, tmp_path, organisations):
