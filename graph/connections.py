@@ -49,9 +49,6 @@ FIND_SUPPLIES = declare("connections/find_supplies")
 FIND_RELATED = declare("connections/find_related")
 FIND_RELATIONSHIP_TYPES = declare("connections/find_relationship_types")
 
-OUTGOING = "outgoing"
-INCOMING = "incoming"
-
 Item = TypeVar("Item")
 Position = tuple[str, ...]
 
@@ -296,11 +293,7 @@ async def related(
     rows = await store.read(FIND_RELATED, {"key": key, "type": relationship_type})
     if not rows:
         raise NotFound(f"no organisation has the key {key!r}")
-    found = {
-        (end["key"], end["type"], direction, end["label"]): end
-        for direction in (OUTGOING, INCOMING)
-        for end in rows[0][direction]
-    }
+    found = {(row["key"], row["type"], row["direction"], row["label"]): row for row in rows if row["key"] is not None}
     positions, next_cursor = _page(sorted(found), after, limit)
     return Page([_related_item(found[position], position[2]) for position in positions], next_cursor)
 

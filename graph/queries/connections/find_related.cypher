@@ -1,15 +1,20 @@
 // The RELATED_TO links of the organisation $key in both directions, to and from organisations and contacts,
-// of the type $type (null: every type); no row when no organisation has the key. Each other end comes with its
-// label, its name (an organisation) or first and last name (a contact). The two pattern comprehensions name
-// their variables differently: FalkorDB confuses same-named ones.
+// of the type $type (null: every type): one row per link, with the direction, the other end's label and its
+// name (an organisation) or first and last name (a contact). Each direction gives one row with a null key when it
+// has no link; no row at all when no organisation has the key. Rows, not pattern comprehensions: FalkorDB 4.16
+// gave comprehensions of this query null types and lost links now and then.
 MATCH (organisation:Organisation {key: $key})
-RETURN [(organisation)-[outgoing:RELATED_TO]->(target)
-         WHERE (target:Organisation OR target:Contact) AND ($type IS NULL OR outgoing.type = $type)
-         | {key: target.key, label: CASE WHEN target:Contact THEN 'Contact' ELSE 'Organisation' END,
-            name: target.name, first_name: target.first_name, last_name: target.last_name,
-            type: outgoing.type, note: outgoing.note}] AS outgoing,
-       [(source)-[incoming:RELATED_TO]->(organisation)
-         WHERE (source:Organisation OR source:Contact) AND ($type IS NULL OR incoming.type = $type)
-         | {key: source.key, label: CASE WHEN source:Contact THEN 'Contact' ELSE 'Organisation' END,
-            name: source.name, first_name: source.first_name, last_name: source.last_name,
-            type: incoming.type, note: incoming.note}] AS incoming
+OPTIONAL MATCH (organisation)-[link:RELATED_TO]->(other)
+  WHERE (other:Organisation OR other:Contact) AND ($type IS NULL OR link.type = $type)
+RETURN 'outgoing' AS direction, other.key AS key,
+       CASE WHEN other:Contact THEN 'Contact' ELSE 'Organisation' END AS label,
+       other.name AS name, other.first_name AS first_name, other.last_name AS last_name,
+       link.type AS type, link.note AS note
+UNION ALL
+MATCH (organisation:Organisation {key: $key})
+OPTIONAL MATCH (other)-[link:RELATED_TO]->(organisation)
+  WHERE (other:Organisation OR other:Contact) AND ($type IS NULL OR link.type = $type)
+RETURN 'incoming' AS direction, other.key AS key,
+       CASE WHEN other:Contact THEN 'Contact' ELSE 'Organisation' END AS label,
+       other.name AS name, other.first_name AS first_name, other.last_name AS last_name,
+       link.type AS type, link.note AS note
