@@ -298,6 +298,25 @@ async def related(
     return Page([_related_item(found[position], position[2]) for position in positions], next_cursor)
 
 
+async def member_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
+    """Return the keys of an association's direct members on a day (`MEMBER_OF` valid that day), ordered by key.
+
+    For work over a whole association (its revenue); :func:`members` gives them a page at a time.
+
+    Raises:
+        NotFound: no organisation has the key.
+        QueryError: the engine failed a read.
+    """
+    await _check_organisation(store, key)
+    rows = await store.read(FIND_MEMBER_KEYS, {"keys": [key], "as_of": as_of})
+    return sorted(set(rows[0]["keys"])) if rows else []
+
+
+async def _check_organisation(store: Store, key: str) -> None:
+    if not await store.read(hierarchy.FIND_ORGANISATION, {"key": key}):
+        raise NotFound(f"no organisation has the key {key!r}")
+
+
 async def _scope_keys(store: Store, *, key: str, as_of: datetime.date, scope: Scope) -> list[str]:
     """Return the keys of the organisations a scope covers on a day: the organisation's own, or its whole group's."""
     try:
@@ -305,8 +324,7 @@ async def _scope_keys(store: Store, *, key: str, as_of: datetime.date, scope: Sc
     except ValueError:
         raise InvalidInput(f"unknown scope {scope!r}, expected one of {', '.join(Scope)}") from None
     if scope is Scope.SELF:
-        if not await store.read(hierarchy.FIND_ORGANISATION, {"key": key}):
-            raise NotFound(f"no organisation has the key {key!r}")
+        await _check_organisation(store, key)
         return [key]
     top = await hierarchy.root(store, key=key, as_of=as_of)
     return await hierarchy.subtree_keys(store, key=top.key, as_of=as_of)

@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +37,23 @@ class Settings(BaseSettings):
         ge=100,
         description="Longest a single query may run on the embedded engine before it is aborted, in milliseconds.",
     )
+    currency: str = Field(
+        "EUR",
+        pattern=r"^[A-Z]{3}$",
+        description="The reporting currency (ISO 4217) of every amount: revenue answers name it.",
+    )
+    abc_a_percent: float = Field(
+        80.0,
+        gt=0,
+        le=100,
+        description="ABC classes of groups: A are the groups that together make the first this many percent.",
+    )
+    abc_b_percent: float = Field(
+        15.0,
+        ge=0,
+        le=100,
+        description="ABC classes of groups: B are the groups that make the next this many percent; C the rest.",
+    )
     neo4j_uri: str | None = Field(
         None,
         description="Neo4j address: `bolt://host:7687`, `neo4j://host:7687` (cluster routing) or `neo4j+s://…` (Aura).",
@@ -44,6 +61,14 @@ class Settings(BaseSettings):
     neo4j_user: str = Field("neo4j", description="Neo4j user name.")
     neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password.")
     neo4j_database: str = Field("neo4j", description="Neo4j database that holds the graph.")
+
+    @model_validator(mode="after")
+    def _abc_classes_fit(self) -> "Settings":
+        if self.abc_a_percent + self.abc_b_percent > 100:
+            raise ValueError(
+                f"abc_a_percent + abc_b_percent is {self.abc_a_percent + self.abc_b_percent:g}, more than 100"
+            )
+        return self
 
     @property
     def falkordb_socket(self) -> Path:
