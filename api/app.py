@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from api import problems
 from api.deps import get_caller
-from api.routes import connections, contacts, duplicates, health, imports, organisations, structure, users
+from api.routes import connections, contacts, duplicates, health, imports, organisations, revenue, structure, users
 from graph.settings import Settings, get_settings
 from graph.store import open_store
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     problems.install(app)
     app.include_router(health.router, prefix=API_PREFIX)
     # Every route below needs an API key: authentication is applied here, not per route.
@@ -40,4 +41,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(structure.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated)
+    app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated)
     return app

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: the store and the calling user."""
+"""Dependencies shared by the routes: the store, the settings and the calling user."""
 
 from typing import Annotated
 
@@ -7,6 +7,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph import auth
 from graph.errors import Forbidden
+from graph.settings import Settings
 from graph.store import Store
 
 # auto_error=False: a missing key must answer 401 problem+json from our handler, not FastAPI's 403.
@@ -19,6 +20,14 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """Return the settings the application was created with."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 async def get_caller(

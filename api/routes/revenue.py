@@ -1,0 +1,265 @@
+"""Revenue rolled up over the structure, and the groups ranked: `/v1/organisations/{key}/revenue`, `/v1/groups`.
+
+Amounts are integer cents in graph.revenue; here they become JSON numbers with at most two decimals:
+cents / 100 is correctly rounded and a float's repr is the shortest text that reads back as it, so the
+JSON text is the exact decimal amount (for totals below 10^13). `hidden_count` is 0 until territory
+visibility lands; the field is part of the contract already.
+"""
+
+import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import SettingsDep, StoreDep
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from graph import revenue
+
+router = APIRouter(tags=["revenue"])
+
+First = Annotated[
+    str | None, Query(alias="from", description="The first month, `YYYY-MM` [eleven months before `to`].")
+]
+Last = Annotated[
+    str | None, Query(alias="to", description="The last month, `YYYY-MM`, inclusive [the month of as_of].")
+]
+
+
+class PeriodPublic(BaseModel):
+    """One month of the range: revenue and gross profit booked in it (0 without bookings)."""
+
+    period: str
+    revenue: float
+    gross_profit: float
+
+
+class MemberFiguresPublic(BaseModel):
+    """An organisation's share of the rollup."""
+
+    key: str
+    name: str | None
+    revenue: float
+    gross_profit: float
+
+
+class RestPublic(BaseModel):
+    """The organisations with bookings beyond the top N members, summed."""
+
+    count: int
+    revenue: float
+    gross_profit: float
+
+
+class TreeFiguresPublic(BaseModel):
+    """An organisation with the subtotal of everything below it, itself included, and its own figures."""
+
+    key: str
+    name: str | None
+    revenue: float
+    gross_profit: float
+    own_revenue: float
+    own_gross_profit: float
+    children: list["TreeFiguresPublic"]
+
+
+class RevenuePublic(BaseModel):
+    """What an organisation's scope earned over the months `from`..`to`, with the structure of `as_of`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str
+    name: str | None
+    scope: revenue.Scope
+    first: str = Field(alias="from")
+    last: str = Field(alias="to")
+    as_of: datetime.date
+    currency: str
+    revenue: float
+    gross_profit: float
+    margin: float | None = Field(description="Gross profit in percent of revenue, two places; null without revenue.")
+    last_purchase: str | None = Field(description="The latest month up to `to` with revenue above 0.")
+    member_count: int
+    periods: list[PeriodPublic]
+    members: list[MemberFiguresPublic]
+    rest: RestPublic | None
+    tree: TreeFiguresPublic | None
+    hidden_count: int = 0
+
+
+class GroupPublic(BaseModel):
+    """A group in the ranking: its root, totals, size, ABC class and rank (1 for the largest)."""
+
+    root_key: str
+    name: str | None
+    revenue: float
+    gross_profit: float
+    member_count: int
+    abc_class: str
+    rank: int
+
+
+class GroupPagePublic(BaseModel):
+    """One page of the groups ranking, with the number of groups and the total of all of them."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    items: list[GroupPublic]
+    next_cursor: str | None
+    first: str = Field(alias="from")
+    last: str = Field(alias="to")
+    as_of: datetime.date
+    currency: str
+    group_count: int
+    total_revenue: float
+    total_gross_profit: float
+    hidden_count: int = 0
+
+
+def amount(cents: int) -> float:
+    """Return an amount of integer cents as the decimal number JSON shows."""
+    return cents / 100
+
+
+def rollup_public(rollup: revenue.Rollup, *, as_of: datetime.date, currency: str) -> RevenuePublic:
+    """Return a rollup as the API answers it (the CLI's --json prints the same)."""
+    figures = rollup.figures
+    margin = figures.margin
+    return RevenuePublic(
+        key=rollup.key,
+        name=rollup.name,
+        scope=rollup.scope,
+        first=rollup.first,
+        last=rollup.last,
+        as_of=as_of,
+        currency=currency,
+        revenue=amount(figures.revenue),
+        gross_profit=amount(figures.gross_profit),
+        margin=None if margin is None else float(margin),
+        last_purchase=rollup.last_purchase,
+        member_count=rollup.member_count,
+        periods=[
+            PeriodPublic(
+                period=p.period, revenue=amount(p.figures.revenue), gross_profit=amount(p.figures.gross_profit)
+            )
+            for p in rollup.periods
+        ],
+        members=[
+            MemberFiguresPublic(
+                key=m.key, name=m.name, revenue=amount(m.figures.revenue), gross_profit=amount(m.figures.gross_profit)
+            )
+            for m in rollup.members
+        ],
+        rest=None
+        if rollup.rest is None
+        else RestPublic(
+            count=rollup.rest.count,
+            revenue=amount(rollup.rest.figures.revenue),
+            gross_profit=amount(rollup.rest.figures.gross_profit),
+        ),
+        tree=None if rollup.tree is None else _tree(rollup.tree),
+    )
+
+
+def groups_public(
+    page: revenue.GroupPage, *, first: str, last: str, as_of: datetime.date, currency: str
+) -> GroupPagePublic:
+    """Return a page of the groups ranking as the API answers it (the CLI's --json prints the same)."""
+    return GroupPagePublic(
+        items=[
+            GroupPublic(
+                root_key=group.root_key,
+                name=group.name,
+                revenue=amount(group.figures.revenue),
+                gross_profit=amount(group.figures.gross_profit),
+                member_count=group.member_count,
+                abc_class=group.abc_class,
+                rank=group.rank,
+            )
+            for group in page.items
+        ],
+        next_cursor=page.next_cursor,
+        first=first,
+        last=last,
+        as_of=as_of,
+        currency=currency,
+        group_count=page.group_count,
+        total_revenue=amount(page.total.revenue),
+        total_gross_profit=amount(page.total.gross_profit),
+    )
+
+
+def _tree(node: revenue.TreeFigures) -> TreeFiguresPublic:
+    return TreeFiguresPublic(
+        key=node.key,
+        name=node.name,
+        revenue=amount(node.total.revenue),
+        gross_profit=amount(node.total.gross_profit),
+        own_revenue=amount(node.own.revenue),
+        own_gross_profit=amount(node.own.gross_profit),
+        children=[_tree(child) for child in node.children],
+    )
+
+
+@router.get("/organisations/{key}/revenue", response_model=RevenuePublic)
+async def get_revenue(
+    store: StoreDep,
+    settings: SettingsDep,
+    key: OrganisationKey,
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    scope: Annotated[
+        revenue.Scope,
+        Query(
+            description="`self`: the organisation alone; `subtree`: it and everything below it; `group`: everything "
+            "under its root; `association`: the association and its members that day."
+        ),
+    ] = revenue.Scope.SELF,
+    breakdown: Annotated[
+        str,
+        Query(
+            description="The parts beyond the totals, comma-separated: `period` (the monthly series), `member` (the "
+            "largest members and the rest), `tree` (a subtotal at every node); empty for totals only."
+        ),
+    ] = "period,member",
+    top: Annotated[
+        int, Query(ge=1, le=revenue.MAX_TOP, description="The most members listed; the others are summed in `rest`.")
+    ] = revenue.DEFAULT_TOP,
+) -> RevenuePublic:
+    """Return the revenue, gross profit and margin of an organisation's scope over a range of months."""
+    today = day(as_of)
+    parts = [part.strip() for part in breakdown.split(",") if part.strip()]
+    rollup = await for_organisation(
+        store,
+        key,
+        lambda found: revenue.rollup(
+            store, key=found, as_of=today, first=first, last=last, scope=scope, breakdown=parts, top=top
+        ),
+    )
+    return rollup_public(rollup, as_of=today, currency=settings.currency)
+
+
+@router.get("/groups", response_model=GroupPagePublic)
+async def get_groups(
+    store: StoreDep,
+    settings: SettingsDep,
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
+) -> GroupPagePublic:
+    """Rank every group (a root and everything under it) by its revenue over a range of months, with ABC classes."""
+    today = day(as_of)
+    periods = revenue.period_range(first, last, as_of=today)
+    page = await revenue.groups(
+        store,
+        as_of=today,
+        classes=revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent),
+        first=periods[0],
+        last=periods[-1],
+        cursor=cursor,
+        limit=limit,
+    )
+    return groups_public(page, first=periods[0], last=periods[-1], as_of=today, currency=settings.currency)
