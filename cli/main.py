@@ -7,13 +7,14 @@ import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from graph import admin, auth, health
+from graph import admin, auth, health, paging, revenue
 from graph.errors import CrmGraphError
 from graph.settings import Backend, Settings, get_settings
 from graph.store import Store, open_store
@@ -382,6 +383,185 @@ def merge(survivor: str, duplicate: str) -> None:
     click.echo(f"merged {duplicate} into {survivor}: {moved} relationship(s) moved, {result.dropped} dropped")
     for tally in result.links:
         click.echo(f"  {tally.type} ({tally.direction}): {tally.moved} moved, {tally.collapsed} joined existing ones")
+
+
+@main.command("revenue")
+@click.argument("key")
+@click.option(
+    "--scope",
+    type=click.Choice([scope.value for scope in revenue.Scope]),
+    default=revenue.Scope.SELF.value,
+    show_default=True,
+    help="self: KEY alone; subtree: KEY and everything below it; group: everything under KEY's root; "
+    "association: the association KEY and its members.",
+)
+@click.option("--from", "first", metavar="YYYY-MM", help="First month [eleven months before --to].")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month, inclusive [the month of --as-of].")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Day whose structure counts for every month [today].")
+@click.option(
+    "--top",
+    default=revenue.DEFAULT_TOP,
+    show_default=True,
+    type=click.IntRange(1, revenue.MAX_TOP),
+    help="Members listed; the others are summed in one line.",
+)
+@click.option("--tree", "with_tree", is_flag=True, help="Also print the tree with a subtotal at every organisation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead of tables.")
+@fails_cleanly
+def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: bool, as_json: bool) -> None:
+    """Print the revenue, gross profit and margin of KEY's scope over a range of months.
+
+    Prints the totals, one line per month and the largest members (the rest summed);
+    --tree adds the structure with a subtotal at every organisation. The structure
+    of --as-of counts for the whole range. A merged duplicate's key answers for its survivor.
+    """
+    from api.routes.common import for_organisation
+    from api.routes.revenue import rollup_public
+
+    day = as_of.date() if as_of else datetime.date.today()
+    parts = {revenue.Breakdown.PERIOD, revenue.Breakdown.MEMBER} | ({revenue.Breakdown.TREE} if with_tree else set())
+
+    async def read(store: Store) -> revenue.Rollup:
+        return await for_organisation(
+            store,
+            key,
+            lambda found: revenue.rollup(
+                store, key=found, as_of=day, first=first, last=last, scope=scope, breakdown=parts, top=top
+            ),
+        )
+
+    rollup = with_store(read)
+    currency = get_settings().currency
+    if as_json:
+        answer = rollup_public(rollup, as_of=day, currency=currency)
+        click.echo(json.dumps(answer.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
+        return
+    figures = rollup.figures
+    click.echo(f"{rollup.key}  {rollup.name or ''}")
+    click.echo(
+        f"scope {rollup.scope}, {rollup.first} to {rollup.last}, structure as of {day}: "
+        f"{rollup.member_count:,} organisation(s), amounts in {currency}"
+    )
+    click.echo()
+    _print_table(
+        [
+            ["revenue", _money(figures.revenue), currency],
+            ["gross profit", _money(figures.gross_profit), currency],
+            ["margin", *(["n/a", ""] if figures.margin is None else [str(figures.margin), "%"])],
+            ["last purchase", rollup.last_purchase or "none", ""],
+        ],
+        numeric={1},
+    )
+    click.echo()
+    _print_table(
+        [
+            ["period", "revenue", "gross profit", "margin"],
+            *([p.period, *_figures_cells(p.figures)] for p in rollup.periods),
+        ],
+        numeric={1, 2, 3},
+    )
+    click.echo()
+    rows = [[str(rank), m.key, m.name or "", *_figures_cells(m.figures)] for rank, m in enumerate(rollup.members, 1)]
+    if rollup.rest is not None and rollup.rest.count:
+        rows.append(["", f"{rollup.rest.count:,} more", "", *_figures_cells(rollup.rest.figures)])
+    if rows:
+        _print_table([["rank", "key", "name", "revenue", "gross profit", "margin"], *rows], numeric={0, 3, 4, 5})
+    else:
+        click.echo("no organisation has bookings in the range")
+    if rollup.tree is not None:
+        click.echo()
+        _print_table(
+            [
+                ["organisation", "subtotal", "gross profit", "own revenue"],
+                *(
+                    [
+                        f"{'    ' * level}{node.key}  {node.name or ''}",
+                        _money(node.total.revenue),
+                        _money(node.total.gross_profit),
+                        _money(node.own.revenue),
+                    ]
+                    for node, level in _walk(rollup.tree)
+                ),
+            ],
+            numeric={1, 2, 3},
+        )
+
+
+@main.command("groups")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, paging.MAX_LIMIT), help="Groups listed.")
+@click.option("--from", "first", metavar="YYYY-MM", help="First month [eleven months before --to].")
+@click.option("--to", "last", metavar="YYYY-MM", help="Last month, inclusive [the month of --as-of].")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Day whose structure counts for every month [today].")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead of a table.")
+@fails_cleanly
+def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
+    """Rank the groups (a root and everything under it) by revenue over a range of months, with ABC classes.
+
+    The ABC thresholds are the settings CRMGRAPH_ABC_A_PERCENT and CRMGRAPH_ABC_B_PERCENT.
+    """
+    from api.routes.revenue import groups_public
+
+    settings = get_settings()
+    day = as_of.date() if as_of else datetime.date.today()
+    periods = revenue.period_range(first, last, as_of=day)
+    classes = revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent)
+
+    async def read(store: Store) -> revenue.GroupPage:
+        return await revenue.groups(store, as_of=day, classes=classes, first=periods[0], last=periods[-1], limit=top)
+
+    page = with_store(read)
+    if as_json:
+        answer = groups_public(page, first=periods[0], last=periods[-1], as_of=day, currency=settings.currency)
+        click.echo(json.dumps(answer.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{page.group_count:,} group(s), {periods[0]} to {periods[-1]}, structure as of {day}")
+    click.echo(
+        f"all groups: revenue {_money(page.total.revenue)} {settings.currency}, "
+        f"gross profit {_money(page.total.gross_profit)} {settings.currency}; "
+        f"class A: the first {classes.a_percent:g} % of revenue, B: the next {classes.b_percent:g} %, C: the rest"
+    )
+    click.echo()
+    _print_table(
+        [
+            ["rank", "class", "root", "name", "members", "revenue", "gross profit", "margin"],
+            *(
+                [str(g.rank), g.abc_class, g.root_key, g.name or "", f"{g.member_count:,}", *_figures_cells(g.figures)]
+                for g in page.items
+            ),
+        ],
+        numeric={0, 4, 5, 6, 7},
+    )
+    if page.group_count > len(page.items):
+        click.echo(f"… {page.group_count - len(page.items):,} more (--top to list more)")
+
+
+def _money(cents: int) -> str:
+    return f"{Decimal(cents).scaleb(-2):,.2f}"
+
+
+def _percent(margin: Decimal | None) -> str:
+    return "n/a" if margin is None else f"{margin} %"
+
+
+def _figures_cells(figures: revenue.Figures) -> list[str]:
+    return [_money(figures.revenue), _money(figures.gross_profit), _percent(figures.margin)]
+
+
+def _walk(node: revenue.TreeFigures, level: int = 0) -> Iterator[tuple[revenue.TreeFigures, int]]:
+    yield node, level
+    for child in node.children:
+        yield from _walk(child, level + 1)
+
+
+def _print_table(rows: Sequence[Sequence[str]], *, numeric: Collection[int]) -> None:
+    """Print rows (a header row first, if any) in aligned columns; the columns in `numeric` align right."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            cell.rjust(width) if column in numeric else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
 
 
 @main.group()

@@ -26,57 +26,59 @@ Last = Annotated[
 ]
 
 
-class PeriodPublic(BaseModel):
-    """One month of the range: revenue and gross profit booked in it (0 without bookings)."""
+class FiguresPublic(BaseModel):
+    """Revenue and gross profit in the reporting currency, as decimal numbers with at most two places."""
 
-    period: str
     revenue: float
     gross_profit: float
 
 
-class MemberFiguresPublic(BaseModel):
+class RangePublic(BaseModel):
+    """The months summed (`from`..`to`, both inclusive), the day whose structure counts, the currency."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    first: str = Field(alias="from")
+    last: str = Field(alias="to")
+    as_of: datetime.date
+    currency: str
+
+
+class PeriodPublic(FiguresPublic):
+    """One month of the range: what was booked in it (0 without bookings)."""
+
+    period: str
+
+
+class MemberFiguresPublic(FiguresPublic):
     """An organisation's share of the rollup."""
 
     key: str
     name: str | None
-    revenue: float
-    gross_profit: float
 
 
-class RestPublic(BaseModel):
+class RestPublic(FiguresPublic):
     """The organisations with bookings beyond the top N members, summed."""
 
     count: int
-    revenue: float
-    gross_profit: float
 
 
-class TreeFiguresPublic(BaseModel):
+class TreeFiguresPublic(FiguresPublic):
     """An organisation with the subtotal of everything below it, itself included, and its own figures."""
 
     key: str
     name: str | None
-    revenue: float
-    gross_profit: float
     own_revenue: float
     own_gross_profit: float
     children: list["TreeFiguresPublic"]
 
 
-class RevenuePublic(BaseModel):
+class RevenuePublic(RangePublic, FiguresPublic):
     """What an organisation's scope earned over the months `from`..`to`, with the structure of `as_of`."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
     key: str
     name: str | None
     scope: revenue.Scope
-    first: str = Field(alias="from")
-    last: str = Field(alias="to")
-    as_of: datetime.date
-    currency: str
-    revenue: float
-    gross_profit: float
     margin: float | None = Field(description="Gross profit in percent of revenue, two places; null without revenue.")
     last_purchase: str | None = Field(description="The latest month up to `to` with revenue above 0.")
     member_count: int
@@ -87,29 +89,21 @@ class RevenuePublic(BaseModel):
     hidden_count: int = 0
 
 
-class GroupPublic(BaseModel):
+class GroupPublic(FiguresPublic):
     """A group in the ranking: its root, totals, size, ABC class and rank (1 for the largest)."""
 
     root_key: str
     name: str | None
-    revenue: float
-    gross_profit: float
     member_count: int
     abc_class: str
     rank: int
 
 
-class GroupPagePublic(BaseModel):
+class GroupPagePublic(RangePublic):
     """One page of the groups ranking, with the number of groups and the total of all of them."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
     items: list[GroupPublic]
     next_cursor: str | None
-    first: str = Field(alias="from")
-    last: str = Field(alias="to")
-    as_of: datetime.date
-    currency: str
     group_count: int
     total_revenue: float
     total_gross_profit: float
@@ -123,8 +117,7 @@ def amount(cents: int) -> float:
 
 def rollup_public(rollup: revenue.Rollup, *, as_of: datetime.date, currency: str) -> RevenuePublic:
     """Return a rollup as the API answers it (the CLI's --json prints the same)."""
-    figures = rollup.figures
-    margin = figures.margin
+    margin = rollup.figures.margin
     return RevenuePublic(
         key=rollup.key,
         name=rollup.name,
@@ -133,30 +126,13 @@ def rollup_public(rollup: revenue.Rollup, *, as_of: datetime.date, currency: str
         last=rollup.last,
         as_of=as_of,
         currency=currency,
-        revenue=amount(figures.revenue),
-        gross_profit=amount(figures.gross_profit),
+        **_figures(rollup.figures),
         margin=None if margin is None else float(margin),
         last_purchase=rollup.last_purchase,
         member_count=rollup.member_count,
-        periods=[
-            PeriodPublic(
-                period=p.period, revenue=amount(p.figures.revenue), gross_profit=amount(p.figures.gross_profit)
-            )
-            for p in rollup.periods
-        ],
-        members=[
-            MemberFiguresPublic(
-                key=m.key, name=m.name, revenue=amount(m.figures.revenue), gross_profit=amount(m.figures.gross_profit)
-            )
-            for m in rollup.members
-        ],
-        rest=None
-        if rollup.rest is None
-        else RestPublic(
-            count=rollup.rest.count,
-            revenue=amount(rollup.rest.figures.revenue),
-            gross_profit=amount(rollup.rest.figures.gross_profit),
-        ),
+        periods=[PeriodPublic(period=p.period, **_figures(p.figures)) for p in rollup.periods],
+        members=[MemberFiguresPublic(key=m.key, name=m.name, **_figures(m.figures)) for m in rollup.members],
+        rest=None if rollup.rest is None else RestPublic(count=rollup.rest.count, **_figures(rollup.rest.figures)),
         tree=None if rollup.tree is None else _tree(rollup.tree),
     )
 
@@ -170,8 +146,7 @@ def groups_public(
             GroupPublic(
                 root_key=group.root_key,
                 name=group.name,
-                revenue=amount(group.figures.revenue),
-                gross_profit=amount(group.figures.gross_profit),
+                **_figures(group.figures),
                 member_count=group.member_count,
                 abc_class=group.abc_class,
                 rank=group.rank,
@@ -189,12 +164,15 @@ def groups_public(
     )
 
 
+def _figures(figures: revenue.Figures) -> dict[str, float]:
+    return {"revenue": amount(figures.revenue), "gross_profit": amount(figures.gross_profit)}
+
+
 def _tree(node: revenue.TreeFigures) -> TreeFiguresPublic:
     return TreeFiguresPublic(
         key=node.key,
         name=node.name,
-        revenue=amount(node.total.revenue),
-        gross_profit=amount(node.total.gross_profit),
+        **_figures(node.total),
         own_revenue=amount(node.own.revenue),
         own_gross_profit=amount(node.own.gross_profit),
         children=[_tree(child) for child in node.children],

@@ -30,6 +30,8 @@ COMMANDS = [
     ["export"],
     ["tree"],
     ["merge"],
+    ["revenue"],
+    ["groups"],
 ]
 
 
@@ -156,3 +158,48 @@ def test_tree_prints_the_group_indented_with_kinds_as_of_a_day(data_dir):
     assert "        ORG-DE-0011  Müller Haustechnik GmbH  (legal)  <" in before  # under ORG-DE-0002
     assert "    ORG-DE-0011  Müller Haustechnik GmbH  (legal)  <" in after  # directly under the holding
     assert all(line.startswith("    ") and not line.startswith("        ") for line in after[1:])
+
+
+def test_revenue_prints_totals_months_members_and_tree_as_aligned_tables(data_dir):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+    year = ["--from", "2025-01", "--to", "2025-12", "--as-of", "2025-06-30"]
+
+    result = crmgraph(data_dir, "revenue", "ORG-DE-0003", "--scope", "subtree", *year, "--top", "2", "--tree")
+    credit = crmgraph(data_dir, "revenue", "ORG-DE-0007", "--from", "2025-02", "--to", "2025-02", "--json")
+    unknown = crmgraph(data_dir, "revenue", "NO-SUCH-ORG")
+    bad = crmgraph(data_dir, "revenue", "ORG-DE-0003", "--from", "2025-13")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ORG-DE-0003  Müller Baustoffe Bayern GmbH"
+    assert "revenue        3,371,921.49  EUR" in lines and "margin                21.04  %" in lines
+    months = [line for line in lines if line[:5] == "2025-"]
+    assert len(months) == 12 and len({len(line) for line in months}) == 1  # amounts right-aligned
+    assert "2025-07  329,615.10     68,414.08  20.76 %" in months
+    assert any(line.startswith("   1  ORG-DE-0003  Müller Baustoffe Bayern GmbH") for line in lines)
+    assert any(line.startswith("      3 more") and "1,220,490.73" in line for line in lines)  # 0004 + 0006 + 0007
+    assert any(line.startswith("        ORG-DE-0007  ") and "157,620.02" in line for line in lines)  # depth 2
+    answer = json.loads(credit.stdout)
+    assert (answer["revenue"], answer["gross_profit"], answer["currency"]) == (-2380.55, -512.4, "EUR")
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "error: no organisation has the key 'NO-SUCH-ORG'"
+    assert bad.returncode == 1 and bad.stderr.startswith("error: from must be a period YYYY-MM")
+
+
+def test_groups_prints_the_ranking_with_abc_classes(data_dir):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+    year = ["--from", "2025-01", "--to", "2025-12", "--as-of", "2025-06-30"]
+
+    table = crmgraph(data_dir, "groups", "--top", "3", *year)
+    as_json = crmgraph(data_dir, "groups", *year, "--top", "30", "--json")
+
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0] == "23 group(s), 2025-01 to 2025-12, structure as of 2025-06-30"
+    assert "   1  A      ORG-DE-0001  Müller Holding GmbH                 11  6,599,908.92" in "\n".join(lines)
+    assert [line[6:7] for line in lines[4:7]] == ["A", "A", "B"]
+    assert lines[-1] == "… 20 more (--top to list more)"
+    answer = json.loads(as_json.stdout)
+    assert len(answer["items"]) == answer["group_count"] == 23 and answer["next_cursor"] is None
+    assert answer["total_revenue"] == sum(round(group["revenue"] * 100) for group in answer["items"]) / 100
