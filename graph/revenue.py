@@ -247,10 +247,9 @@ async def rollup(
     if not 1 <= top <= MAX_TOP:
         raise InvalidInput(f"top must be from 1 to {MAX_TOP:,}, not {top}")
     periods = period_range(first, last, as_of=as_of)
-    top_key, shape = await _scope(store, key=key, as_of=as_of, scope=scope)
-    keys = [top_key, *(member.key for member in shape)]
-    by_organisation = await _totals_by_organisation(store, keys, periods)
+    top_key, keys, shape = await _scope(store, key=key, as_of=as_of, scope=scope, with_shape=Breakdown.TREE in parts)
     by_period = await _totals_by_period(store, keys)
+    by_organisation = await _totals_by_organisation(store, keys, periods) if parts - {Breakdown.PERIOD} else {}
     ranked = sorted(by_organisation, key=lambda member: (-by_organisation[member].revenue, member))
     listed = ranked[:top] if Breakdown.MEMBER in parts else []
     names = await _names(store, [key, *listed])
@@ -260,7 +259,7 @@ async def rollup(
         scope=scope,
         first=periods[0],
         last=periods[-1],
-        figures=sum(by_organisation.values(), Figures()),
+        figures=sum((by_period.get(period, Figures()) for period in periods), Figures()),
         member_count=len(keys),
         last_purchase=max(
             (period for period, figures in by_period.items() if period <= periods[-1] and figures.revenue > 0),
@@ -273,7 +272,7 @@ async def rollup(
         rest=Rest(len(ranked) - len(listed), sum((by_organisation[m] for m in ranked[top:]), Figures()))
         if Breakdown.MEMBER in parts
         else None,
-        tree=await _tree(store, top_key, shape, by_organisation) if Breakdown.TREE in parts else None,
+        tree=await _tree(store, top_key, shape, by_organisation) if shape is not None else None,
     )
 
 
@@ -356,16 +355,28 @@ def _abc(ranked: Sequence[str], by_group: dict[str, Figures], total: Figures, cl
     return found
 
 
-async def _scope(store: Store, *, key: str, as_of: datetime.date, scope: Scope) -> tuple[str, list[hierarchy.Member]]:
-    """Return the top of the scope and the organisations under it, with their parents (for the tree)."""
+async def _scope(
+    store: Store, *, key: str, as_of: datetime.date, scope: Scope, with_shape: bool
+) -> tuple[str, list[str], list[hierarchy.Member] | None]:
+    """Return the top of the scope, the keys of its organisations (the top first) and, when asked for, the
+    organisations under the top with their parents (for the tree).
+
+    Raises:
+        NotFound: no organisation has the key.
+    """
     if scope is Scope.SELF:
         await hierarchy.detail(store, key=key, as_of=as_of)  # NotFound for an unknown key
-        return key, []
+        return key, [key], [] if with_shape else None
     if scope is Scope.ASSOCIATION:
         members = await connections.member_keys(store, key=key, as_of=as_of)
-        return key, [hierarchy.Member(member, None, "member", 1, key) for member in members if member != key]
-    top = key if scope is Scope.SUBTREE else (await hierarchy.root(store, key=key, as_of=as_of)).key
-    return top, await hierarchy.subtree_members(store, key=top, as_of=as_of)
+        shape = [hierarchy.Member(member, None, "member", 1, key) for member in members] if with_shape else None
+        return key, [key, *members], shape
+    if scope is Scope.GROUP:
+        key = (await hierarchy.root(store, key=key, as_of=as_of)).key
+    if with_shape:
+        shape = await hierarchy.subtree_members(store, key=key, as_of=as_of)
+        return key, [key, *(member.key for member in shape)], shape
+    return key, await hierarchy.subtree_keys(store, key=key, as_of=as_of), None
 
 
 async def _totals_by_organisation(store: Store, keys: Sequence[str], periods: list[str]) -> dict[str, Figures]:
