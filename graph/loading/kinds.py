@@ -36,6 +36,7 @@ from graph.schema import (
     coerce,
     fields_of,
 )
+from graph.settings import get_settings
 
 # A rule over one row's coerced values; it returns the error that rejects the row, or None.
 RowRule = Callable[[Mapping[str, Any]], FieldError | None]
@@ -204,6 +205,15 @@ def _share(values: Mapping[str, Any]) -> FieldError | None:
         return FieldError("share", f"{share:g} is not a percentage from 0 to 100")
     if values.get("kind") != "legal":
         return FieldError("share", f"a share is only allowed on a legal link, not on kind {values.get('kind')!r}")
+    return None
+
+
+def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:
+    """Check that a booking's currency, when given, is the installation's reporting currency (one per installation)."""
+    currency = values.get("currency")
+    reporting = get_settings().currency
+    if currency is not None and currency != reporting:
+        return FieldError("currency", f"{currency!r} is not the reporting currency {reporting}: convert it first")
     return None
 
 
@@ -432,6 +442,7 @@ KINDS: tuple[Kind, ...] = (
             {"key": lambda row: booking_key(row["debtor_number"], row["period"], row["organisation_key"])}
         ),
         attribution=("debtor_number", "organisation_key"),
+        rules=(_reporting_currency,),
     ),
 )
 

@@ -328,3 +328,23 @@ async def test_empty_cells_clear_several_properties_of_a_relationship(store, org
     assert counts(report.files[0]) == (0, 1, 0, 0)
     (row,) = await rows(store, "MATCH (:Contact)-[r:WORKS_AT]->(:Organisation) RETURN properties(r) AS p")
     assert row["p"] == {"is_main_contact": True}
+
+
+async def test_a_booking_in_another_currency_than_the_reporting_one_is_rejected(store, organisations, tmp_path):
+    write(tmp_path, "debtors.csv", "number,name\nD-1,Debtor 1\n")
+    write(tmp_path, "accounts.csv", "organisation_key,debtor_number\nORG-A,D-1\n")
+    write(
+        tmp_path,
+        "revenue.csv",
+        "debtor_number,period,revenue,gross_profit,organisation_key,currency\n"
+        + "D-1,2025-01,100.00,10.00,,EUR\n"
+        + "D-1,2025-02,100.00,10.00,,CHF\n"
+        + "D-1,2025-03,100.00,10.00,,\n",
+    )
+
+    report = await loading.load_paths(store, [tmp_path])
+
+    assert counts(file_report(report, "revenue")) == (2, 0, 0, 1)
+    assert rejections(report) == {
+        (3, "currency", "'CHF' is not the reporting currency EUR: convert it first"),
+    }
