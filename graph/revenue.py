@@ -49,7 +49,8 @@ DEFAULT_TOP = 10
 MAX_TOP = 10_000
 # The longest period range a rollup takes: a hundred years of months.
 MAX_PERIODS = 1200
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits only, matched whole: `\d` takes other scripts' digits and `$` a trailing newline.
+PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 class Scope(enum.StrEnum):
@@ -434,7 +435,7 @@ def _choice(enumeration: type[enum.StrEnum], value: str, name: str):
 
 
 def _month_number(period: str, name: str) -> int:
-    found = PERIOD.match(period)
+    found = PERIOD.fullmatch(period)
     if found is None:
         raise InvalidInput(f"{name} must be a period YYYY-MM, not {period!r}")
     return int(found[1]) * 12 + int(found[2]) - 1
