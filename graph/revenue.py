@@ -348,7 +348,8 @@ def _abc(ranked: Sequence[str], by_group: dict[str, Figures], total: Figures, cl
     if total.revenue <= 0:
         return ["C"] * len(ranked)
     a_end = Decimal(str(classes.a_percent)) * total.revenue / 100
-    b_end = Decimal(str(classes.a_percent + classes.b_percent)) * total.revenue / 100
+    # Added as decimals: as floats, 50.1 + 0.2 is 50.300000000000004 and moves the end of B.
+    b_end = (Decimal(str(classes.a_percent)) + Decimal(str(classes.b_percent))) * total.revenue / 100
     found, above = [], 0
     for root in ranked:
         found.append("A" if above < a_end else "B" if above < b_end else "C")
