@@ -223,3 +223,17 @@ async def test_abc_thresholds_that_floats_cannot_add_exactly_still_end_where_the
     await build(store, tmp_path, single_groups({"A": 503_00, "B": 300_00, "C": 197_00}))
 
     assert await classes_of(store, revenue.AbcClasses(50.1, 0.2)) == [("A", "A"), ("B", "C"), ("C", "C")]
+
+
+async def test_amounts_stay_exact_to_the_cent_far_beyond_32_bits(store, tmp_path):
+    # 40 trillion and a cent, twice, plus a cent: odd cents where a float of less than 53 bits would round.
+    world = single_groups({"A": 4_000_000_000_000_001, "B": 1})
+    world.bookings.append(Booking("D-A", "2024-02", 4_000_000_000_000_001, 1))
+    await build(store, tmp_path, world)
+
+    group = await revenue.rollup(store, key="A", as_of=MARCH_15, first="2024-01", last="2024-02", scope="group")
+    _, _, total = await all_groups(store, limit=1, as_of=MARCH_15, first="2024-01", last="2024-02", classes=CLASSES)
+
+    assert group.figures == Figures(8_000_000_000_000_002, 400_000_000_000_001)
+    assert [p.figures.revenue for p in group.periods] == [4_000_000_000_000_001, 4_000_000_000_000_001]
+    assert total == Figures(8_000_000_000_000_003, 400_000_000_000_001)
