@@ -23,8 +23,9 @@ Scopes (the structure as of `as_of`):
 
 Amounts are integer cents, negative for credit notes. FalkorDB sums integers as floating point
 numbers and answers a float with 15 significant digits only, so the queries turn each sum back into
-an integer on the engine: exact up to 2^53 cents (90 trillion in the reporting currency). The margin is gross profit in percent of revenue, rounded half up to two places; None
-when the revenue is zero. Periods are `YYYY-MM`, both ends inclusive.
+an integer on the engine: exact up to 2^53 cents (90 trillion in the reporting currency). The
+margin is gross profit in percent of revenue, rounded half up to two places; None when the revenue
+is zero. Periods are `YYYY-MM`, both ends inclusive.
 """
 
 import datetime
