@@ -75,7 +75,6 @@ FIND_POSTCODE_BLOCKS = declare("duplicates/find_postcode_blocks")
 FIND_CITY_BLOCKS = declare("duplicates/find_city_blocks")
 FIND_CONTACT_BLOCKS = declare("duplicates/find_contact_blocks")
 FIND_ACCOUNT_BLOCKS = declare("duplicates/find_account_blocks")
-FIND_NAMES = declare("duplicates/find_names")
 FIND_ORGANISATION = declare("duplicates/find_organisation")
 FIND_SURVIVORS = declare("duplicates/find_survivors")
 MERGE_ORGANISATIONS = declare("duplicates/merge_organisations")
@@ -92,7 +91,6 @@ SIMILARITY_THRESHOLD = 0.8
 # A VAT id, contact or account shared by more corporate groups than this is a placeholder
 # ("n/a", a call-centre contact), not evidence; it would also make pairs by the hundred thousand.
 MAX_GROUPS_PER_BLOCK = 50
-NAME_BATCH_SIZE = 5_000
 DEFAULT_LIMIT = 1000
 DEFAULT_MIN_SCORE = 0.5
 _EPSILON = 1e-9
@@ -383,10 +381,7 @@ async def _shared_value_blocks(store: Store, day: datetime.date) -> list[tuple[s
 
 async def _organisations(store: Store, keys: Sequence[str], day: datetime.date) -> dict[str, _Organisation]:
     """Return the name, ancestors and group on `day` of each organisation in `keys`."""
-    names = {}
-    for start in range(0, len(keys), NAME_BATCH_SIZE):
-        batch = list(keys[start : start + NAME_BATCH_SIZE])
-        names.update((row["key"], row["name"] or "") for row in await store.read(FIND_NAMES, {"keys": batch}))
+    names = {key: name or "" for key, name in (await hierarchy.names(store, keys=keys)).items()}
     chains = await hierarchy.ancestor_chains(store, keys=list(names), as_of=day)
     return {
         key: _Organisation(

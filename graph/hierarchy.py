@@ -95,6 +95,7 @@ FIND_MEMBERSHIP_PERIODS = declare("hierarchy/find_membership_periods")
 FIND_ORGANISATIONS_WITH_MEMBERS = declare("hierarchy/find_organisations_with_members")
 FIND_ORGANISATION = declare("hierarchy/find_organisation")
 FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail")
+FIND_ORGANISATION_NAMES = declare("hierarchy/find_organisation_names")
 FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")
 FIND_VALID_LINKS = declare("hierarchy/find_valid_links")
@@ -1046,6 +1047,20 @@ def nest(members: Sequence[Member]) -> list[TreeNode]:
         parent = nodes.get(member.parent_key)
         (parent.children if parent is not None else tops).append(nodes[member.key])
     return tops
+
+
+async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:
+    """Return the name of each organisation in `keys` by its key; a key no organisation has is left out.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    wanted = sorted(set(keys))
+    found: dict[str, str | None] = {}
+    for start in range(0, len(wanted), FRONTIER_CHUNK):
+        rows = await store.read(FIND_ORGANISATION_NAMES, {"keys": wanted[start : start + FRONTIER_CHUNK]})
+        found.update((row["key"], row["name"]) for row in rows)
+    return found
 
 
 async def _organisation(store: Store, key: str) -> Row:

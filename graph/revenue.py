@@ -44,7 +44,6 @@ from graph.store import Store
 FIND_TOTALS_BY_ORGANISATION = declare("revenue/find_totals_by_organisation")
 FIND_TOTALS_BY_PERIOD = declare("revenue/find_totals_by_period")
 FIND_TOTALS_OF_EVERY_ORGANISATION = declare("revenue/find_totals_of_every_organisation")
-FIND_NAMES = declare("revenue/find_names")
 
 DEFAULT_TOP = 10
 MAX_TOP = 10_000
@@ -254,7 +253,7 @@ async def rollup(
     by_organisation = await _totals_by_organisation(store, keys, periods) if parts - {Breakdown.PERIOD} else {}
     ranked = sorted(by_organisation, key=lambda member: (-by_organisation[member].revenue, member))
     listed = ranked[:top] if Breakdown.MEMBER in parts else []
-    names = await _names(store, [key, *listed])
+    names = await hierarchy.names(store, keys=[key, *listed])
     return Rollup(
         key=key,
         name=names.get(key),
@@ -332,7 +331,7 @@ async def groups(
             (index for index, root in enumerate(ranked) if (-by_group[root].revenue, root) > position), len(ranked)
         )
     page = classified[start : start + limit]
-    names = await _names(store, [root for root, _ in page])
+    names = await hierarchy.names(store, keys=[root for root, _ in page])
     items = [
         GroupFigures(root, names.get(root), by_group[root], sizes[root], abc_class, start + index + 1)
         for index, (root, abc_class) in enumerate(page)
@@ -398,20 +397,12 @@ async def _totals_by_period(store: Store, keys: Sequence[str]) -> dict[str, Figu
     return found
 
 
-async def _names(store: Store, keys: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(set(keys))
-    found: dict[str, str] = {}
-    for chunk in _chunks(wanted):
-        found.update((row["key"], row["name"]) for row in await store.read(FIND_NAMES, {"keys": chunk}))
-    return found
-
-
 async def _tree(
     store: Store, top: str, shape: Sequence[hierarchy.Member], by_organisation: dict[str, Figures]
 ) -> TreeFigures:
     """Return the scope as a tree with a subtotal at every node, computed bottom up (deepest level first)."""
     names = {member.key: member.name for member in shape if member.name is not None}
-    names |= await _names(store, [top, *(member.key for member in shape if member.name is None)])
+    names |= await hierarchy.names(store, keys=[top, *(member.key for member in shape if member.name is None)])
     children: dict[str, list[str]] = defaultdict(list)
     for member in shape:
         children[member.parent_key].append(member.key)

@@ -15,6 +15,13 @@ class Backend(StrEnum):
     NEO4J = "neo4j"
 
 
+class Inheritance(StrEnum):
+    """Whether seeing an organisation through a territory also shows its `PARENT_OF` descendants."""
+
+    DOWN = "down"
+    NONE = "none"
+
+
 class Settings(BaseSettings):
     """crmgraph's settings, read from `CRMGRAPH_*` environment variables."""
 
@@ -53,6 +60,10 @@ class Settings(BaseSettings):
         ge=0,
         le=100,
         description="ABC classes of groups: B are the groups that make the next this many percent; C the rest.",
+    )
+    visibility_inherit: Inheritance = Field(
+        Inheritance.DOWN,
+        description="`down`: who sees an organisation through a territory also sees its descendants; `none`: not.",
     )
     neo4j_uri: str | None = Field(
         None,
