@@ -32,6 +32,8 @@ from graph.store import Store
 
 FIND_VISIBLE_ORGANISATIONS = declare("visibility/find_visible_organisations")
 FIND_CURRENT_EMPLOYERS = declare("visibility/find_current_employers")
+FIND_GRANTED_TERRITORIES = declare("visibility/find_granted_territories")
+FIND_HELD_ORGANISATIONS = declare("visibility/find_held_organisations")
 
 # Keys checked in one query.
 CHUNK = 5000
@@ -108,6 +110,38 @@ async def require_organisation(store: Store, *, viewer: Viewer, key: str, as_of:
     """
     if not await can_see(store, viewer=viewer, key=key, as_of=as_of):
         raise not_found(key)
+
+
+async def granted_territories(store: Store, *, user_key: str, as_of: datetime.date) -> list[str]:
+    """Return the keys of the territories whose organisations a user sees on a day, ordered by key.
+
+    Those the user, or a user they substitute for that day, is assigned to that day, and every territory
+    below those. A user who sees everything by role still gets only their assignments here.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    rows = await store.read(FIND_GRANTED_TERRITORIES, {"user": user_key, "as_of": as_of})
+    return sorted(rows[0]["keys"]) if rows else []
+
+
+async def held_organisations(
+    store: Store, *, territory_keys: Collection[str], as_of: datetime.date, inherit: Inheritance
+) -> set[str]:
+    """Return the keys of the organisations some territories hold on a day.
+
+    Those assigned to one of the territories and, with inheritance `down`, every descendant of those
+    that day. Pass :func:`granted_territories` for everything a user sees through territories (their
+    portfolio), or one territory and those below it for a territory's organisations.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    if not territory_keys:
+        return set()
+    params = {"territories": sorted(territory_keys), "as_of": as_of, "inherit": inherit is Inheritance.DOWN}
+    rows = await store.read(FIND_HELD_ORGANISATIONS, params)
+    return set(rows[0]["keys"]) if rows else set()
 
 
 async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str], as_of: datetime.date) -> set[str]:
