@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from graph import auth
+from graph import auth, visibility
 from graph.errors import Forbidden
 from graph.settings import Settings
 from graph.store import Store
@@ -43,6 +43,14 @@ async def get_caller(
 
 
 CurrentUser = Annotated[auth.Caller, Depends(get_caller)]
+
+
+def get_viewer(caller: CurrentUser, settings: SettingsDep) -> visibility.Viewer:
+    """Return whose view the request answers with: the calling user, with the app's inheritance setting."""
+    return visibility.Viewer(key=caller.key, role=caller.role, inherit=settings.visibility_inherit)
+
+
+ViewerDep = Annotated[visibility.Viewer, Depends(get_viewer)]
 
 
 def require_role(*roles: str):
