@@ -18,11 +18,15 @@ MATCH (granted)-[:PARENT_OF*0..]->(territory:Territory)
 WITH collect(DISTINCT territory.key) AS territory_keys
 UNWIND $keys AS key
 MATCH (organisation:Organisation {key: key})
+// Each WITH below keeps FalkorDB climbing from the organisation asked about: joined in one pattern with the
+// territories it started from every assigned organisation and walked all of their subtrees for every key.
+WITH territory_keys, key, organisation
 MATCH path = (holder:Organisation)-[:PARENT_OF*0..]->(organisation)
   WHERE ($inherit OR length(path) = 0)
     AND all(link IN relationships(path)
             WHERE (link.valid_from IS NULL OR link.valid_from <= date($as_of))
               AND (link.valid_to IS NULL OR date($as_of) <= link.valid_to))
+WITH territory_keys, key, holder
 MATCH (holder)-[:ASSIGNED_TO]->(held:Territory)
   WHERE held.key IN territory_keys
 RETURN DISTINCT key
