@@ -1,0 +1,174 @@
+"""Visibility on the demo data: the counts seed/demo/README.md promises, explain, viewers, portfolios, one face."""
+
+import datetime
+
+import pytest
+
+from graph import loading, visibility
+from graph.errors import Forbidden, NotFound
+from graph.settings import Inheritance
+from graph.visibility import LinkStep, NodeStep, Viewer
+from seed.demo import DEMO_DIR
+
+MID_2025 = datetime.date(2025, 6, 30)
+COVER_DAY = datetime.date(2025, 8, 10)
+AFTER_COVER = datetime.date(2025, 8, 18)
+
+
+@pytest.fixture
+async def demo(store):
+    await loading.load_paths(store, [DEMO_DIR])
+    return store
+
+
+async def portfolio_keys(store, user_key, as_of):
+    page = await visibility.portfolio(store, user_key=user_key, as_of=as_of, limit=10_000)
+    return [item.key for item in page.items]
+
+
+@pytest.mark.parametrize(
+    ("user_key", "as_of", "count"),
+    [
+        ("thomas.huber", MID_2025, 17),
+        ("anna.becker", MID_2025, 9),
+        ("lukas.gruber", MID_2025, 2),
+        ("lukas.gruber", datetime.date(2024, 6, 30), 17),
+        ("pieter.bakker", MID_2025, 17),
+        ("markus.weber", MID_2025, 42),
+        ("sanne.devries", MID_2025, 15),
+        ("thomas.huber", COVER_DAY, 24),
+        ("thomas.huber", AFTER_COVER, 17),
+        ("svc-erp", MID_2025, 0),
+    ],
+)
+async def test_portfolios_hold_what_the_demo_readme_says(demo, user_key, as_of, count):
+    page = await visibility.portfolio(demo, user_key=user_key, as_of=as_of)
+
+    assert page.total == len(page.items) == count
+    assert page.next_cursor is None
+    assert all(item.territory_key for item in page.items)
+
+
+async def test_substitution_explains_thomas_huber_seeing_an_account_of_anna_becker(demo):
+    access = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=COVER_DAY)
+    gone = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=AFTER_COVER)
+
+    assert access.visible
+    assert access.path == [
+        NodeStep("User", "thomas.huber", "Thomas Huber"),
+        LinkStep(
+            "SUBSTITUTES",
+            "thomas.huber",
+            "anna.becker",
+            {"valid_from": datetime.date(2025, 8, 4), "valid_to": datetime.date(2025, 8, 17)},
+        ),
+        NodeStep("User", "anna.becker", "Anna Becker"),
+        LinkStep(
+            "ASSIGNED_TO",
+            "anna.becker",
+            "DE-NORTH",
+            {"role": "owner", "valid_from": datetime.date(2021, 3, 1), "valid_to": None},
+        ),
+        NodeStep("Territory", "DE-NORTH", "Germany North (postcodes 01-59)"),
+        LinkStep("ASSIGNED_TO", "ORG-DE-0024", "DE-NORTH", {"source": "rule"}),
+        NodeStep("Organisation", "ORG-DE-0024", "Bauzentrum Krause GmbH"),
+    ]
+    assert gone == visibility.Access(False, [])
+
+
+async def test_explain_walks_the_territory_hierarchy_and_the_corporate_group(demo):
+    access = await visibility.explain(demo, user_key="markus.weber", key="ORG-DE-0007", as_of=MID_2025)
+
+    assert access.visible
+    assert [(step.label, step.key) for step in access.path if isinstance(step, NodeStep)] == [
+        ("User", "markus.weber"),
+        ("Territory", "REGION-CENTRAL"),
+        ("Territory", "DE-SOUTH"),
+        ("Organisation", "ORG-DE-0007"),
+    ]
+    inherited = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0010", as_of=MID_2025)
+    assert [(step.type, step.start, step.end) for step in inherited.path if isinstance(step, LinkStep)] == [
+        ("ASSIGNED_TO", "thomas.huber", "DE-SOUTH"),
+        ("ASSIGNED_TO", "ORG-DE-0001", "DE-SOUTH"),
+        ("PARENT_OF", "ORG-DE-0001", "ORG-DE-0009"),
+        ("PARENT_OF", "ORG-DE-0009", "ORG-DE-0010"),
+    ]
+    assert inherited.path[-4].properties == {
+        "kind": "legal",
+        "valid_from": datetime.date(2021, 1, 1),
+        "valid_to": None,
+        "share": 75.5,
+    }
+    without = await visibility.explain(
+        demo, user_key="thomas.huber", key="ORG-DE-0010", as_of=MID_2025, inherit=Inheritance.NONE
+    )
+    assert not without.visible
+
+
+async def test_a_role_that_sees_everything_is_explained_by_the_role(demo):
+    access = await visibility.explain(demo, user_key="lena.vogel", key="ORG-AT-0001", as_of=MID_2025)
+
+    assert access.visible
+    assert [(step.label, step.key) for step in access.path] == [("User", "lena.vogel")]
+    assert "analyst" in access.path[0].note
+
+
+async def test_explain_refuses_unknown_users_and_organisations(demo):
+    with pytest.raises(NotFound, match="nobody"):
+        await visibility.explain(demo, user_key="nobody", key="ORG-DE-0001", as_of=MID_2025)
+    with pytest.raises(NotFound, match="ORG-XX"):
+        await visibility.explain(demo, user_key="anna.becker", key="ORG-XX", as_of=MID_2025)
+
+
+async def test_viewers_name_territories_substitutions_and_roles(demo):
+    onlookers = {o.key: o for o in await visibility.viewers(demo, key="ORG-DE-0024", as_of=COVER_DAY)}
+
+    assert set(onlookers) == {"admin", "lena.vogel", "markus.weber", "anna.becker", "thomas.huber"}
+    assert onlookers["admin"].sees_everything and onlookers["admin"].grants == []
+    assert [(g.territory_key, g.role, g.substitutes_for) for g in onlookers["thomas.huber"].grants] == [
+        ("DE-NORTH", "owner", "anna.becker")
+    ]
+    assert [g.territory_key for g in onlookers["markus.weber"].grants] == ["REGION-CENTRAL"]
+    after = {o.key for o in await visibility.viewers(demo, key="ORG-DE-0024", as_of=AFTER_COVER)}
+    assert "thomas.huber" not in after
+
+
+async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo):
+    page = await visibility.one_face(demo, as_of=MID_2025)
+
+    groups = {group.root_key: group for group in page.items}
+    mueller = groups["ORG-DE-0001"]
+    assert {owner.key: owner.members for owner in mueller.owners} == {
+        "anna.becker": ["ORG-DE-0009", "ORG-DE-0010"],
+        "thomas.huber": [
+            "ORG-DE-0001",
+            "ORG-DE-0002",
+            "ORG-DE-0003",
+            "ORG-DE-0004",
+            "ORG-DE-0005",
+            "ORG-DE-0006",
+            "ORG-DE-0007",
+            "ORG-DE-0008",
+            "ORG-DE-0011",
+        ],
+    }
+    assert "ORG-NL-0001" not in groups  # pieter.bakker is a member of BENELUX, not an owner
+    assert "ORG-DE-0029" in groups  # DE-NORTH (anna.becker) and KA-HEALTH (pieter.bakker)
+
+
+async def test_a_manager_audits_the_users_of_the_territories_they_hold(demo):
+    manager = Viewer("markus.weber", "manager")
+
+    await visibility.require_auditor(demo, viewer=manager, user_key="anna.becker", as_of=MID_2025)
+    await visibility.require_auditor(demo, viewer=Viewer("anna.becker", "rep"), user_key="anna.becker", as_of=MID_2025)
+    await visibility.require_auditor(
+        demo, viewer=Viewer("lena.vogel", "analyst"), user_key="anna.becker", as_of=MID_2025
+    )
+    with pytest.raises(Forbidden):
+        await visibility.require_auditor(
+            demo, viewer=Viewer("thomas.huber", "rep"), user_key="anna.becker", as_of=MID_2025
+        )
+    with pytest.raises(Forbidden):  # svc-erp is assigned to nothing, so no manager holds it
+        await visibility.require_auditor(demo, viewer=manager, user_key="svc-erp", as_of=MID_2025)
+    with pytest.raises(NotFound):
+        await visibility.require_auditor(demo, viewer=manager, user_key="nobody", as_of=MID_2025)
