@@ -83,8 +83,8 @@ from collections.abc import AsyncIterator, Callable, Collection, Hashable, Itera
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graph import paging
-from graph.errors import InvalidInput, NotFound
+from graph import paging, visibility
+from graph.errors import InvalidInput
 from graph.queries import Query, declare
 from graph.schema.organisation import PARENT_KINDS
 from graph.store import Row, Store
@@ -644,15 +644,16 @@ class Member:
         name: its name.
         kind: the kind (`legal` or `branch`) of the link from its parent.
         depth: how many levels below the organisation asked about (the root for a group): 1 for a
-            child; 0 for a sibling, which is on the organisation's own level.
-        parent_key: the key of its parent on that day.
+            child; 0 for a sibling, which is on the organisation's own level. Levels the viewer may
+            not see count too.
+        parent_key: the key of its parent on that day; None when the viewer may not see the parent.
     """
 
     key: str
     name: str | None
     kind: str
     depth: int
-    parent_key: str
+    parent_key: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,13 +683,39 @@ class Detail:
 
     Attributes:
         properties: the organisation's stored properties by name (absent ones left out).
-        parent: the link to its parent that day; None for a root.
-        child_count: how many organisations it was the `PARENT_OF` parent of that day.
+        parent: the link to its parent that day; None for a root, or when the viewer may not see the parent.
+        child_count: how many organisations it was the `PARENT_OF` parent of that day, of those the viewer sees.
+        hidden_count: how many of its parent and children the viewer may not see.
     """
 
     properties: dict[str, Any]
     parent: ParentLink | None
     child_count: int
+    hidden_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Ancestry:
+    """The ancestors of an organisation on a day, as a viewer sees them.
+
+    Attributes:
+        ancestors: the ancestors the viewer sees, nearest first.
+        hidden_count: how many ancestors the viewer may not see.
+        root: the ultimate parent when the viewer sees it; else the topmost ancestor the viewer sees;
+            else the organisation itself (depth 0, kind None).
+        hidden_above_root: how many ancestors above `root` the viewer may not see; 0 when `root` is the
+            ultimate parent.
+    """
+
+    ancestors: list[Node]
+    hidden_count: int
+    root: Node
+    hidden_above_root: int
+
+    @property
+    def is_ultimate(self) -> bool:
+        """Return whether `root` is the ultimate parent of the organisation's group."""
+        return self.hidden_above_root == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -711,10 +738,12 @@ class Page:
     Attributes:
         items: the members on this page, in order of depth, then key.
         next_cursor: give it as `cursor` to get the next page; None when this page is the last.
+        hidden_count: how many members of the whole list the viewer may not see (left out of every page).
     """
 
     items: list[Member]
     next_cursor: str | None
+    hidden_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -722,35 +751,46 @@ class Group:
     """The whole group of an organisation: everything under its root on one day.
 
     Attributes:
-        root: the root of the group (its `depth` counts the levels up from the organisation asked about).
-        members: one page of the members below the root, depth counted from the root; the root
-            itself is not a member.
-        member_count: how many members the group has in all (each counted once).
+        root: the root of the group (its `depth` counts the levels up from the organisation asked about),
+            as :attr:`Ancestry.root`: the topmost organisation of the chain the viewer sees.
+        members: one page of the members below the ultimate root that the viewer sees, depth counted
+            from the ultimate root; `root` itself is not a member. Its `hidden_count` counts the
+            members the viewer may not see.
+        member_count: how many members the group has in all (each counted once), of those the viewer sees.
+        is_ultimate: whether `root` is the ultimate root, which the viewer then sees.
     """
 
     root: Node
     members: Page
     member_count: int
+    is_ultimate: bool = True
+
+    @property
+    def hidden_count(self) -> int:
+        """Return how many organisations of the group, the ultimate root included, the viewer may not see."""
+        return self.members.hidden_count + (0 if self.is_ultimate else 1)
 
 
-async def detail(store: Store, *, key: str, as_of: datetime.date) -> Detail:
+async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None" = None) -> Detail:
     """Return an organisation with its parent and its number of children on a day.
 
     Args:
         store: the graph.
         key: the organisation's key.
         as_of: the day; only links valid that day count.
+        viewer: whose view: the parent and children they may not see are left out and counted in
+            `hidden_count`; None for no filter.
 
     Returns:
         The organisation's properties, its parent link (None for a root) and its child count.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
     rows = await store.read(FIND_ORGANISATION_DETAIL, {"key": key, "as_of": as_of})
     if not rows:
-        raise NotFound(f"no organisation has the key {key!r}")
+        raise visibility.not_found(key)
     parents = sorted((row for row in rows if row["parent_key"] is not None), key=lambda row: row["parent_key"])
     parent = None
     if parents:  # more than one only on data that breaks the rules: the smallest key, as the other reads take
@@ -758,7 +798,15 @@ async def detail(store: Store, *, key: str, as_of: datetime.date) -> Detail:
         parent = ParentLink(
             row["parent_key"], row["parent_name"], row["kind"], row["valid_from"], row["valid_to"], row["share"]
         )
-    return Detail(rows[0]["properties"], parent, rows[0]["child_count"])
+    if not _filters(viewer):
+        return Detail(rows[0]["properties"], parent, rows[0]["child_count"])
+    children = await _child_keys(store, [key], as_of, sorted(PARENT_KINDS))
+    around = {key, *children, *([parent.key] if parent else [])}
+    seen = await visible_keys(store, viewer=viewer, keys=around, as_of=as_of)
+    if key not in seen:
+        raise visibility.not_found(key)
+    shown_parent = parent if parent is None or parent.key in seen else None
+    return Detail(rows[0]["properties"], shown_parent, len(seen & children), len(around - seen))
 
 
 async def ancestors(store: Store, *, key: str, as_of: datetime.date) -> list[Node]:
@@ -777,8 +825,29 @@ async def ancestors(store: Store, *, key: str, as_of: datetime.date) -> list[Nod
         NotFound: no organisation has the key.
         QueryError: the engine failed a read.
     """
-    await _organisation(store, key)
-    return (await ancestor_chains(store, keys=[key], as_of=as_of))[key]
+    return (await ancestry(store, key=key, as_of=as_of)).ancestors
+
+
+async def ancestry(
+    store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None" = None
+) -> Ancestry:
+    """Return the ancestors of an organisation on a day and its root, as a viewer sees them.
+
+    Args:
+        store: the graph.
+        key: the organisation's key.
+        as_of: the day; only links valid that day are followed.
+        viewer: whose view: ancestors they may not see are left out and counted; None for no filter.
+
+    Returns:
+        The ancestors as :func:`ancestors` gives them, less those the viewer may not see, and the
+        root: the ultimate parent, or the topmost organisation of the chain the viewer sees.
+
+    Raises:
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
+        QueryError: the engine failed a read.
+    """
+    return (await _climb(store, key=key, as_of=as_of, viewer=viewer))[0]
 
 
 async def ancestor_chains(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
@@ -830,11 +899,7 @@ async def root(store: Store, *, key: str, as_of: datetime.date) -> Node:
         NotFound: no organisation has the key.
         QueryError: the engine failed a read.
     """
-    found = await ancestors(store, key=key, as_of=as_of)
-    if found:
-        return found[-1]
-    organisation = await _organisation(store, key)
-    return Node(organisation["key"], organisation["name"], None, 0)
+    return (await ancestry(store, key=key, as_of=as_of)).root
 
 
 async def descendants(
@@ -846,6 +911,7 @@ async def descendants(
     kinds: Collection[str] | None = None,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: "visibility.Viewer | None" = None,
 ) -> Page:
     """Return one page of the `PARENT_OF` descendants of an organisation on a day, as a flat list.
 
@@ -860,12 +926,14 @@ async def descendants(
             not those of its subsidiaries.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: descendants they may not see are left out (those below them are still
+            shown when seen) and counted over the whole list; None for no filter.
 
     Returns:
         The page, its items ordered by depth, then key.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: `max_depth` is negative, `limit` out of range, a kind unknown, or the cursor
             not one this function gave.
         QueryError: the engine failed a read.
@@ -876,16 +944,31 @@ async def descendants(
     if max_depth is not None and max_depth < 0:
         raise InvalidInput(f"max_depth must be 0 or more, not {max_depth}")
     await _organisation(store, key)
-    items: list[Member] = []
-    async for level in _levels(store, key=key, as_of=as_of, kinds=followed, max_depth=max_depth):
-        items.extend(await _members(store, level, _page_part(level, after, limit + 1 - len(items)), as_of, followed))
-        if len(items) > limit:
-            break  # one item past the page shows there is more
-    return _page(items, limit)
+    await require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    # A viewer's hidden_count is over the whole list, so the walk goes on past the page for them.
+    walk = await _walk(
+        store,
+        top=key,
+        shown_top=True,
+        as_of=as_of,
+        kinds=followed,
+        max_depth=max_depth,
+        after=after,
+        limit=limit,
+        viewer=viewer,
+        whole=_filters(viewer),
+    )
+    return _page(walk.items, limit, walk.hidden_count)
 
 
 async def group(
-    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+    viewer: "visibility.Viewer | None" = None,
 ) -> Group:
     """Return the whole group of an organisation on a day: its root and one page of the root's descendants.
 
@@ -895,27 +978,36 @@ async def group(
         as_of: the day; only links valid that day are followed.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most members on a page, 1 to MAX_LIMIT.
+        viewer: whose view: the root is the one :func:`ancestry` gives them, members they may not see
+            are left out and counted; None for no filter.
 
     Returns:
         The root, the page of members (every kind of link followed, ordered by depth from the
-        root, then key) and how many members there are in all.
+        ultimate root, then key) and how many members there are in all.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
     paging.check_limit(limit)
     after = _decode_position(cursor)
-    top = await root(store, key=key, as_of=as_of)
-    followed = sorted(PARENT_KINDS)
-    items: list[Member] = []
-    count = 0
+    seen, top = await _climb(store, key=key, as_of=as_of, viewer=viewer)
     # The whole group is walked for its count (each organisation once); the page is taken on the way.
-    async for level in _levels(store, key=top.key, as_of=as_of, kinds=followed, max_depth=None):
-        count += len(level.keys)
-        items.extend(await _members(store, level, _page_part(level, after, limit + 1 - len(items)), as_of, followed))
-    return Group(top, _page(items, limit), count)
+    walk = await _walk(
+        store,
+        top=top.key,
+        shown_top=seen.is_ultimate,
+        as_of=as_of,
+        kinds=sorted(PARENT_KINDS),
+        max_depth=None,
+        after=after,
+        limit=limit,
+        viewer=viewer,
+        whole=True,
+        left_out={seen.root.key},
+    )
+    return Group(seen.root, _page(walk.items, limit, walk.hidden_count), walk.shown_count, seen.is_ultimate)
 
 
 async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
@@ -997,7 +1089,13 @@ async def roots(store: Store, *, as_of: datetime.date) -> dict[str, str]:
 
 
 async def siblings(
-    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+    viewer: "visibility.Viewer | None" = None,
 ) -> Page:
     """Return one page of the other children of an organisation's parent on a day (its sister companies).
 
@@ -1007,32 +1105,37 @@ async def siblings(
         as_of: the day; only links valid that day count.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: siblings they may not see are left out and counted, and the parent's key
+            is shown only when they see it; None for no filter.
 
     Returns:
         The page, its items ordered by key, each at depth 0 with the shared parent as `parent_key`;
         empty when the organisation has no parent that day (roots are not siblings of each other).
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
     await _organisation(store, key)
+    await require_visible(store, viewer=viewer, key=key, as_of=as_of)
     rows = await store.read(FIND_VALID_PARENTS, {"keys": [key], "as_of": as_of})
     if not rows:
         return Page([], None)
     parent = min(row["key"] for row in rows)  # more than one only on data that breaks the rules
-    found = await store.read(FIND_VALID_CHILD_KEYS, {"keys": [parent], "as_of": as_of, "kinds": sorted(PARENT_KINDS)})
-    keys = sorted(set(found[0]["keys"]) - {key})
+    others = await _child_keys(store, [parent], as_of, sorted(PARENT_KINDS)) - {key}
+    seen = await visible_keys(store, viewer=viewer, keys=others | {parent}, as_of=as_of)
+    keys = sorted(others & seen)
+    hidden = len(others) - len(keys)
     if after is not None:
         keys = keys[bisect.bisect_right(keys, after[0]) :]
     level = _Level(0, keys, frozenset([parent]))
-    items = await _members(store, level, keys[: limit + 1], as_of, PARENT_KINDS)
+    items = _hide_parents(await _members(store, level, keys[: limit + 1], as_of, PARENT_KINDS), seen)
     if len(items) <= limit:
-        return Page(items, None)
-    return Page(items[:limit], paging.encode_cursor(items[limit - 1].key))
+        return Page(items, None, hidden)
+    return Page(items[:limit], paging.encode_cursor(items[limit - 1].key), hidden)
 
 
 def nest(members: Sequence[Member]) -> list[TreeNode]:
@@ -1063,12 +1166,73 @@ async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:
     return found
 
 
+# The viewer annotations are strings: graph.visibility imports this module, so it may be half-loaded here.
+async def visible_keys(
+    store: Store, *, viewer: "visibility.Viewer | None", keys: Collection[str], as_of: datetime.date
+) -> set[str]:
+    """Return which of the stored organisations in `keys` the viewer sees on a day.
+
+    The one filter the reads of the hierarchy, connections and contacts apply: without a viewer, or for
+    one who sees everything, every key is kept and nothing is asked of the engine.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    if not _filters(viewer):
+        return set(keys)
+    return await visibility.visible_organisations(store, viewer=viewer, keys=keys, as_of=as_of)
+
+
+async def require_visible(store: Store, *, viewer: "visibility.Viewer | None", key: str, as_of: datetime.date) -> None:
+    """Raise NotFound, exactly as for a key no organisation has, unless the viewer sees the organisation on a day.
+
+    Without a viewer, or for one who sees everything, nothing is checked.
+
+    Raises:
+        NotFound: the viewer may not see the organisation, or it does not exist.
+        QueryError: the engine failed a read.
+    """
+    if _filters(viewer):
+        await visibility.require_organisation(store, viewer=viewer, key=key, as_of=as_of)
+
+
+def _filters(viewer: "visibility.Viewer | None") -> bool:
+    """Return whether reads for `viewer` leave out what they may not see."""
+    return viewer is not None and not viewer.sees_everything
+
+
 async def _organisation(store: Store, key: str) -> Row:
     """Return the key and name of an organisation, or raise NotFound."""
     rows = await store.read(FIND_ORGANISATION, {"key": key})
     if not rows:
-        raise NotFound(f"no organisation has the key {key!r}")
+        raise visibility.not_found(key)
     return rows[0]
+
+
+async def _climb(
+    store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None"
+) -> tuple[Ancestry, Node]:
+    """Return an organisation's ancestry as the viewer sees it, and its ultimate root whether they see it or not."""
+    organisation = await _organisation(store, key)
+    chain = (await ancestor_chains(store, keys=[key], as_of=as_of))[key]
+    seen = await visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)], as_of=as_of)
+    if key not in seen:
+        raise visibility.not_found(key)
+    itself = Node(organisation["key"], organisation["name"], None, 0)
+    shown = [node for node in chain if node.key in seen]
+    top = shown[-1] if shown else itself
+    # Every ancestor above the topmost one seen is hidden.
+    return Ancestry(shown, len(chain) - len(shown), top, len(chain) - top.depth), chain[-1] if chain else itself
+
+
+async def _child_keys(store: Store, keys: Sequence[str], as_of: datetime.date, kinds: Sequence[str]) -> set[str]:
+    """Return the keys of the children on a day, through links of `kinds`, of the organisations in `keys`."""
+    found: set[str] = set()
+    for start in range(0, len(keys), FRONTIER_CHUNK):
+        chunk = list(keys[start : start + FRONTIER_CHUNK])
+        for row in await store.read(FIND_VALID_CHILD_KEYS, {"keys": chunk, "as_of": as_of, "kinds": list(kinds)}):
+            found.update(row["keys"])
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -1093,11 +1257,7 @@ async def _levels(
     depth = 0
     while frontier and (max_depth is None or depth < max_depth):
         depth += 1
-        found: set[str] = set()
-        for start in range(0, len(frontier), FRONTIER_CHUNK):
-            chunk = frontier[start : start + FRONTIER_CHUNK]
-            for row in await store.read(FIND_VALID_CHILD_KEYS, {"keys": chunk, "as_of": as_of, "kinds": list(kinds)}):
-                found.update(row["keys"])
+        found = await _child_keys(store, frontier, as_of, kinds)
         found -= seen  # reached already only on stored data with a cycle, which the rules forbid
         if not found:
             return
@@ -1126,6 +1286,57 @@ async def _members(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What a walk down gathered: the page's items (and one past it), and counts over the levels walked."""
+
+    items: list[Member]
+    shown_count: int
+    hidden_count: int
+
+
+async def _walk(
+    store: Store,
+    *,
+    top: str,
+    shown_top: bool,
+    as_of: datetime.date,
+    kinds: Sequence[str],
+    max_depth: int | None,
+    after: tuple[int, str] | None,
+    limit: int,
+    viewer: "visibility.Viewer | None",
+    whole: bool,
+    left_out: Collection[str] = frozenset(),
+) -> _Walk:
+    """Walk down from `top` and gather the page after `after` of the descendants the viewer sees.
+
+    Each level is filtered before it is paged, so pages stay full. Without `whole` the walk stops
+    one item past the page; with it, it goes to the bottom, so that the counts cover the whole list.
+    Keys in `left_out` are neither shown nor counted. A member whose parent the viewer may not see
+    (`shown_top` says whether they see `top`) is given without `parent_key`.
+    """
+    items: list[Member] = []
+    shown = hidden = 0
+    seen = {top} if shown_top else set()
+    async for level in _levels(store, key=top, as_of=as_of, kinds=kinds, max_depth=max_depth):
+        visible = await visible_keys(store, viewer=viewer, keys=level.keys, as_of=as_of)
+        keys = [key for key in level.keys if key in visible and key not in left_out]
+        hidden += len(level.keys) - len(visible)
+        shown += len(keys)
+        part = _page_part(replace(level, keys=keys), after, limit + 1 - len(items))
+        items.extend(_hide_parents(await _members(store, level, part, as_of, kinds), seen))
+        seen |= visible
+        if len(items) > limit and not whole:
+            break  # one item past the page shows there is more
+    return _Walk(items, shown, hidden)
+
+
+def _hide_parents(members: list[Member], seen: Collection[str]) -> list[Member]:
+    """Return the members, without `parent_key` where the parent is not in `seen`."""
+    return [member if member.parent_key in seen else replace(member, parent_key=None) for member in members]
+
+
 def _page_part(level: _Level, after: tuple[int, str] | None, room: int) -> list[str]:
     """Return the first `room` keys of a level that come after the cursor position."""
     if room <= 0:
@@ -1139,12 +1350,12 @@ def _page_part(level: _Level, after: tuple[int, str] | None, room: int) -> list[
     return keys[:room]
 
 
-def _page(items: list[Member], limit: int) -> Page:
+def _page(items: list[Member], limit: int, hidden_count: int) -> Page:
     """Return a page of the first `limit` items; more items than that mean there is a next page."""
     if len(items) <= limit:
-        return Page(items, None)
+        return Page(items, None, hidden_count)
     last = items[limit - 1]
-    return Page(items[:limit], paging.encode_cursor(last.depth, last.key))
+    return Page(items[:limit], paging.encode_cursor(last.depth, last.key), hidden_count)
 
 
 def _followed_kinds(kinds: Collection[str] | None) -> list[str]:

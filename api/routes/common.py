@@ -32,11 +32,17 @@ def day(as_of: datetime.date | None) -> datetime.date:
 
 
 async def for_organisation(store: Store, key: str, read: Callable[[str], Awaitable[Answer]]) -> Answer:
-    """Return `read(key)`; when no organisation has the key but it is a merged duplicate's, `read(survivor)`."""
+    """Return `read(key)`; when no organisation has the key but it is a merged duplicate's, `read(survivor)`.
+
+    A survivor the caller may not see answers with the error for `key`, so that the error names only the key asked.
+    """
     try:
         return await read(key)
-    except NotFound:
+    except NotFound as missing:
         survivor = await duplicates.resolve_key(store, key=key)
         if survivor is None or survivor == key:
             raise
-        return await read(survivor)
+        try:
+            return await read(survivor)
+        except NotFound:
+            raise missing from None

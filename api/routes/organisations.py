@@ -1,6 +1,7 @@
 """The corporate structure of an organisation, as of a day: `/v1/organisations/{key}/…`.
 
-`hidden_count` is 0 until territory visibility lands; the field is part of the contract already.
+Every answer is the calling user's view (docs/hierarchy.md, "Visibility"): an organisation they may not see
+answers 404 like a missing one; what they may not see is left out and counted in `hidden_count`.
 A key of a duplicate merged into another organisation still answers, for its survivor.
 """
 
@@ -8,9 +9,9 @@ import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import StoreDep, ViewerDep
 from api.models import properties_model
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, day, for_organisation
 from graph import hierarchy
@@ -34,10 +35,14 @@ class ParentPublic(BaseModel):
 
 
 class OrganisationPublic(OrganisationProperties):
-    """An organisation with its parent (null for a root) and its number of children, on the day asked."""
+    """An organisation with its parent (null for a root, or hidden) and its number of children seen, on the day asked.
+
+    `hidden_count`: how many of the parent and children the caller may not see.
+    """
 
     parent: ParentPublic | None
     child_count: int
+    hidden_count: int
 
 
 class AncestorPublic(BaseModel):
@@ -50,9 +55,23 @@ class AncestorPublic(BaseModel):
 
 
 class AncestorList(BaseModel):
-    """Ancestors, nearest first."""
+    """Ancestors the caller sees, nearest first; `hidden_count` the others."""
 
     items: list[AncestorPublic]
+    hidden_count: int
+
+
+class RootRef(OrganisationRef):
+    """The root of a group as the caller sees it: the ultimate parent when they see it (`is_ultimate`), else
+    the topmost organisation they see of the chain up from the organisation asked about."""
+
+    is_ultimate: bool
+
+
+class RootPublic(RootRef):
+    """The root as the caller sees it; `hidden_count`: the ancestors above it that they may not see."""
+
+    hidden_count: int
 
 
 class MemberPublic(BaseModel):
@@ -62,15 +81,16 @@ class MemberPublic(BaseModel):
     name: str
     kind: str
     depth: int
-    parent_key: str
+    parent_key: str | None = Field(description="Null when the caller may not see the parent.")
 
 
 class MemberPage(BaseModel):
-    """One page of a list of organisations under a parent."""
+    """One page of a list of organisations under a parent; `hidden_count` counts those of the whole list the
+    caller may not see."""
 
     items: list[MemberPublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 class TreeNodePublic(MemberPublic):
@@ -85,17 +105,18 @@ class DescendantTreePage(BaseModel):
 
     items: list[TreeNodePublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 class GroupPublic(BaseModel):
-    """The whole group under the root: one page of members and the count of all of them."""
+    """The whole group under the root: one page of members and the count of all of them that the caller sees;
+    `hidden_count`: the organisations of the group, the ultimate root included, that they may not see."""
 
-    root: OrganisationRef
+    root: RootRef
     members: list[MemberPublic]
     member_count: int
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 def _member(member: hierarchy.Member) -> MemberPublic:
@@ -107,34 +128,53 @@ def _tree(node: hierarchy.TreeNode) -> TreeNodePublic:
 
 
 @router.get("/{key}", response_model=OrganisationPublic)
-async def get_organisation(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> OrganisationPublic:
+async def get_organisation(
+    store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
+) -> OrganisationPublic:
     """Return an organisation with its parent and its number of children on the day."""
-    found = await for_organisation(store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of)))
+    found = await for_organisation(
+        store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of), viewer=viewer)
+    )
     parent = found.parent
     return OrganisationPublic(
         **found.properties,
         parent=None if parent is None else ParentPublic(**{f: getattr(parent, f) for f in ParentPublic.model_fields}),
         child_count=found.child_count,
+        hidden_count=found.hidden_count,
     )
 
 
 @router.get("/{key}/ancestors", response_model=AncestorList)
-async def get_ancestors(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
+async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
     """List the ancestors of an organisation up to its ultimate parent, nearest first."""
-    nodes = await for_organisation(store, key, lambda found: hierarchy.ancestors(store, key=found, as_of=day(as_of)))
-    return AncestorList(items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in nodes])
+    found = await for_organisation(
+        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of), viewer=viewer)
+    )
+    return AncestorList(
+        items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in found.ancestors],
+        hidden_count=found.hidden_count,
+    )
 
 
-@router.get("/{key}/root", response_model=OrganisationRef)
-async def get_root(store: StoreDep, key: OrganisationKey, as_of: AsOf = None) -> OrganisationRef:
-    """Return the ultimate parent of an organisation (itself when it has no parent that day)."""
-    node = await for_organisation(store, key, lambda found: hierarchy.root(store, key=found, as_of=day(as_of)))
-    return OrganisationRef(key=node.key, name=node.name)
+@router.get("/{key}/root", response_model=RootPublic)
+async def get_root(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> RootPublic:
+    """Return the ultimate parent of an organisation (itself when it has no parent that day), or the topmost
+    organisation of its chain that the caller sees."""
+    found = await for_organisation(
+        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of), viewer=viewer)
+    )
+    return RootPublic(
+        key=found.root.key,
+        name=found.root.name,
+        is_ultimate=found.is_ultimate,
+        hidden_count=found.hidden_above_root,
+    )
 
 
 @router.get("/{key}/descendants", response_model=MemberPage | DescendantTreePage)
 async def get_descendants(
     store: StoreDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
     max_depth: Annotated[int | None, Query(ge=0)] = None,
@@ -156,37 +196,65 @@ async def get_descendants(
         store,
         key,
         lambda found: hierarchy.descendants(
-            store, key=found, as_of=day(as_of), max_depth=max_depth, kinds=chosen, cursor=cursor, limit=limit
+            store,
+            key=found,
+            as_of=day(as_of),
+            max_depth=max_depth,
+            kinds=chosen,
+            cursor=cursor,
+            limit=limit,
+            viewer=viewer,
         ),
     )
     if format == "tree":
         tops = hierarchy.nest(page.items)
-        return DescendantTreePage(items=[_tree(top) for top in tops], next_cursor=page.next_cursor)
-    return MemberPage(items=[_member(item) for item in page.items], next_cursor=page.next_cursor)
+        return DescendantTreePage(
+            items=[_tree(top) for top in tops], next_cursor=page.next_cursor, hidden_count=page.hidden_count
+        )
+    return MemberPage(
+        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
+    )
 
 
 @router.get("/{key}/siblings", response_model=MemberPage)
 async def get_siblings(
-    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> MemberPage:
     """List the other children of the organisation's parent on the day (depth 0), by key, a page at a time."""
     page = await for_organisation(
-        store, key, lambda found: hierarchy.siblings(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit)
+        store,
+        key,
+        lambda found: hierarchy.siblings(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit, viewer=viewer),
     )
-    return MemberPage(items=[_member(item) for item in page.items], next_cursor=page.next_cursor)
+    return MemberPage(
+        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
+    )
 
 
 @router.get("/{key}/group", response_model=GroupPublic)
 async def get_group(
-    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> GroupPublic:
     """Return the root of an organisation's group and every member under it, a page at a time."""
     group = await for_organisation(
-        store, key, lambda found: hierarchy.group(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit)
+        store,
+        key,
+        lambda found: hierarchy.group(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit, viewer=viewer),
     )
     return GroupPublic(
-        root=OrganisationRef(key=group.root.key, name=group.root.name),
+        root=RootRef(key=group.root.key, name=group.root.name, is_ultimate=group.is_ultimate),
         members=[_member(item) for item in group.members.items],
         member_count=group.member_count,
         next_cursor=group.members.next_cursor,
+        hidden_count=group.hidden_count,
     )
