@@ -11,8 +11,12 @@ Every read is paginated in the same way: it first collects the position of every
 (the other end's key and what else tells two items apart), sorts them in Python and takes the page
 after the cursor's position there; only the items on the page are then fetched in full. FalkorDB
 answers string range comparisons over an index wrongly, so no query pages with `key > $after`.
-:func:`_page` is the one place every list passes through whole, which is where a filter of what
-the asking user may see belongs.
+
+Every read takes the `viewer` whose view it gives (None for no filter). The organisation asked about
+answers NotFound, as a missing one does, unless the viewer sees it; an item is listed only when the
+viewer sees the organisation or contact at its other end and, in a group, the member at this end.
+The positions of the whole list are filtered before paging, so `hidden_count` counts the items left
+out of the whole list and every page is full.
 
 Suppliers and customers are read for an organisation itself (:attr:`Scope.SELF`) or for its whole
 group (:attr:`Scope.GROUP`: the root on the day and every organisation under it, each link found
@@ -35,8 +39,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from graph import hierarchy, paging
-from graph.errors import InvalidInput, NotFound
+from graph import hierarchy, paging, visibility
+from graph.errors import InvalidInput
 from graph.queries import Query, declare
 from graph.store import Row, Store
 
@@ -129,10 +133,12 @@ class Page(Generic[Item]):
     Attributes:
         items: the items on this page, in the list's order.
         next_cursor: give it as `cursor` to get the next page; None when this page is the last.
+        hidden_count: how many items of the whole list the viewer may not see (left out of every page).
     """
 
     items: list[Item]
     next_cursor: str | None
+    hidden_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +167,13 @@ _CUSTOMERS = _Side(FIND_CUSTOMER_KEYS, FIND_SUPPLIES, "supplier", "customer", _s
 
 
 async def memberships(
-    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page[MembershipLink]:
     """Return one page of the associations and chains an organisation is a direct member of on a day.
 
@@ -171,20 +183,29 @@ async def memberships(
         as_of: the day; only memberships valid that day count.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: items whose other end they may not see are left out and counted; None for no filter.
 
     Returns:
         The page, its items ordered by key.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    return await _connections(store, _ASSOCIATIONS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit)
+    return await _connections(
+        store, _ASSOCIATIONS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit, viewer=viewer
+    )
 
 
 async def members(
-    store: Store, *, key: str, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page[MembershipLink]:
     """Return one page of the direct members of an association or chain on a day.
 
@@ -194,11 +215,13 @@ async def members(
         The page, its items ordered by key; empty for an organisation without members.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    return await _connections(store, _MEMBERS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit)
+    return await _connections(
+        store, _MEMBERS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit, viewer=viewer
+    )
 
 
 async def suppliers(
@@ -209,6 +232,7 @@ async def suppliers(
     scope: Scope = Scope.SELF,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page[SupplyLink]:
     """Return one page of the organisations that supply an organisation, or any member of its group, on a day.
 
@@ -220,16 +244,20 @@ async def suppliers(
             a supplier inside the group is internal and left out.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: links whose supplier, or member at this end, they may not see are left out and
+            counted; None for no filter.
 
     Returns:
         The page: one item per link, ordered by the supplier's key, then `via_key`.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: the scope is unknown, `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    return await _connections(store, _SUPPLIERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit)
+    return await _connections(
+        store, _SUPPLIERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit, viewer=viewer
+    )
 
 
 async def customers(
@@ -240,6 +268,7 @@ async def customers(
     scope: Scope = Scope.SELF,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page[SupplyLink]:
     """Return one page of the organisations that an organisation, or any member of its group, supplies on a day.
 
@@ -250,11 +279,13 @@ async def customers(
         The page: one item per link, ordered by the customer's key, then `via_key`.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: the scope is unknown, `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
-    return await _connections(store, _CUSTOMERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit)
+    return await _connections(
+        store, _CUSTOMERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit, viewer=viewer
+    )
 
 
 async def related(
@@ -265,6 +296,7 @@ async def related(
     relationship_type: str | None = None,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page[RelatedLink]:
     """Return one page of the organisations and contacts linked to an organisation by custom `RELATED_TO` links.
 
@@ -275,13 +307,15 @@ async def related(
         relationship_type: only links of this registered type; None for every type.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: links to organisations and contacts they may not see are left out and counted;
+            None for no filter.
 
     Returns:
         The page: one item per link in either direction, ordered by the other end's key, then type,
         then direction.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: the type is not registered, `limit` is out of range or the cursor not one this
             function gave.
         QueryError: the engine failed a read.
@@ -292,10 +326,20 @@ async def related(
         await _check_registered(store, relationship_type)
     rows = await store.read(FIND_RELATED, {"key": key, "type": relationship_type})
     if not rows:
-        raise NotFound(f"no organisation has the key {key!r}")
+        raise visibility.not_found(key)
+    await hierarchy.require_visible(store, viewer=viewer, key=key, as_of=as_of)
     found = {(row["key"], row["type"], row["direction"], row["label"]): row for row in rows if row["key"] is not None}
-    positions, next_cursor = _page(sorted(found), after, limit)
-    return Page([_related_item(found[position], position[2]) for position in positions], next_cursor)
+    ends = {label: {position[0] for position in found if position[3] == label} for label in ("Organisation", "Contact")}
+    seen = {
+        "Organisation": await hierarchy.visible_keys(store, viewer=viewer, keys=ends["Organisation"], as_of=as_of),
+        "Contact": ends["Contact"]
+        if viewer is None
+        else await visibility.visible_contacts(store, viewer=viewer, keys=ends["Contact"], as_of=as_of),
+    }
+    shown = sorted(position for position in found if position[0] in seen[position[3]])
+    positions, next_cursor = _page(shown, after, limit)
+    items = [_related_item(found[position], position[2]) for position in positions]
+    return Page(items, next_cursor, len(found) - len(shown))
 
 
 async def member_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
@@ -314,39 +358,56 @@ async def member_keys(store: Store, *, key: str, as_of: datetime.date) -> list[s
 
 async def _check_organisation(store: Store, key: str) -> None:
     if not await store.read(hierarchy.FIND_ORGANISATION, {"key": key}):
-        raise NotFound(f"no organisation has the key {key!r}")
+        raise visibility.not_found(key)
 
 
-async def _scope_keys(store: Store, *, key: str, as_of: datetime.date, scope: Scope) -> list[str]:
-    """Return the keys of the organisations a scope covers on a day: the organisation's own, or its whole group's."""
+async def _scope_keys(
+    store: Store, *, key: str, as_of: datetime.date, scope: Scope, viewer: visibility.Viewer | None
+) -> list[str]:
+    """Return the keys of the organisations a scope covers on a day: the organisation's own, or its whole group's.
+
+    Raises NotFound unless the organisation exists and the viewer sees it; the group's other members are not
+    filtered here.
+    """
     try:
         scope = Scope(scope)
     except ValueError:
         raise InvalidInput(f"unknown scope {scope!r}, expected one of {', '.join(Scope)}") from None
+    await _check_organisation(store, key)
+    await hierarchy.require_visible(store, viewer=viewer, key=key, as_of=as_of)
     if scope is Scope.SELF:
-        await _check_organisation(store, key)
         return [key]
     top = await hierarchy.root(store, key=key, as_of=as_of)
     return await hierarchy.subtree_keys(store, key=top.key, as_of=as_of)
 
 
 async def _connections(
-    store: Store, side: _Side, *, key: str, as_of: datetime.date, scope: Scope, cursor: str | None, limit: int
+    store: Store,
+    side: _Side,
+    *,
+    key: str,
+    as_of: datetime.date,
+    scope: Scope,
+    cursor: str | None,
+    limit: int,
+    viewer: visibility.Viewer | None,
 ) -> Page:
     """Return one page of the links valid on a day between the organisations of a scope and ones outside it.
 
-    Positions are (other end's key, own end's key): one per link.
+    Positions are (other end's key, own end's key): one per link; a link is shown when the viewer sees both ends.
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, str)
-    keys = await _scope_keys(store, key=key, as_of=as_of, scope=scope)
+    keys = await _scope_keys(store, key=key, as_of=as_of, scope=scope, viewer=viewer)
     inside = set(keys)
     found: set[Position] = set()
     for start in range(0, len(keys), hierarchy.FRONTIER_CHUNK):
         chunk = keys[start : start + hierarchy.FRONTIER_CHUNK]
         for row in await store.read(side.find_ends, {"keys": list(chunk), "as_of": as_of}):
             found.update((other, row["key"]) for other in row["keys"] if other not in inside)
-    positions, next_cursor = _page(sorted(found), after, limit)
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys={end for link in found for end in link}, as_of=as_of)
+    shown = sorted(position for position in found if seen.issuperset(position))
+    positions, next_cursor = _page(shown, after, limit)
     pairs = [{side.own: own, side.other: other} for other, own in positions]
     rows = await store.read(side.find_links, {"pairs": pairs, "as_of": as_of})
     links = {(row[side.other]["key"], row[side.own]["key"]): row for row in rows}
@@ -355,7 +416,7 @@ async def _connections(
         link = links.get(position)
         if link is not None:  # a link ended or removed between the two queries is no longer there to show
             items.append(side.item(link, link[side.other], position[1]))
-    return Page(items, next_cursor)
+    return Page(items, next_cursor, len(found) - len(shown))
 
 
 def _page(positions: list[Position], after: Position | None, limit: int) -> tuple[list[Position], str | None]:

@@ -1,7 +1,8 @@
 """An organisation's connections as of a day: `/v1/organisations/{key}/memberships`, `/members`, `/suppliers`,
 `/customers` and `/related`.
 
-`hidden_count` is 0 until territory visibility lands; the field is part of the contract already.
+Every answer is the calling user's view (docs/connections.md, "Visibility"): an organisation they may not see
+answers 404 like a missing one; links to what they may not see are left out and counted in `hidden_count`.
 A key of a duplicate merged into another organisation still answers, for its survivor.
 """
 
@@ -13,9 +14,9 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.deps import StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
-from graph import connections
+from graph import connections, visibility
 from graph.store import Store
 
 router = APIRouter(prefix="/organisations", tags=["connections"])
@@ -42,7 +43,7 @@ class MembershipPage(BaseModel):
 
     items: list[MembershipPublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 class SupplyPublic(BaseModel):
@@ -61,7 +62,7 @@ class SupplyPage(BaseModel):
 
     items: list[SupplyPublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 class RelatedPublic(BaseModel):
@@ -80,40 +81,62 @@ class RelatedPage(BaseModel):
 
     items: list[RelatedPublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 async def _answer(
-    store: Store, key: str, read: Callable[..., Awaitable[connections.Page]], model: type[PublicPage], **options
+    store: Store,
+    viewer: visibility.Viewer,
+    key: str,
+    read: Callable[..., Awaitable[connections.Page]],
+    model: type[PublicPage],
+    **options,
 ) -> PublicPage:
-    """Return the page `read` gives for the organisation `key` (or its survivor) as the route's response model."""
-    page = await for_organisation(store, key, lambda found: read(store, key=found, **options))
+    """Return the page `read` gives the viewer for the organisation `key` (or its survivor) as the response model."""
+    page = await for_organisation(store, key, lambda found: read(store, key=found, viewer=viewer, **options))
     return model.model_validate(
-        {"items": [dataclasses.asdict(item) for item in page.items], "next_cursor": page.next_cursor}
+        {
+            "items": [dataclasses.asdict(item) for item in page.items],
+            "next_cursor": page.next_cursor,
+            "hidden_count": page.hidden_count,
+        }
     )
 
 
 @router.get("/{key}/memberships", response_model=MembershipPage)
 async def get_memberships(
-    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> MembershipPage:
     """List the associations and chains an organisation is a direct member of, a page at a time."""
     return await _answer(
-        store, key, connections.memberships, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
+        store, viewer, key, connections.memberships, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
     )
 
 
 @router.get("/{key}/members", response_model=MembershipPage)
 async def get_members(
-    store: StoreDep, key: OrganisationKey, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> MembershipPage:
     """List the direct members of an association or chain, a page at a time."""
-    return await _answer(store, key, connections.members, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit)
+    return await _answer(
+        store, viewer, key, connections.members, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
+    )
 
 
 @router.get("/{key}/suppliers", response_model=SupplyPage)
 async def get_suppliers(
     store: StoreDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
     scope: ScopeParameter = connections.Scope.SELF,
@@ -122,13 +145,14 @@ async def get_suppliers(
 ) -> SupplyPage:
     """List who supplies an organisation or its group (links inside the group left out), one item per link."""
     return await _answer(
-        store, key, connections.suppliers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+        store, viewer, key, connections.suppliers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
     )
 
 
 @router.get("/{key}/customers", response_model=SupplyPage)
 async def get_customers(
     store: StoreDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
     scope: ScopeParameter = connections.Scope.SELF,
@@ -137,13 +161,14 @@ async def get_customers(
 ) -> SupplyPage:
     """List whom an organisation or its group supplies (links inside the group left out), one item per link."""
     return await _answer(
-        store, key, connections.customers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+        store, viewer, key, connections.customers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
     )
 
 
 @router.get("/{key}/related", response_model=RelatedPage)
 async def get_related(
     store: StoreDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
     relationship_type: Annotated[
@@ -156,6 +181,7 @@ async def get_related(
     """List the organisations and contacts linked to an organisation by custom relationships, both directions."""
     return await _answer(
         store,
+        viewer,
         key,
         connections.related,
         RelatedPage,
