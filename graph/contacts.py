@@ -22,8 +22,12 @@ Cost of a page: for `subtree` and `group` the walk of the whole subtree, one que
 organisations, then one query per 5,000 organisations from the cursor on, until the page is full. Measured on
 embedded FalkorDB, a 100,500-member group with one contact each: 2.0 s a page of 1,000, 3.4 s a page of 10,000.
 
-Every employee of a page passes through :func:`_employees`, the one place a filter by what the caller may see
-belongs.
+Visibility: every read takes the `viewer` whose view it gives (None for no filter). An organisation list answers
+NotFound, as for a missing key, unless the viewer sees the organisation asked about; it then lists only the
+employments at organisations the viewer sees (the organisations of the scope are filtered before paging, so pages
+stay full) and counts those at the others, over the whole list, in `hidden_count`. A contact the viewer may not
+see (none of its current employers is visible) answers NotFound as a missing one does; a visible contact's history
+leaves out, and counts, its employments at organisations the viewer may not see.
 """
 
 import datetime
@@ -31,7 +35,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph import hierarchy, paging
+from graph import hierarchy, paging, visibility
 from graph.errors import InvalidInput, NotFound
 from graph.queries import declare
 from graph.store import Row, Store
@@ -86,18 +90,22 @@ class Employee:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a contact list; `next_cursor` is None on the last page."""
+    """One page of a contact list; `next_cursor` is None on the last page; `hidden_count` counts the employments
+    of the whole list at organisations the viewer may not see."""
 
     items: list[Employee]
     next_cursor: str | None
+    hidden_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """A contact with every employment it has had, current or ended."""
+    """A contact with every employment it has had, current or ended; `hidden_count` counts those left out, at
+    organisations the viewer may not see."""
 
     person: Person
     employments: list[Employment]
+    hidden_count: int = 0
 
 
 async def of_organisation(
@@ -109,6 +117,7 @@ async def of_organisation(
     include_former: bool = False,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
 ) -> Page:
     """Return one page of the employments at an organisation, its subtree or its group on a day.
 
@@ -120,19 +129,28 @@ async def of_organisation(
         include_former: also list employments that ended before the day.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: whose view: employments at organisations they may not see are left out and counted; None for
+            no filter.
 
     Returns:
         The page, ordered by organisation as in the subtree, then main contacts first, then by name and key.
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         InvalidInput: the scope is unknown, `limit` out of range, or the cursor not one this list gave
             (or its organisation is no longer in the list).
         QueryError: the engine failed a read.
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, int, str, str, str)
-    organisations = await _organisations_in_scope(store, key=key, as_of=as_of, scope=_scope(scope))
+    chosen = _scope(scope)
+    await hierarchy.require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    in_scope = await _organisations_in_scope(store, key=key, as_of=as_of, scope=chosen)
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope, as_of=as_of)
+    organisations = [organisation for organisation in in_scope if organisation in seen]
+    hidden = await _count_employments(
+        store, [organisation for organisation in in_scope if organisation not in seen], as_of, include_former
+    )
     start = 0
     if after is not None:
         if after[0] not in organisations:
@@ -153,32 +171,47 @@ async def of_organisation(
         if len(items) > limit:
             break  # one item past the page shows there is more
     if len(items) <= limit:
-        return Page(items, None)
+        return Page(items, None, hidden)
     last = items[limit - 1]
-    return Page(items[:limit], paging.encode_cursor(last.employment.organisation_key, *_rank(last)))
+    return Page(items[:limit], paging.encode_cursor(last.employment.organisation_key, *_rank(last)), hidden)
 
 
-async def contact(store: Store, *, key: str, as_of: datetime.date) -> Contact:
+async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visibility.Viewer | None = None) -> Contact:
     """Return a contact with every employment it has had.
 
     Args:
         store: the graph.
         key: the contact's key.
-        as_of: the day on which `current` is decided.
+        as_of: the day on which `current` is decided, and the viewer's view taken.
+        viewer: whose view: employments at organisations they may not see are left out and counted; None for
+            no filter.
 
     Returns:
         The contact; its employments ordered by `since` (an open start first), then organisation key.
 
     Raises:
-        NotFound: no contact has the key.
+        NotFound: no contact has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
+    if viewer is not None and key not in await visibility.visible_contacts(
+        store, viewer=viewer, keys=[key], as_of=as_of
+    ):
+        raise _no_contact(key)
     rows = await store.read(FIND_CONTACT, {"key": key})
     if not rows:
-        raise NotFound(f"no contact has the key {key!r}")
+        raise _no_contact(key)
     employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
-    employments.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
-    return Contact(_person(rows[0]), employments)
+    seen = await hierarchy.visible_keys(
+        store, viewer=viewer, keys={job.organisation_key for job in employments}, as_of=as_of
+    )
+    shown = [job for job in employments if job.organisation_key in seen]
+    shown.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
+    return Contact(_person(rows[0]), shown, len(employments) - len(shown))
+
+
+def _no_contact(key: str) -> NotFound:
+    """Return the error for a contact that does not exist or may not be seen: the two read the same."""
+    return NotFound(f"no contact has the key {key!r}")
 
 
 def _scope(scope: Scope | str) -> Scope:
@@ -207,8 +240,17 @@ async def _employees(
     rows = await store.read(FIND_EMPLOYMENTS, {"keys": list(keys), "as_of": as_of, "include_former": include_former})
     missing = set(keys) - {row["organisation_key"] for row in rows}
     if missing:
-        raise NotFound(f"no organisation has the key {min(missing)!r}")
+        raise visibility.not_found(min(missing))
     return [Employee(_person(row), _employment(row, as_of)) for row in rows if row["key"] is not None]
+
+
+async def _count_employments(store: Store, keys: Sequence[str], as_of: datetime.date, include_former: bool) -> int:
+    """Return how many employments a list shows at the organisations in `keys` on a day."""
+    count = 0
+    for first in range(0, len(keys), ORGANISATION_CHUNK):
+        chunk = keys[first : first + ORGANISATION_CHUNK]
+        count += len(await _employees(store, chunk, as_of=as_of, include_former=include_former))
+    return count
 
 
 def _rank(item: Employee) -> tuple[int, str, str, str]:

@@ -1,6 +1,8 @@
 """Contacts: those of an organisation, its subtree or its group, and one contact with its employments.
 
-`hidden_count` is 0 until territory visibility lands; the field is part of the contract already.
+Every answer is the calling user's view (docs/contacts.md, "Visibility"): an organisation or contact they may not
+see answers 404 like a missing one; employments at organisations they may not see are left out and counted in
+`hidden_count`.
 A key of an organisation merged into another still answers, for its survivor.
 """
 
@@ -11,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.deps import StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
 from graph import contacts, paging
 
@@ -52,19 +54,20 @@ class EmployeePage(BaseModel):
 
     items: list[EmployeePublic]
     next_cursor: str | None
-    hidden_count: int = 0
+    hidden_count: int
 
 
 class ContactPublic(PersonPublic):
     """A contact with every employment it has had, by `since` (an open start first), then organisation key."""
 
     employments: list[EmploymentPublic]
-    hidden_count: int = 0
+    hidden_count: int
 
 
 @router.get("/organisations/{key}/contacts", response_model=EmployeePage)
 async def get_organisation_contacts(
     store: StoreDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     scope: Annotated[
         contacts.Scope,
@@ -87,16 +90,19 @@ async def get_organisation_contacts(
             include_former=include_former,
             cursor=cursor,
             limit=limit,
+            viewer=viewer,
         ),
     )
     items = [EmployeePublic(**asdict(item.person), **asdict(item.employment)) for item in page.items]
-    return EmployeePage(items=items, next_cursor=page.next_cursor)
+    return EmployeePage(items=items, next_cursor=page.next_cursor, hidden_count=page.hidden_count)
 
 
 @router.get("/contacts/{key}", response_model=ContactPublic)
-async def get_contact(store: StoreDep, key: ContactKey, as_of: AsOf = None) -> ContactPublic:
+async def get_contact(store: StoreDep, viewer: ViewerDep, key: ContactKey, as_of: AsOf = None) -> ContactPublic:
     """Return a contact with its employment history, each employment marked current or not on `as_of`."""
-    found = await contacts.contact(store, key=key, as_of=day(as_of))
+    found = await contacts.contact(store, key=key, as_of=day(as_of), viewer=viewer)
     return ContactPublic(
-        **asdict(found.person), employments=[EmploymentPublic(**asdict(job)) for job in found.employments]
+        **asdict(found.person),
+        employments=[EmploymentPublic(**asdict(job)) for job in found.employments],
+        hidden_count=found.hidden_count,
     )
