@@ -41,20 +41,27 @@ does not compare strings in order (a range scan misses keys).
 
 Use it as a module: `from graph import territories`, then
 `await territories.preview(store, territory_rules=[...])` to see what would
-move, and `await territories.apply(store)` to make the stored links follow the
-stored rules.
+move, `await territories.preview_file(store, path=...)` for the rules of a
+territories load file, and `await territories.apply(store)` to make the stored
+links follow the stored rules.
 """
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, NotFound
 from graph.queries import Query, declare
 from graph.schema import FieldError, Territory, coerce, fields_of
 from graph.store import Row, Store
 
+if TYPE_CHECKING:
+    from graph import loading
+
 FIND_RULES = declare("territories/find_rules")
+FIND_TERRITORY = declare("territories/find_territory")
+FIND_CHILD_TERRITORIES = declare("territories/find_child_territories")
 FIND_ORGANISATION_KEYS = declare("territories/find_organisation_keys")
 COMPARE_ASSIGNMENTS = declare("territories/compare_assignments")
 CREATE_RULE_ASSIGNMENTS = declare("territories/create_rule_assignments")
@@ -194,6 +201,69 @@ async def apply(
     _check_scope(organisation_keys, batch_size)
     rules = await _stored_rules(store)
     return await _run(store, rules, organisation_keys, batch_size=batch_size, write=True)
+
+
+async def preview_file(store: Store, *, path: Path) -> "loading.FileReport":
+    """Return what loading a territories file would do, with the moves and conflicts its rules would cause.
+
+    The file is checked as `crmgraph load --dry-run` checks it, so nothing changes. Its valid rows
+    are laid over the stored rules; rejected rows propose nothing. When the file would change no
+    territory, the plan is that of the stored rules: links that do not follow them yet, and the
+    conflicts they cause.
+
+    Args:
+        store: the graph.
+        path: a territories load file, `territories.csv` or `territories.jsonl`.
+
+    Returns:
+        The file's dry-run report, with `assignments` always set.
+
+    Raises:
+        InvalidInput: the file is not a territories file, or cannot be read at all (a bad header).
+        QueryError: the engine failed a query.
+    """
+    from graph import loading  # here, not at the top: the loader imports this module
+
+    files = loading.plan([path])
+    if [kind.name for kind, _ in files] != ["territories"]:
+        raise InvalidInput(f"{path.name}: a preview takes one territories file, territories.csv or territories.jsonl")
+    report = (await loading.load_paths(store, [path], dry_run=True)).files[0]
+    if report.error is not None:
+        raise InvalidInput(f"{path.name}: {report.error.reason}")
+    if report.assignments is None:
+        report.assignments = await preview(store)
+    return report
+
+
+async def territory_name(store: Store, *, key: str) -> str | None:
+    """Return the name of the territory with this key.
+
+    Raises:
+        NotFound: no territory has the key.
+        QueryError: the engine failed a read.
+    """
+    rows = await store.read(FIND_TERRITORY, {"key": key})
+    if not rows:
+        raise NotFound(f"no territory has the key {key!r}")
+    return rows[0]["name"]
+
+
+async def subtree_keys(store: Store, *, key: str) -> list[str]:
+    """Return the key of a territory and of every territory below it, level by level, each level by key.
+
+    Raises:
+        NotFound: no territory has the key.
+        QueryError: the engine failed a read.
+    """
+    await territory_name(store, key=key)
+    found, level = [key], [key]
+    seen = {key}  # the loader refuses cycles; a stored one must still not loop forever
+    while level:
+        rows = await store.read(FIND_CHILD_TERRITORIES, {"keys": level})
+        level = sorted({row["key"] for row in rows} - seen)
+        seen.update(level)
+        found.extend(level)
+    return found
 
 
 def _check_scope(organisation_keys: Iterable[str] | None, batch_size: int) -> None:
