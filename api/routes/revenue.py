@@ -1,20 +1,22 @@
-"""Revenue rolled up over the structure, and the groups ranked: `/v1/organisations/{key}/revenue`, `/v1/groups`.
+"""Revenue rolled up over the structure, per territory and per portfolio, and the groups ranked.
 
+`/v1/organisations/{key}/revenue`, `/v1/territories/{key}/revenue`, `/v1/users/{key}/revenue`, `/v1/groups`.
 Amounts are integer cents in graph.revenue; here they become JSON numbers with at most two decimals:
 cents / 100 is correctly rounded and a float's repr is the shortest text that reads back as it, so the
-JSON text is the exact decimal amount (for totals below 10^13). `hidden_count` is 0 until territory
-visibility lands; the field is part of the contract already.
+JSON text is the exact decimal amount (for totals below 10^13). Every answer is the calling user's view:
+organisations they may not see count nowhere, only in `hidden_count`.
 """
 
 import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
-from graph import revenue
+from graph import revenue, visibility
+from graph.errors import NotFound
 
 router = APIRouter(tags=["revenue"])
 
@@ -23,6 +25,16 @@ First = Annotated[
 ]
 Last = Annotated[
     str | None, Query(alias="to", description="The last month, `YYYY-MM`, inclusive [the month of as_of].")
+]
+Top = Annotated[
+    int, Query(ge=1, le=revenue.MAX_TOP, description="The most members listed; the others are summed in `rest`.")
+]
+HeldBreakdown = Annotated[
+    str,
+    Query(
+        description="The parts beyond the totals, comma-separated: `period` (the monthly series), `member` (the "
+        "largest members and the rest); empty for totals only."
+    ),
 ]
 
 
@@ -64,9 +76,12 @@ class RestPublic(FiguresPublic):
 
 
 class TreeFiguresPublic(FiguresPublic):
-    """An organisation with the subtotal of everything below it, itself included, and its own figures."""
+    """An organisation with the subtotal of everything below it, itself included, and its own figures.
 
-    key: str
+    A top the caller may not see has key and name null and no own figures.
+    """
+
+    key: str | None
     name: str | None
     own_revenue: float
     own_gross_profit: float
@@ -74,11 +89,11 @@ class TreeFiguresPublic(FiguresPublic):
 
 
 class RevenuePublic(RangePublic, FiguresPublic):
-    """What an organisation's scope earned over the months `from`..`to`, with the structure of `as_of`."""
+    """What an organisation's scope, a territory or a portfolio earned over `from`..`to`, as the caller sees it."""
 
     key: str
     name: str | None
-    scope: revenue.Scope
+    scope: revenue.Scope | revenue.HeldScope
     margin: float | None = Field(description="Gross profit in percent of revenue, two places; null without revenue.")
     last_purchase: str | None = Field(description="The latest month up to `to` with revenue above 0.")
     member_count: int
@@ -86,7 +101,7 @@ class RevenuePublic(RangePublic, FiguresPublic):
     members: list[MemberFiguresPublic]
     rest: RestPublic | None
     tree: TreeFiguresPublic | None
-    hidden_count: int = 0
+    hidden_count: int = Field(description="How many organisations of the scope the caller may not see: none counts.")
 
 
 class GroupPublic(FiguresPublic):
@@ -107,7 +122,7 @@ class GroupPagePublic(RangePublic):
     group_count: int
     total_revenue: float
     total_gross_profit: float
-    hidden_count: int = 0
+    hidden_count: int = Field(description="How many organisations of all groups the caller may not see.")
 
 
 def amount(cents: int) -> float:
@@ -134,6 +149,7 @@ def rollup_public(rollup: revenue.Rollup, *, as_of: datetime.date, currency: str
         members=[MemberFiguresPublic(key=m.key, name=m.name, **_figures(m.figures)) for m in rollup.members],
         rest=None if rollup.rest is None else RestPublic(count=rollup.rest.count, **_figures(rollup.rest.figures)),
         tree=None if rollup.tree is None else _tree(rollup.tree),
+        hidden_count=rollup.hidden_count,
     )
 
 
@@ -161,7 +177,12 @@ def groups_public(
         group_count=page.group_count,
         total_revenue=amount(page.total.revenue),
         total_gross_profit=amount(page.total.gross_profit),
+        hidden_count=page.hidden_count,
     )
+
+
+def _parts(breakdown: str) -> list[str]:
+    return [part.strip() for part in breakdown.split(",") if part.strip()]
 
 
 def _figures(figures: revenue.Figures) -> dict[str, float]:
@@ -183,6 +204,7 @@ def _tree(node: revenue.TreeFigures) -> TreeFiguresPublic:
 async def get_revenue(
     store: StoreDep,
     settings: SettingsDep,
+    viewer: ViewerDep,
     key: OrganisationKey,
     first: First = None,
     last: Last = None,
@@ -201,19 +223,102 @@ async def get_revenue(
             "largest members and the rest), `tree` (a subtotal at every node); empty for totals only."
         ),
     ] = "period,member",
-    top: Annotated[
-        int, Query(ge=1, le=revenue.MAX_TOP, description="The most members listed; the others are summed in `rest`.")
-    ] = revenue.DEFAULT_TOP,
+    top: Top = revenue.DEFAULT_TOP,
 ) -> RevenuePublic:
-    """Return the revenue, gross profit and margin of an organisation's scope over a range of months."""
+    """Return the revenue, gross profit and margin of an organisation's scope over a range of months.
+
+    Only the organisations the caller sees count; an organisation they may not see answers 404 like a missing one.
+    """
     today = day(as_of)
-    parts = [part.strip() for part in breakdown.split(",") if part.strip()]
-    rollup = await for_organisation(
+    try:
+        rollup = await for_organisation(
+            store,
+            key,
+            lambda found: revenue.rollup(
+                store,
+                key=found,
+                as_of=today,
+                first=first,
+                last=last,
+                scope=scope,
+                breakdown=_parts(breakdown),
+                top=top,
+                viewer=viewer,
+            ),
+        )
+    except NotFound:
+        # A merged duplicate's survivor the caller may not see must not be named: answer for the key asked.
+        raise visibility.not_found(key) from None
+    return rollup_public(rollup, as_of=today, currency=settings.currency)
+
+
+@router.get(
+    "/territories/{key}/revenue",
+    response_model=RevenuePublic,
+    responses={403: {"description": "The caller neither holds the territory that day nor is an analyst or admin."}},
+)
+async def get_territory_revenue(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    key: Annotated[str, Path(description="The territory's key.")],
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    breakdown: HeldBreakdown = "period,member",
+    top: Top = revenue.DEFAULT_TOP,
+) -> RevenuePublic:
+    """Return the revenue of what a territory and the territories below it hold on `as_of`.
+
+    For those who hold the territory that day (directly, through a region or a substitution), analysts and admins.
+    """
+    today = day(as_of)
+    rollup = await revenue.territory_rollup(
         store,
-        key,
-        lambda found: revenue.rollup(
-            store, key=found, as_of=today, first=first, last=last, scope=scope, breakdown=parts, top=top
-        ),
+        key=key,
+        as_of=today,
+        inherit=settings.visibility_inherit,
+        first=first,
+        last=last,
+        breakdown=_parts(breakdown),
+        top=top,
+        viewer=viewer,
+    )
+    return rollup_public(rollup, as_of=today, currency=settings.currency)
+
+
+@router.get(
+    "/users/{key}/revenue",
+    response_model=RevenuePublic,
+    responses={403: {"description": "The caller is not the user, their manager, an analyst or an admin."}},
+)
+async def get_portfolio_revenue(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    key: Annotated[str, Path(description="The user's key.")],
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    breakdown: HeldBreakdown = "period,member",
+    top: Top = revenue.DEFAULT_TOP,
+) -> RevenuePublic:
+    """Return the revenue of a user's portfolio on `as_of`: what they hold through territories and substitutions.
+
+    For the user, their manager (who holds a territory the user is assigned to that day), analysts and admins;
+    a manager sees only the part of the portfolio they see themselves.
+    """
+    today = day(as_of)
+    rollup = await revenue.portfolio_rollup(
+        store,
+        user_key=key,
+        as_of=today,
+        inherit=settings.visibility_inherit,
+        first=first,
+        last=last,
+        breakdown=_parts(breakdown),
+        top=top,
+        viewer=viewer,
     )
     return rollup_public(rollup, as_of=today, currency=settings.currency)
 
@@ -222,13 +327,18 @@ async def get_revenue(
 async def get_groups(
     store: StoreDep,
     settings: SettingsDep,
+    viewer: ViewerDep,
     first: First = None,
     last: Last = None,
     as_of: AsOf = None,
     cursor: Cursor = None,
     limit: Limit = 1000,
 ) -> GroupPagePublic:
-    """Rank every group (a root and everything under it) by its revenue over a range of months, with ABC classes."""
+    """Rank every group (a root and everything under it) by its revenue over a range of months, with ABC classes.
+
+    Only the organisations the caller sees count; a group without any is left out, one whose root they may not see
+    is listed under its visible member with the smallest key.
+    """
     today = day(as_of)
     periods = revenue.period_range(first, last, as_of=today)
     page = await revenue.groups(
@@ -239,5 +349,6 @@ async def get_groups(
         last=periods[-1],
         cursor=cursor,
         limit=limit,
+        viewer=viewer,
     )
     return groups_public(page, first=periods[0], last=periods[-1], as_of=today, currency=settings.currency)
