@@ -6,7 +6,18 @@ from fastapi import Depends, FastAPI
 
 from api import problems
 from api.deps import get_caller
-from api.routes import connections, contacts, duplicates, health, imports, organisations, revenue, structure, users
+from api.routes import (
+    connections,
+    contacts,
+    duplicates,
+    health,
+    imports,
+    organisations,
+    revenue,
+    structure,
+    territories,
+    users,
+)
 from graph.settings import Settings, get_settings
 from graph.store import open_store
 
@@ -42,4 +53,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated)
+    app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated)
     return app

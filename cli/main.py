@@ -535,6 +535,83 @@ def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
         click.echo(f"… {page.group_count - len(page.items):,} more (--top to list more)")
 
 
+@main.group("territories")
+def territories_group() -> None:
+    """Preview and apply the territory rules (see docs/territories.md)."""
+
+
+@territories_group.command("preview")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead of tables.")
+@fails_cleanly
+def territories_preview(file: Path, as_json: bool) -> None:
+    """Show which organisations the rules of FILE would move from where to where; change nothing.
+
+    FILE is a territories load file (territories.csv or territories.jsonl) with changed rules: its
+    rows are checked as `crmgraph load --dry-run` checks them and laid over the stored rules. Exit
+    code 1 when rows of it would be rejected (they propose nothing).
+    """
+    from api.routes.territories import preview_public
+    from graph import territories
+
+    report = with_store(lambda store: territories.preview_file(store, path=file))
+    if as_json:
+        answer = preview_public(report).model_dump(mode="json", by_alias=True)
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"{file}: {report.created} territories would be created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.rejected} rejected"
+        )
+        for rejection in report.rejections:
+            click.echo(f"  {rejection.file}:{rejection.line}: {rejection.field or '-'}: {rejection.reason}")
+        _print_plan(report.assignments, would=True)
+        click.echo("preview: nothing was changed")
+    sys.exit(0 if report.ok else 1)
+
+
+@territories_group.command("apply")
+@fails_cleanly
+def territories_apply() -> None:
+    """Make every organisation's rule-derived territories follow the stored rules; print what moved.
+
+    Loading organisations or territories does this already; run it after rules were changed in the
+    graph by other means. Manual assignments are never touched; a second run changes nothing.
+    """
+    from graph import territories
+
+    _print_plan(with_store(territories.apply), would=False)
+
+
+def _print_plan(plan: Any, *, would: bool) -> None:
+    """Print the moves of an assignment plan as a table, then its conflicts."""
+    verb = "would move" if would else "moved"
+    click.echo(
+        f"{len(plan.moves):,} organisation(s) {verb}: {plan.added:,} rule assignment(s) added, "
+        f"{plan.removed:,} removed; {len(plan.conflicts):,} conflict(s)"
+    )
+    if plan.moves:
+        click.echo()
+        _print_table(
+            [
+                ["organisation", "from", "to"],
+                *(
+                    [
+                        move.organisation_key,
+                        ", ".join(move.from_territories) or "-",
+                        ", ".join(move.to_territories) or "-",
+                    ]
+                    for move in plan.moves
+                ),
+            ],
+            numeric=set(),
+        )
+    if plan.conflicts:
+        click.echo()
+        for conflict in plan.conflicts:
+            click.echo(f"conflict: {conflict.organisation_key} matches {', '.join(conflict.territories)}")
+
+
 def _money(cents: int) -> str:
     return f"{Decimal(cents).scaleb(-2):,.2f}"
 

@@ -1,0 +1,89 @@
+"""Territory rules: `POST /v1/territories/preview`, what changed rules would move, before anything changes."""
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from api.deps import SeesEverything, StoreDep
+from api.routes.imports import MAX_BODY_BYTES, SUFFIXES, RejectionPublic
+from graph import loading, territories
+
+router = APIRouter(tags=["territories"])
+
+
+class MovePublic(BaseModel):
+    """An organisation whose rule-derived territories would change; manual assignments are not listed."""
+
+    organisation: str
+    from_: list[str] = Field(alias="from", description="Its rule-derived territories now.")
+    to: list[str] = Field(description="Its rule-derived territories under the rules of the file.")
+
+
+class ConflictPublic(BaseModel):
+    """An organisation that the rules of the file assign to more than one territory (to all of them)."""
+
+    organisation: str
+    territories: list[str]
+
+
+class PreviewPublic(BaseModel):
+    """What loading a territories file would do: its rows, and the moves and conflicts its rules would cause."""
+
+    file: str
+    rows: int
+    created: int = Field(description="Territories the file would create.")
+    updated: int = Field(description="Territories whose name, parent or rules the file would change.")
+    unchanged: int
+    rejected: int = Field(description="Rows that would be rejected: they propose nothing.")
+    rejections: list[RejectionPublic]
+    added: int = Field(description="Rule-derived assignments that would be created.")
+    removed: int = Field(description="Rule-derived assignments that would be deleted.")
+    moves: list[MovePublic]
+    conflicts: list[ConflictPublic]
+
+
+def preview_public(report: loading.FileReport, *, base: Path | None = None) -> PreviewPublic:
+    """Return a territories file's preview as the API answers it (the CLI's --json prints the same)."""
+    found = report.to_dict(base)
+    return PreviewPublic.model_validate({**found, **found["assignments"]})
+
+
+async def _body_file(request: Request, directory: str) -> Path:
+    """Return the request's body written to `territories.csv` or `territories.jsonl` in `directory`."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    suffix = SUFFIXES.get(media_type)
+    if suffix is None:
+        raise HTTPException(415, f"send the rows as {' or '.join(SUFFIXES)}, not {media_type or 'no content type'}")
+    path = Path(directory) / f"territories{suffix}"
+    received = 0
+    with open(path, "wb") as file:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > MAX_BODY_BYTES:
+                raise HTTPException(413, f"the body is larger than {MAX_BODY_BYTES:,} bytes")
+            file.write(chunk)
+    return path
+
+
+@router.post(
+    "/territories/preview",
+    response_model=PreviewPublic,
+    responses={
+        403: {"description": "The caller is neither an analyst nor an admin."},
+        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
+        415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
+    },
+)
+async def preview_territories(request: Request, store: StoreDep, caller: SeesEverything) -> PreviewPublic:
+    """Preview a territories file (as `POST /v1/imports/territories` takes it): which organisations would move.
+
+    Nothing changes. Each organisation whose rule-derived territories would change is listed with its territories
+    before and after; every organisation the rules would give more than one territory is a conflict.
+    Analysts and admins.
+    """
+    with tempfile.TemporaryDirectory(prefix="crmgraph-preview-") as work:
+        path = await _body_file(request, work)
+        report = await territories.preview_file(store, path=path)
+        return preview_public(report, base=Path(work))
