@@ -203,3 +203,40 @@ def test_groups_prints_the_ranking_with_abc_classes(data_dir):
     answer = json.loads(as_json.stdout)
     assert len(answer["items"]) == answer["group_count"] == 23 and answer["next_cursor"] is None
     assert answer["total_revenue"] == sum(round(group["revenue"] * 100) for group in answer["items"]) / 100
+
+
+@pytest.mark.parametrize(
+    "command", [["territories"], ["territories", "preview"], ["territories", "apply"]], ids=" ".join
+)
+def test_the_territories_commands_have_help(data_dir, command):
+    result = crmgraph(data_dir, *command, "--help")
+
+    assert result.returncode == 0
+    assert "Usage: " in result.stdout
+
+
+def test_territories_preview_prints_the_moves_of_changed_rules_and_changes_nothing(data_dir, tmp_path):
+    changed = tmp_path / "territories.csv"
+    changed.write_text(
+        "key,name,parent_key,countries,postcode_prefixes,postcode_ranges,industries\n"
+        "DE-NORTH,Germany North,REGION-CENTRAL,DE,,01000-39999,\n",
+        encoding="utf-8",
+    )
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+
+    table = crmgraph(data_dir, "territories", "preview", str(changed))
+    answer = crmgraph(data_dir, "territories", "preview", str(changed), "--json")
+    applied = crmgraph(data_dir, "territories", "apply")
+    wrong = crmgraph(data_dir, "territories", "preview", str(DEMO_DIR / "users.csv"))
+
+    assert table.returncode == 0, table.stderr
+    assert ["ORG-DE-0040", "DE-NORTH", "-"] in [line.split() for line in table.stdout.splitlines()]
+    assert table.stdout.rstrip().endswith("preview: nothing was changed")
+    moved = {
+        (move["organisation"], tuple(move["from"]), tuple(move["to"])) for move in json.loads(answer.stdout)["moves"]
+    }
+    assert ("ORG-DE-0040", ("DE-NORTH",), ()) in moved
+    # The stored rules still hold: applying them moves nothing.
+    assert applied.stdout.startswith("0 organisation(s) moved"), applied.stdout
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: users.csv: a preview takes one territories file")
