@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
-from graph import revenue, visibility
-from graph.errors import NotFound
+from graph import revenue
 
 router = APIRouter(tags=["revenue"])
 
@@ -230,25 +229,21 @@ async def get_revenue(
     Only the organisations the caller sees count; an organisation they may not see answers 404 like a missing one.
     """
     today = day(as_of)
-    try:
-        rollup = await for_organisation(
+    rollup = await for_organisation(
+        store,
+        key,
+        lambda found: revenue.rollup(
             store,
-            key,
-            lambda found: revenue.rollup(
-                store,
-                key=found,
-                as_of=today,
-                first=first,
-                last=last,
-                scope=scope,
-                breakdown=_parts(breakdown),
-                top=top,
-                viewer=viewer,
-            ),
-        )
-    except NotFound:
-        # A merged duplicate's survivor the caller may not see must not be named: answer for the key asked.
-        raise visibility.not_found(key) from None
+            key=found,
+            as_of=today,
+            first=first,
+            last=last,
+            scope=scope,
+            breakdown=_parts(breakdown),
+            top=top,
+            viewer=viewer,
+        ),
+    )
     return rollup_public(rollup, as_of=today, currency=settings.currency)
 
 

@@ -448,3 +448,85 @@ async def test_rollups_agree_with_the_reference_on_random_questions(client, head
     nodes = list(walk(body["tree"]))
     assert body["tree"]["key"] == top_key and {node["key"] for node in nodes} == keys
     assert all(node["own_revenue"] == by_organisation[node["key"]][0] for node in nodes)
+
+
+# --- as the caller sees it ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def keys_of(store, headers):
+    """An API key for each demo user the visibility cases ask as (the demo is loaded by `headers`)."""
+    users = ("anna.becker", "thomas.huber", "markus.weber", "pieter.bakker", "admin")
+    return {user: {"Authorization": f"Bearer {await auth.create_key(store, user_key=user)}"} for user in users}
+
+
+async def test_a_hidden_organisation_answers_exactly_like_a_missing_one(client, keys_of):
+    anna = keys_of["anna.becker"]
+
+    hidden = client.get("/v1/organisations/ORG-DE-0001/revenue", params={**YEAR, "scope": "group"}, headers=anna)
+    missing = client.get("/v1/organisations/ORG-XX-0001/revenue", params={**YEAR, "scope": "group"}, headers=anna)
+
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.headers["content-type"] == missing.headers["content-type"] == PROBLEM_JSON
+    assert hidden.json() | {"detail": None} == missing.json() | {"detail": None}
+    assert hidden.json()["detail"] == "no organisation has the key 'ORG-DE-0001'"
+
+
+async def test_group_totals_of_a_rep_never_include_hidden_members(client, headers, keys_of):
+    everything = get_revenue(client, headers, "ORG-DE-0009", scope="group")
+    own = [get_revenue(client, headers, key) for key in ("ORG-DE-0009", "ORG-DE-0010")]
+
+    seen = get_revenue(client, keys_of["anna.becker"], "ORG-DE-0009", scope="group", breakdown="member,tree")
+
+    assert (seen["member_count"], seen["hidden_count"]) == (2, 9) and everything["hidden_count"] == 0
+    assert seen["revenue"] == sum(body["revenue"] for body in own) < everything["revenue"]
+    assert {member["key"] for member in seen["members"]} <= {"ORG-DE-0009", "ORG-DE-0010"}
+    assert {node["key"] for node in walk(seen["tree"])} == {None, "ORG-DE-0009", "ORG-DE-0010"}
+
+
+async def test_the_groups_ranking_of_a_rep_counts_what_they_may_not_see(client, headers, keys_of):
+    everything = all_groups(client, headers)
+    page = exact(client.get("/v1/groups", params=YEAR, headers=keys_of["thomas.huber"]))
+
+    assert page["hidden_count"] == 42 - 17
+    assert sum(item["member_count"] for item in all_groups(client, keys_of["thomas.huber"])) == 17
+    assert page["total_revenue"] < sum(item["revenue"] for item in everything)
+
+
+async def test_territory_revenue_for_holders_analysts_and_admins(client, headers, keys_of):
+    mine = exact(client.get("/v1/territories/DE-NORTH/revenue", params=YEAR, headers=keys_of["anna.becker"]))
+    analyst = exact(client.get("/v1/territories/DE-NORTH/revenue", params=YEAR, headers=headers))
+    region = exact(client.get("/v1/territories/REGION-CENTRAL/revenue", params=YEAR, headers=keys_of["markus.weber"]))
+    refused = client.get("/v1/territories/DE-NORTH/revenue", params=YEAR, headers=keys_of["thomas.huber"])
+    unknown = client.get("/v1/territories/NOWHERE/revenue", params=YEAR, headers=keys_of["admin"])
+    tree = client.get("/v1/territories/DE-NORTH/revenue", params={**YEAR, "breakdown": "tree"}, headers=headers)
+
+    assert set(mine) == ROLLUP_FIELDS and (mine["key"], mine["scope"], mine["member_count"]) == (
+        "DE-NORTH",
+        "territory",
+        9,
+    )
+    assert mine == analyst and mine["tree"] is None
+    assert region["member_count"] == 42 and region["revenue"] == sum(
+        item["revenue"] for item in all_groups(client, headers)
+    )
+    assert (refused.status_code, unknown.status_code, tree.status_code) == (403, 404, 422)
+
+
+async def test_portfolio_revenue_for_the_user_their_manager_analysts_and_admins(client, headers, keys_of):
+    mine = exact(client.get("/v1/users/anna.becker/revenue", params=YEAR, headers=keys_of["anna.becker"]))
+    managed = exact(client.get("/v1/users/anna.becker/revenue", params=YEAR, headers=keys_of["markus.weber"]))
+    analyst = exact(client.get("/v1/users/anna.becker/revenue", params=YEAR, headers=headers))
+    territory = exact(client.get("/v1/territories/DE-NORTH/revenue", params=YEAR, headers=headers))
+    refused = client.get("/v1/users/anna.becker/revenue", params=YEAR, headers=keys_of["pieter.bakker"])
+    unknown = client.get("/v1/users/nobody/revenue", params=YEAR, headers=keys_of["admin"])
+
+    assert (mine["key"], mine["name"], mine["scope"], mine["member_count"]) == (
+        "anna.becker",
+        "Anna Becker",
+        "portfolio",
+        9,
+    )
+    assert mine == managed == analyst
+    assert mine["revenue"] == territory["revenue"] and mine["members"] == territory["members"]
+    assert (refused.status_code, unknown.status_code) == (403, 404)
