@@ -1,16 +1,22 @@
 """Visibility on every read that takes a key, on the demo data: a hidden object answers exactly like a missing one,
 lists leave out what the caller may not see and count it in `hidden_count`, analysts and admins see everything."""
 
+import datetime
 import json
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from api.app import create_app
 from api.problems import PROBLEM_JSON
-from graph import auth, duplicates, loading
+from graph import admin, auth, duplicates, hierarchy, loading, visibility
+from graph.errors import NotFound
 from graph.settings import Inheritance
 from seed.demo import DEMO_DIR
+from tests.helpers import load_rows
 
 DAY = "2025-06-30"
 
@@ -238,3 +244,148 @@ async def test_without_inheritance_descendants_are_hidden(settings, store, as_us
     assert not {"ORG-DE-0009", "ORG-DE-0010"} & set(keys(direct["items"]))
     assert direct["hidden_count"] == len(inherited["items"]) - len(direct["items"]) >= 2
     assert logistics.status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# The hierarchy reads for a rep on random forests, against a plain-Python reference of what they should show.
+
+POOL = ("a", "b", "c", "d", "e", "f", "g")
+
+
+@st.composite
+def forests(draw):
+    """Organisations, each under an earlier one or a root, and which of them are placed in the rep's territory."""
+    organisations = draw(st.permutations(POOL))[: draw(st.integers(1, len(POOL)))]
+    parents = {}
+    for index, organisation in enumerate(organisations[1:], start=1):
+        if draw(st.integers(0, 4)):  # mostly one group: hidden organisations between seen ones
+            parents[organisation] = draw(st.sampled_from(organisations[:index]))
+    placed = set(draw(st.lists(st.sampled_from(organisations), max_size=4, unique=True)))
+    return list(organisations), parents, placed
+
+
+class Expected:
+    """What a rep who holds the organisations in `placed` should see of a forest."""
+
+    def __init__(self, organisations, parents, placed, inherit):
+        self.organisations, self.parents = organisations, parents
+        down = inherit is Inheritance.DOWN
+        self.seen = {o for o in organisations if o in placed or (down and placed & set(self.chain(o)))}
+
+    def chain(self, organisation):
+        """The ancestors, nearest first."""
+        found = []
+        while organisation in self.parents:
+            organisation = self.parents[organisation]
+            found.append(organisation)
+        return found
+
+    def below(self, organisation):
+        """(depth, key, parent) of every descendant, by depth then key."""
+        found, level, depth = [], [organisation], 0
+        while level:
+            depth += 1
+            level = sorted(c for c, p in self.parents.items() if p in level)
+            found.extend((depth, c, self.parents[c]) for c in level)
+        return found
+
+    def shown(self, members, left_out=None):
+        masked = [(k, d, p if p in self.seen else None) for d, k, p in members if k in self.seen and k != left_out]
+        return masked, sum(1 for _, k, _ in members if k not in self.seen)
+
+    def detail(self, o):
+        parent = self.parents.get(o)
+        children = [c for c, p in self.parents.items() if p == o]
+        shown_children = [c for c in children if c in self.seen]
+        hidden = (parent is not None and parent not in self.seen) + len(children) - len(shown_children)
+        return (parent if parent in self.seen else None), len(shown_children), hidden
+
+    def ancestry(self, o):
+        chain = self.chain(o)
+        shown = [(a, depth) for depth, a in enumerate(chain, start=1) if a in self.seen]
+        top, top_depth = shown[-1] if shown else (o, 0)
+        return shown, len(chain) - len(shown), top, len(chain) - top_depth
+
+    def group(self, o):
+        chain = self.chain(o)
+        ultimate = chain[-1] if chain else o
+        top = self.ancestry(o)[2]
+        members, hidden = self.shown(self.below(ultimate), left_out=top)
+        return top, members, len(members), hidden + (ultimate not in self.seen)
+
+    def siblings(self, o):
+        parent = self.parents.get(o)
+        if parent is None:
+            return [], 0
+        others = sorted(c for c, p in self.parents.items() if p == parent and c != o)
+        return self.shown([(0, c, parent) for c in others])
+
+
+async def every_page(read, limit, **arguments):
+    items, cursor = [], None
+    while True:
+        page = await read(**arguments, cursor=cursor, limit=limit)
+        items.extend(page.items)
+        if page.next_cursor is None:
+            return items, page.hidden_count
+        assert len(page.items) == limit
+        cursor = page.next_cursor
+
+
+def triples(members):
+    return [(m.key, m.depth, m.parent_key) for m in members]
+
+
+@examples(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(forest=forests(), inherit=st.sampled_from(Inheritance), limit=st.integers(1, 3))
+async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp_path, forest, inherit, limit):
+    organisations, parents, placed = forest
+    await admin.delete_everything(store)
+    await load_rows(store, tmp_path, "organisations", [{"key": o, "name": f"Org {o}"} for o in organisations])
+    await load_rows(store, tmp_path, "territories", [{"key": "t", "name": "T"}])
+    await load_rows(store, tmp_path, "users", [{"key": "u.rep", "name": "Rep", "role": "rep"}])
+    await load_rows(store, tmp_path, "user_territories", [{"user_key": "u.rep", "territory_key": "t", "role": "owner"}])
+    if parents:
+        rows = [{"parent_key": p, "child_key": c, "kind": "legal"} for c, p in parents.items()]
+        await load_rows(store, tmp_path, "parents", rows)
+    if placed:
+        await load_rows(
+            store, tmp_path, "org_territories", [{"organisation_key": o, "territory_key": "t"} for o in placed]
+        )
+    viewer = visibility.Viewer("u.rep", "rep", inherit)
+    expected = Expected(organisations, parents, placed, inherit)
+    today = datetime.date.today()
+    reads = dict(store=store, as_of=today, viewer=viewer)
+
+    for o in organisations:
+        if o not in expected.seen:
+            for answer in (
+                hierarchy.detail,
+                hierarchy.ancestry,
+                hierarchy.descendants,
+                hierarchy.group,
+                hierarchy.siblings,
+            ):
+                with pytest.raises(NotFound, match=f"'{o}'"):
+                    await answer(key=o, **reads)
+            continue
+        detail = await hierarchy.detail(key=o, **reads)
+        ancestry = await hierarchy.ancestry(key=o, **reads)
+        below = await every_page(hierarchy.descendants, limit, key=o, **reads)
+        group = await hierarchy.group(key=o, **reads, limit=len(POOL))
+        siblings = await every_page(hierarchy.siblings, limit, key=o, **reads)
+
+        parent, child_count, hidden = expected.detail(o)
+        assert (detail.parent and detail.parent.key, detail.child_count, detail.hidden_count) == (
+            parent,
+            child_count,
+            hidden,
+        )
+        shown, hidden, top, above = expected.ancestry(o)
+        assert [(a.key, a.depth) for a in ancestry.ancestors] == shown and ancestry.hidden_count == hidden
+        assert (ancestry.root.key, ancestry.hidden_above_root, ancestry.is_ultimate) == (top, above, above == 0)
+        assert (triples(below[0]), below[1]) == expected.shown(expected.below(o))
+        top, members, count, hidden = expected.group(o)
+        assert (group.root.key, triples(group.members.items), group.member_count) == (top, members, count)
+        assert group.hidden_count == hidden and group.is_ultimate == (ancestry.hidden_above_root == 0)
+        assert (triples(siblings[0]), siblings[1]) == expected.siblings(o)
