@@ -296,12 +296,14 @@ class Portfolio:
     Attributes:
         items: the organisations, ordered by key.
         next_cursor: give it as `cursor` to get the next page; None when this page is the last.
-        total: how many organisations the portfolio holds in all.
+        total: how many organisations the portfolio holds in all, of those shown.
+        hidden_count: how many more it holds that the viewer may not see.
     """
 
     items: list[Holding]
     next_cursor: str | None
     total: int
+    hidden_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +355,13 @@ def no_user(key: str) -> NotFound:
 
 
 async def explain(
-    store: Store, *, user_key: str, key: str, as_of: datetime.date, inherit: Inheritance = Inheritance.DOWN
+    store: Store,
+    *,
+    user_key: str,
+    key: str,
+    as_of: datetime.date,
+    inherit: Inheritance = Inheritance.DOWN,
+    viewer: Viewer | None = None,
 ) -> Access:
     """Return whether a user sees an organisation on a day, and the chain that grants it.
 
@@ -368,14 +376,20 @@ async def explain(
         key: the organisation's key.
         as_of: the day.
         inherit: whether an organisation is seen through an assigned ancestor.
+        viewer: who asks: the user, their manager, an analyst or an admin (:func:`require_auditor`), who
+            must see the organisation too; None: anyone.
 
     Returns:
         The answer; for a role that sees everything the path is the user alone, with a note.
 
     Raises:
-        NotFound: no user has `user_key`, or no organisation has `key`.
+        NotFound: no user has `user_key`; no organisation has `key`, or the viewer may not see it (the same error).
+        Forbidden: the viewer may not look into what the user sees.
         QueryError: the engine failed a read.
     """
+    if viewer is not None:
+        await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
+        await require_organisation(store, viewer=viewer, key=key, as_of=as_of)
     user = await _user(store, user_key)
     holders = await _holders(store, key=key, as_of=as_of, inherit=inherit)
     if user["role"] in ROLES_THAT_SEE_EVERYTHING:
@@ -434,7 +448,12 @@ async def explain(
 
 
 async def viewers(
-    store: Store, *, key: str, as_of: datetime.date, inherit: Inheritance = Inheritance.DOWN
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    inherit: Inheritance = Inheritance.DOWN,
+    viewer: Viewer | None = None,
 ) -> list[Onlooker]:
     """Return every user who sees an organisation on a day, and through which assignments.
 
@@ -443,6 +462,7 @@ async def viewers(
         key: the organisation's key.
         as_of: the day.
         inherit: whether an organisation is seen through an assigned ancestor.
+        viewer: who asks, who must see the organisation; None: anyone.
 
     Returns:
         The users ordered by key: those who see it through territories, with every assignment that grants
@@ -450,9 +470,11 @@ async def viewers(
         (flagged, with any grants they also have).
 
     Raises:
-        NotFound: no organisation has the key.
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
+    if viewer is not None:
+        await require_organisation(store, viewer=viewer, key=key, as_of=as_of)
     holders = await _holders(store, key=key, as_of=as_of, inherit=inherit)
     holdings = await _organisation_territories(store, [holder.key for holder in holders])
     _, parents = await _territories_above(store, holdings)
@@ -500,6 +522,7 @@ async def portfolio(
     inherit: Inheritance = Inheritance.DOWN,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Portfolio:
     """Return one page of a user's portfolio on a day: the organisations the user holds through territories.
 
@@ -514,20 +537,28 @@ async def portfolio(
         inherit: whether an organisation is held through an assigned ancestor.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
+        viewer: who asks: the user, their manager, an analyst or an admin (:func:`require_auditor`);
+            organisations the viewer may not see are left out and counted. None: anyone.
 
     Returns:
-        The page, ordered by key, each organisation with the territory that gives it, and the total.
+        The page, ordered by key, each organisation with the territory that gives it, the total and how
+        many the viewer may not see.
 
     Raises:
         NotFound: no user has the key.
+        Forbidden: the viewer may not look into the user's portfolio.
         InvalidInput: `limit` is out of range or the cursor not one this function gave.
         QueryError: the engine failed a read.
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
+    if viewer is not None:
+        await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
     await _user(store, user_key)
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
-    keys = sorted(await held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit))
+    held = await held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit)
+    shown = held if viewer is None else await visible_organisations(store, viewer=viewer, keys=held, as_of=as_of)
+    keys = sorted(shown)
     start = bisect.bisect_right(keys, after[0]) if after is not None else 0
     page = keys[start : start + limit]
     next_cursor = paging.encode_cursor(page[-1]) if start + limit < len(keys) else None
@@ -538,7 +569,7 @@ async def portfolio(
     )
     holdings = await _organisation_territories(store, {node.key for key in page for node in chains[key]} | set(page))
     names = await hierarchy.names(store, keys=page)
-    held = set(granted)
+    holding_territories = set(granted)
     items = []
     for key in page:
         # The nearest holder assigned to a held territory gives it; holdings are ordered by territory key.
@@ -547,13 +578,13 @@ async def portfolio(
                 row
                 for holder in [key, *(node.key for node in chains[key])]
                 for row in holdings.get(holder, [])
-                if row["territory_key"] in held
+                if row["territory_key"] in holding_territories
             ),
             None,
         )
         territory = (giving["territory_key"], giving["territory_name"]) if giving else (None, None)
         items.append(Holding(key, names.get(key), *territory))
-    return Portfolio(items, next_cursor, len(keys))
+    return Portfolio(items, next_cursor, len(keys), len(held) - len(shown))
 
 
 async def one_face(

@@ -1,0 +1,205 @@
+"""Explain and audit visibility: why a user sees an organisation, who sees it, a user's portfolio, one face.
+
+Every answer is the caller's view too: an organisation the caller may not see answers 404 exactly like one that
+does not exist, and a manager looking into a user's portfolio gets only what the manager sees (`hidden_count`).
+"""
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict
+
+from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from graph import visibility
+
+router = APIRouter(tags=["visibility"])
+
+UserKey = Annotated[str, Path(description="The user's key.")]
+AUDITORS = "The caller is not the user, their manager, an analyst or an admin."
+
+
+class NodeStepPublic(BaseModel):
+    """A node on the path: a user, a territory or an organisation; `note` says why a user alone grants access."""
+
+    element: Literal["node"] = "node"
+    label: str
+    key: str
+    name: str | None
+    note: str | None = None
+
+
+class LinkStepPublic(BaseModel):
+    """A relationship on the path, from `start` to `end` as stored, with the properties that grant access."""
+
+    element: Literal["relationship"] = "relationship"
+    type: str
+    start: str
+    end: str
+    properties: dict[str, Any]
+
+
+class AccessPublic(BaseModel):
+    """Whether the user sees the organisation on the day, and the chain that grants it (empty when not)."""
+
+    visible: bool
+    path: list[NodeStepPublic | LinkStepPublic]
+
+
+class FromService(BaseModel):
+    """A public model read from the attributes of the service's answer of the same shape."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class GrantPublic(FromService):
+    """An assignment that shows the organisation: the user's own, or one of a user they cover for that day."""
+
+    territory_key: str
+    territory_name: str | None
+    role: str
+    substitutes_for: str | None
+    cover_from: datetime.date | None
+    cover_to: datetime.date | None
+
+
+class OnlookerPublic(FromService):
+    """A user who sees the organisation: by role (`sees_everything`), through `grants`, or both."""
+
+    key: str
+    name: str | None
+    role: str
+    sees_everything: bool
+    grants: list[GrantPublic]
+
+
+class OnlookerList(BaseModel):
+    """The users who see an organisation, by key."""
+
+    items: list[OnlookerPublic]
+    hidden_count: int = 0
+
+
+class HoldingPublic(FromService):
+    """An organisation of a portfolio and the territory that gives it."""
+
+    key: str
+    name: str | None
+    territory_key: str | None
+    territory_name: str | None
+
+
+class PortfolioPublic(FromService):
+    """One page of a user's portfolio by key, its total, and how many more the caller may not see."""
+
+    items: list[HoldingPublic]
+    next_cursor: str | None
+    total: int
+    hidden_count: int
+
+
+class OwnerPublic(FromService):
+    """An owner of members of a group, and which members."""
+
+    key: str
+    name: str | None
+    members: list[str]
+
+
+class SplitGroupPublic(FromService):
+    """A group whose members have more than one owner."""
+
+    root_key: str
+    name: str | None
+    owners: list[OwnerPublic]
+
+
+class SplitGroupPage(FromService):
+    """One page of groups with more than one owner, by root key."""
+
+    items: list[SplitGroupPublic]
+    next_cursor: str | None
+
+
+def _step(step: visibility.NodeStep | visibility.LinkStep) -> NodeStepPublic | LinkStepPublic:
+    if isinstance(step, visibility.NodeStep):
+        return NodeStepPublic(label=step.label, key=step.key, name=step.name, note=step.note)
+    return LinkStepPublic(type=step.type, start=step.start, end=step.end, properties=step.properties)
+
+
+@router.get(
+    "/access/{user_key}/organisations/{key}",
+    response_model=AccessPublic,
+    responses={403: {"description": AUDITORS}},
+)
+async def get_access(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    user_key: UserKey,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+) -> AccessPublic:
+    """Return whether a user sees an organisation on the day, and the shortest chain of nodes and links that grants it.
+
+    For the user, their manager, analysts and admins; the organisation must be one the caller sees.
+    """
+    access = await for_organisation(
+        store,
+        key,
+        lambda found: visibility.explain(
+            store, user_key=user_key, key=found, as_of=day(as_of), inherit=settings.visibility_inherit, viewer=viewer
+        ),
+    )
+    return AccessPublic(visible=access.visible, path=[_step(step) for step in access.path])
+
+
+@router.get("/organisations/{key}/viewers", response_model=OnlookerList)
+async def get_viewers(
+    store: StoreDep, settings: SettingsDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
+) -> OnlookerList:
+    """List the users who see an organisation on the day, through which territories, and those who see everything."""
+    onlookers = await for_organisation(
+        store,
+        key,
+        lambda found: visibility.viewers(
+            store, key=found, as_of=day(as_of), inherit=settings.visibility_inherit, viewer=viewer
+        ),
+    )
+    return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
+
+
+@router.get("/users/{key}/organisations", response_model=PortfolioPublic, responses={403: {"description": AUDITORS}})
+async def get_portfolio(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    key: UserKey,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
+) -> PortfolioPublic:
+    """List a user's portfolio on the day by key, a page at a time: what they hold through territories.
+
+    For the user, their manager, analysts and admins; a manager gets only what they see themselves.
+    """
+    found = await visibility.portfolio(
+        store,
+        user_key=key,
+        as_of=day(as_of),
+        inherit=settings.visibility_inherit,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
+    )
+    return PortfolioPublic.model_validate(found)
+
+
+@router.get("/reports/one-face", response_model=SplitGroupPage)
+async def get_one_face(
+    store: StoreDep, caller: SeesEverything, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+) -> SplitGroupPage:
+    """List the groups whose members have more than one owner on the day, by root key (analysts and admins)."""
+    page = await visibility.one_face(store, as_of=day(as_of), cursor=cursor, limit=limit)
+    return SplitGroupPage.model_validate(page)
