@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 from api import problems
 from api.deps import get_caller
 from api.routes import (
+    access,
     connections,
     contacts,
     duplicates,
@@ -54,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated)
+    app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated)
     return app
