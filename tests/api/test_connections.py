@@ -160,3 +160,17 @@ async def test_a_merged_duplicates_key_still_answers_for_its_survivor(client, st
     response = client.get("/v1/organisations/ORG-DE-0025/memberships", headers=headers)
 
     assert response.status_code == 200
+
+
+async def test_a_reps_group_suppliers_leave_out_links_with_an_end_they_may_not_see(client, store, headers):
+    anna = {"Authorization": f"Bearer {await auth.create_key(store, user_key='anna.becker')}"}
+    thomas = {"Authorization": f"Bearer {await auth.create_key(store, user_key='thomas.huber')}"}
+
+    everything = get(client, headers, "ORG-DE-0009/suppliers", scope="group", **DAY)
+    hers = get(client, anna, "ORG-DE-0009/suppliers", scope="group", **DAY)
+    his = get(client, thomas, "ORG-DE-0009/suppliers", scope="group", **DAY)
+
+    # Schwarzwald Dämmtechnik supplies Müller Baustoffe: both in thomas's south, neither in anna's north.
+    assert [(item["key"], item["via_key"]) for item in everything["items"]] == [("ORG-DE-0030", "ORG-DE-0002")]
+    assert hers == {"items": [], "next_cursor": None, "hidden_count": 1}
+    assert his == everything and his["hidden_count"] == 0

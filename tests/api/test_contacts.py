@@ -189,3 +189,17 @@ async def test_bad_parameters_are_422_problem_json(client, headers, params):
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_reps_contact_list_and_contact_leave_out_organisations_they_may_not_see(client, store, headers):
+    anna = {"Authorization": f"Bearer {await auth.create_key(store, user_key='anna.becker')}"}
+
+    group = contacts_of(client, anna, "ORG-DE-0009", as_of="2025-06-30", scope="group")
+    everything = contacts_of(client, headers, "ORG-DE-0009", as_of="2025-06-30", scope="group")
+    krause = client.get("/v1/contacts/CON-0008", params={"as_of": "2024-06-30"}, headers=anna).json()
+
+    assert {organisation for _, organisation in pairs(group)} <= {"ORG-DE-0009", "ORG-DE-0010"}
+    assert group["hidden_count"] == len(everything["items"]) - len(group["items"]) > 0
+    # Then at Krause (hers), later at Müller Haustechnik (not hers): the later job is left out and counted.
+    assert [job["organisation_key"] for job in krause["employments"]] == ["ORG-DE-0024"]
+    assert krause["hidden_count"] == 1

@@ -1,9 +1,12 @@
 """The hierarchy endpoints on the demo data: ancestors, root, descendants, group, as of a day."""
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.problems import PROBLEM_JSON
 from graph import auth, duplicates, loading
+from graph.settings import Inheritance
 from seed.demo import DEMO_DIR
 
 ENDPOINTS = ["", "/ancestors", "/root", "/descendants", "/descendants?format=tree", "/group", "/siblings"]
@@ -142,3 +145,26 @@ async def test_a_merged_duplicates_key_still_answers_for_its_survivor(client, st
 
     assert response.status_code == 200
     assert response.json()["key"] == "ORG-DE-0024"
+
+
+async def test_a_reps_pages_stay_full_and_every_page_gives_the_whole_lists_hidden_count(settings, store, headers):
+    thomas = {"Authorization": f"Bearer {await auth.create_key(store, user_key='thomas.huber')}"}
+    path = "/v1/organisations/ORG-DE-0001/descendants"
+    # Without inheritance thomas sees only what is assigned to his territory: Müller Logistik's north is hidden.
+    flat = settings.model_copy(update={"visibility_inherit": Inheritance.NONE})
+
+    with TestClient(create_app(flat)) as client:
+        whole = client.get(path, params={"as_of": "2025-06-30"}, headers=thomas).json()
+        pages, cursor = [], None
+        while True:
+            params = {"as_of": "2025-06-30", "limit": 2, **({"cursor": cursor} if cursor else {})}
+            page = client.get(path, params=params, headers=thomas).json()
+            assert len(page["items"]) == 2 or page["next_cursor"] is None
+            assert page["hidden_count"] == whole["hidden_count"]
+            pages.extend(page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+
+    assert pages == whole["items"] and whole["hidden_count"] >= 2
+    assert not {"ORG-DE-0009", "ORG-DE-0010"} & {item["key"] for item in pages}
