@@ -57,9 +57,12 @@ visits the links above its parent, O(d · h) for a forest, so O(n · d · h) in 
 is searched again only with days not inside those it was searched with, so a search ends even on
 stored data that already holds a cycle.
 
-Reads: :func:`detail`, :func:`ancestors`, :func:`root`, :func:`descendants`, :func:`group`,
+Reads: :func:`detail`, :func:`ancestors`, :func:`ancestry`, :func:`root`, :func:`descendants`, :func:`group`,
 :func:`siblings`, :func:`subtree_keys`, :func:`subtree_members` and :func:`roots`
-each see the `PARENT_OF` links as they stood on `as_of`: a link is valid on day D when
+each see the `PARENT_OF` links as they stood on `as_of`. Those the API answers with take a `viewer`
+(docs/hierarchy.md, "Visibility"): an organisation the viewer may not see raises the NotFound of a missing
+key, and what they may not see is left out and counted; :func:`visible_keys` is the one filter, shared with
+the connection and contact reads. A link is valid on day D when
 (valid_from is empty or valid_from <= D) and (valid_to is empty or D <= valid_to). They walk the
 hierarchy one level per query (up: one key per query; down: the keys of the whole level, in
 chunks of `FRONTIER_CHUNK` keys, with `UNWIND`), never with variable-length patterns, whose
