@@ -99,6 +99,18 @@ async def import_rows(
     """
     if kind not in loading.KINDS_BY_NAME:
         raise NotFound(f"unknown kind {kind!r}: expected one of {', '.join(loading.KINDS_BY_NAME)}")
+    with tempfile.TemporaryDirectory(prefix="crmgraph-import-") as work:
+        path = await receive_load_file(request, Path(work), kind)
+        report = await loading.load_paths(store, [path], dry_run=dry_run, strict=strict)
+        return ImportReportPublic.model_validate(report.to_dict(base=Path(work)))
+
+
+async def receive_load_file(request: Request, directory: Path, kind: str) -> Path:
+    """Write the request's body as the load file `<kind>.csv` or `<kind>.jsonl` in `directory`, by its content type.
+
+    Raises:
+        HTTPException: 415 for another content type, 413 for a body over MAX_BODY_BYTES.
+    """
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     suffix = SUFFIXES.get(media_type)
     if suffix is None:
@@ -106,17 +118,15 @@ async def import_rows(
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise _too_large()
-    with tempfile.TemporaryDirectory(prefix="crmgraph-import-") as work:
-        path = Path(work) / f"{kind}{suffix}"
-        received = 0
-        with open(path, "wb") as file:
-            async for chunk in request.stream():
-                received += len(chunk)
-                if received > MAX_BODY_BYTES:
-                    raise _too_large()
-                file.write(chunk)
-        report = await loading.load_paths(store, [path], dry_run=dry_run, strict=strict)
-        return ImportReportPublic.model_validate(report.to_dict(base=Path(work)))
+    path = directory / f"{kind}{suffix}"
+    received = 0
+    with open(path, "wb") as file:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > MAX_BODY_BYTES:
+                raise _too_large()
+            file.write(chunk)
+    return path
 
 
 def _too_large() -> HTTPException:

@@ -3,11 +3,11 @@
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.deps import SeesEverything, StoreDep
-from api.routes.imports import MAX_BODY_BYTES, SUFFIXES, RejectionPublic
+from api.routes.imports import MAX_BODY_BYTES, RejectionPublic, receive_load_file
 from graph import loading, territories
 
 router = APIRouter(tags=["territories"])
@@ -50,23 +50,6 @@ def preview_public(report: loading.FileReport, *, base: Path | None = None) -> P
     return PreviewPublic.model_validate({**found, **found["assignments"]})
 
 
-async def _body_file(request: Request, directory: str) -> Path:
-    """Return the request's body written to `territories.csv` or `territories.jsonl` in `directory`."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    suffix = SUFFIXES.get(media_type)
-    if suffix is None:
-        raise HTTPException(415, f"send the rows as {' or '.join(SUFFIXES)}, not {media_type or 'no content type'}")
-    path = Path(directory) / f"territories{suffix}"
-    received = 0
-    with open(path, "wb") as file:
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > MAX_BODY_BYTES:
-                raise HTTPException(413, f"the body is larger than {MAX_BODY_BYTES:,} bytes")
-            file.write(chunk)
-    return path
-
-
 @router.post(
     "/territories/preview",
     response_model=PreviewPublic,
@@ -84,6 +67,6 @@ async def preview_territories(request: Request, store: StoreDep, caller: SeesEve
     Analysts and admins.
     """
     with tempfile.TemporaryDirectory(prefix="crmgraph-preview-") as work:
-        path = await _body_file(request, work)
+        path = await receive_load_file(request, Path(work), "territories")
         report = await territories.preview_file(store, path=path)
         return preview_public(report, base=Path(work))
