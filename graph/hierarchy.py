@@ -101,6 +101,8 @@ FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail")
 FIND_ORGANISATION_NAMES = declare("hierarchy/find_organisation_names")
 FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")
+FIND_VALID_ANCESTORS = declare("hierarchy/find_valid_ancestors")
+FIND_VALID_DESCENDANT_KEYS = declare("hierarchy/find_valid_descendant_keys")
 FIND_VALID_LINKS = declare("hierarchy/find_valid_links")
 FIND_ORGANISATION_KEYS = declare("hierarchy/find_organisation_keys")
 
@@ -110,6 +112,8 @@ PATH_ENDS_SHOWN = 4
 
 # Keys sent in one query when a level of descendants is fetched.
 FRONTIER_CHUNK = 5000
+# The depth limit sent when a walk down has none: deeper than any hierarchy can be.
+_UNLIMITED_DEPTH = 2**31 - 1
 
 _FIRST_DAY = datetime.date.min  # stands for an open valid_from
 _LAST_DAY = datetime.date.max  # stands for an open valid_to
@@ -856,11 +860,38 @@ async def ancestry(
 async def ancestor_chains(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
     """Return the ancestors on a day of each organisation in `keys`, nearest first, as :func:`ancestors` does.
 
-    All chains climb together, one query per level for the whole frontier: no depth cap, no
-    variable-length path. An unknown key has no ancestors.
+    One query per chunk of keys follows every chain up to its root, with no depth cap. A chain that
+    breaks the rules (two parents on a day, a cycle) is climbed again level by level, one query per
+    level, taking the parent with the smallest key. An unknown key has no ancestors.
 
     Raises:
         QueryError: the engine failed a read.
+    """
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, list[Row]] = defaultdict(list)
+    for start in range(0, len(wanted), FRONTIER_CHUNK):
+        batch = wanted[start : start + FRONTIER_CHUNK]
+        for row in await store.read(FIND_VALID_ANCESTORS, {"keys": batch, "as_of": as_of}):
+            found[row["child"]].append(row)
+    chains: dict[str, list[Node]] = {}
+    broken = []
+    for key in wanted:
+        rows = sorted(found[key], key=lambda row: row["depth"])
+        above = {row["key"] for row in rows}
+        # Keeping the rules, one path reaches each ancestor: depths 1, 2, 3 … once each, no key twice.
+        if [row["depth"] for row in rows] == list(range(1, len(rows) + 1)) and len(above - {key}) == len(rows):
+            chains[key] = [Node(row["key"], row["name"], row["kind"], row["depth"]) for row in rows]
+        else:
+            broken.append(key)
+    if broken:
+        chains.update(await _climb_level_by_level(store, keys=broken, as_of=as_of))
+    return chains
+
+
+async def _climb_level_by_level(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
+    """Return the ancestors of each key as :func:`ancestor_chains` does, one query per level for the whole frontier.
+
+    Slower, but keeps the promise on data that breaks the rules: the smallest parent key, each ancestor once.
     """
     chains: dict[str, list[Node]] = {key: [] for key in keys}
     seen = {key: {key} for key in keys}
@@ -1252,9 +1283,39 @@ async def _levels(
 ) -> AsyncIterator[_Level]:
     """Yield the descendants of `key` level by level, each organisation once, at its smallest depth.
 
-    One query per chunk of a level's keys (UNWIND over the frontier, one hop): correct at any
-    depth and width, where a variable-length pattern may not be.
+    One query finds them all with their depths. Where more than one path reaches an organisation
+    (data that breaks the rules: two parents on a day, a cycle), the levels are walked again one
+    query per level, which keeps the promise there too.
     """
+    if max_depth == 0:
+        return
+    params = {
+        "key": key,
+        "as_of": as_of,
+        "kinds": list(kinds),
+        "max_depth": _UNLIMITED_DEPTH if max_depth is None else max_depth,
+    }
+    rows = await store.read(FIND_VALID_DESCENDANT_KEYS, params)
+    found = rows[0] if rows else {"keys": [], "depths": [], "most_paths": None}
+    if (found["most_paths"] or 0) > 1 or key in found["keys"]:
+        async for level in _walk_levels(store, key=key, as_of=as_of, kinds=kinds, max_depth=max_depth):
+            yield level
+        return
+    by_depth: dict[int, list[str]] = defaultdict(list)
+    for member, depth in zip(found["keys"], found["depths"], strict=True):
+        by_depth[depth].append(member)
+    above = frozenset([key])
+    # One path to each member: its level is whole below the level above, so the depths run 1, 2, 3 … without a gap.
+    for depth in sorted(by_depth):
+        level = _Level(depth, sorted(by_depth[depth]), above)
+        above = frozenset(level.keys)
+        yield level
+
+
+async def _walk_levels(
+    store: Store, *, key: str, as_of: datetime.date, kinds: Sequence[str], max_depth: int | None
+) -> AsyncIterator[_Level]:
+    """Yield the levels as :func:`_levels` does, one query per chunk of a level's keys (one hop, UNWIND over them)."""
     seen = {key}
     frontier = [key]
     depth = 0
