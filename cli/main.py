@@ -670,5 +670,46 @@ def keys_revoke(user_key: str) -> None:
     click.echo(f"revoked {with_store(revoke)} key(s) of {user_key}")
 
 
+@main.group("seed")
+def seed_group() -> None:
+    """Generate data sets for trying and benchmarking crmgraph (see docs/generator.md)."""
+
+
+@seed_group.command("generate")
+@click.option(
+    "--organisations", required=True, type=click.IntRange(1, 10_000_000), help="How many organisations to generate."
+)
+@click.option("--seed", "seed_number", default=1, show_default=True, type=int, help="Same seed, same bytes.")
+@click.option(
+    "--out",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the load files into (created; files in it are replaced).",
+)
+@fails_cleanly
+def seed_generate(organisations: int, seed_number: int, directory: Path) -> None:
+    """Write every kind of load file for a synthetic customer base of N organisations into a directory.
+
+    Corporate groups of every size (one of about 10 % of N, several of 1 %, many of 100 to 500
+    members, many tiny ones) with history, associations, contacts, shared and central-settlement
+    accounts, twelve months of bookings, territories and users. Prints a line per file as it is
+    written, then the representative groups and the throughput. Load the result with
+    `crmgraph load DIR`.
+    """
+    from seed.generate import generate
+
+    def report(kind: str, rows: int, seconds: float) -> None:
+        click.echo(f"{directory / kind}.csv: {rows:,} rows ({seconds:.1f} s)")
+
+    generated = generate(directory, organisations=organisations, seed=seed_number, progress=report)
+    for size_class, roots in generated.groups.items():
+        listed = ", ".join(f"{root} ({generated.sizes[root]:,})" for root in roots) or "none at this size"
+        click.echo(f"{size_class} groups: {listed}")
+    click.echo(f"ask as of {generated.as_of}; reps with a territory: {len(generated.reps)}")
+    rate = generated.rows / max(generated.seconds, 1e-6)
+    click.echo(f"{generated.rows:,} rows in {generated.seconds:.1f} s: {rate:,.0f} rows/s")
+
+
 if __name__ == "__main__":
     main()
