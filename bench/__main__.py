@@ -1,0 +1,166 @@
+"""Run the benchmark: `python -m bench --help`."""
+
+import argparse
+import asyncio
+import datetime
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench import baselines, data, engine, report
+from bench.report import Figure, Results
+from bench.workloads import Bench, Repetitions
+from graph import auth
+
+BENCH_ADMIN = "bench-admin"
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    """Return the command line's options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Generate data, load it into a fresh embedded engine with `crmgraph load`, and measure "
+        "crmgraph (service and HTTP) against SQLite, PostgreSQL, plain Python and Neo4j on the same data: "
+        "p50/p95 after warm-up, the ratio baseline/crmgraph, every baseline's answers checked against ours. "
+        "Prints the table and writes it as markdown to RESULTS/<timestamp>.md. Exit code 1 when a baseline "
+        "answered differently. PostgreSQL: CRMGRAPH_BENCH_POSTGRES_DSN or a local socket; Neo4j: CRMGRAPH_NEO4J_URI.",
+    )
+    parser.add_argument("--size", type=int, default=100_000, help="organisations to generate [%(default)s]")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generator [%(default)s]")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs of each question [%(default)s]")
+    parser.add_argument("--repeats", type=int, default=30, help="measured runs of each question [%(default)s]")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients of W6 [%(default)s]")
+    parser.add_argument("--seconds", type=float, default=10, help="how long W6 runs per endpoint [%(default)s]")
+    parser.add_argument(
+        "--results", type=Path, default=Path("bench-results"), help="where the markdown goes [%(default)s]"
+    )
+    parser.add_argument("--workdir", type=Path, help="for the data and the engine [a new temporary directory]")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (data, engine, logs)")
+    return parser.parse_args(argv)
+
+
+async def run(chosen: argparse.Namespace) -> int:
+    """Run the whole benchmark; return the exit code."""
+    started = datetime.datetime.now(datetime.UTC)
+    workdir = chosen.workdir or Path(tempfile.mkdtemp(prefix="crmgraph-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    repetitions = Repetitions(chosen.warmup, chosen.repeats)
+    results = Results(machine=report.machine())
+    print(f"crmgraph benchmark: {chosen.size:,} organisations, seed {chosen.seed}, in {workdir}", flush=True)
+    try:
+        dataset = _step("generate", lambda: data.prepare(workdir / "data", organisations=chosen.size, seed=chosen.seed))
+        systems = _step("build the baselines", lambda: _baselines(dataset, workdir, results))
+        results.settings.update(
+            {
+                "organisations": f"{len(dataset.organisations):,} ({len(dataset.parents):,} parent periods, "
+                f"{len(dataset.bookings):,} bookings)",
+                "seed": str(chosen.seed),
+                "as of": dataset.as_of.isoformat(),
+                "months summed": f"{dataset.first} to {dataset.last}",
+                "repetitions": f"{repetitions.warmup} warm-up, {repetitions.repeats} measured "
+                f"(W5: {repetitions.few.warmup} and {repetitions.few.repeats})",
+                "W6": f"{chosen.clients} clients for {chosen.seconds:g} s per endpoint",
+            }
+        )
+        await _measure(dataset, systems, workdir, repetitions, results, chosen)
+    finally:
+        if not chosen.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    report.print_table(results)
+    for mismatch in results.mismatches:
+        print(f"DIFFERENT ANSWER: {mismatch}")
+    path = report.write_markdown(results, chosen.results, started)
+    print(f"\nwritten to {path}")
+    return 1 if results.mismatches else 0
+
+
+async def _measure(
+    dataset: data.Dataset,
+    systems: list[baselines.Baseline],
+    workdir: Path,
+    repetitions: Repetitions,
+    results: Results,
+    chosen: argparse.Namespace,
+) -> None:
+    embedded = engine.Engine(workdir / "engine")
+    embedded.start()
+    stores = []
+    try:
+        loaded = embedded.load(dataset.directory)
+        note = f"{loaded.rows_per_second:,.0f} rows/s end to end ({loaded.seconds:.1f} s, {loaded.rejected:,} rejected)"
+        results.add(Figure("W1 load", f"{loaded.rows:,} rows", "crmgraph load", reference=True, note=note))
+        rss = embedded.rss_bytes()
+        results.add(Figure("memory", "engine RSS after loading", "FalkorDB", note=f"{rss / 2**20:,.0f} MiB"))
+        admin = dataset.admins[0] if dataset.admins else _add_admin(embedded, workdir)
+        store = await embedded.open_store()
+        stores.append(store)
+        results.machine["FalkorDB"] = await store.engine_version()
+        api_key = await auth.create_key(store, user_key=admin)
+        services = {"crmgraph service": store}
+        neo4j, skipped = await engine.neo4j_store(dataset.directory)
+        results.settings["Neo4j"] = skipped or "loaded with `crmgraph load`, crmgraph's service on it"
+        print(f"Neo4j: {results.settings['Neo4j']}", flush=True)
+        if neo4j is not None:
+            stores.append(neo4j)
+            services["Neo4j, crmgraph service"] = neo4j
+        with embedded.serving(workdir / "serve.log") as base_url:
+            async with httpx.AsyncClient(
+                base_url=base_url,
+                headers={"Authorization": f"Bearer {api_key}"},
+                timeout=60,
+                limits=httpx.Limits(max_connections=chosen.clients),
+            ) as http:
+                memory = next(system for system in systems if isinstance(system, baselines.InMemory))
+                bench = Bench(dataset, services, http, systems, memory, repetitions, results)
+                await bench.group_rollups()
+                await bench.ancestors()
+                await bench.visibility(store)
+                await bench.ranking()
+                await bench.throughput(clients=chosen.clients, seconds=chosen.seconds)
+    finally:
+        for opened in stores:
+            await opened.close()
+        embedded.stop()
+        for system in systems:
+            system.close()
+
+
+def _baselines(dataset: data.Dataset, workdir: Path, results: Results) -> list[baselines.Baseline]:
+    systems: list[baselines.Baseline] = [baselines.InMemory(dataset), baselines.sqlite(dataset, workdir)]
+    postgres, skipped = baselines.postgres(dataset)
+    results.settings["PostgreSQL"] = skipped or "recursive CTEs in a schema of its own, dropped afterwards"
+    print(f"PostgreSQL: {results.settings['PostgreSQL']}", flush=True)
+    if postgres is not None:
+        systems.append(postgres)
+    return systems
+
+
+def _add_admin(embedded: engine.Engine, workdir: Path) -> str:
+    """Load an admin user for the HTTP key when the data has none (after W1, so it is not timed)."""
+    directory = workdir / "admin"
+    directory.mkdir(exist_ok=True)
+    (directory / "users.csv").write_text(f"key,name,role\n{BENCH_ADMIN},Benchmark administrator,admin\n")
+    embedded.load(directory)
+    return BENCH_ADMIN
+
+
+def _step(name: str, work):
+    started = time.perf_counter()
+    print(f"{name} …", end=" ", flush=True)
+    done = work()
+    print(f"{time.perf_counter() - started:.1f} s", flush=True)
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark with the command line's options."""
+    return asyncio.run(run(options(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
