@@ -1,5 +1,5 @@
 # The two commands: `make run` serves the demo, `make test` runs the whole suite.
-# Both set up everything they need on a fresh machine.
+# Both set up everything they need on a fresh machine. `make bench SIZE=N` measures (docs/benchmarks.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,6 +8,7 @@ INSTALLED := $(VENV)/.installed
 LINTER_DIR := tools/cypher-lint
 LINTER := $(LINTER_DIR)/node_modules/.installed
 SIZE ?= 100000
+BENCH_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: run test bench install linter clean help
@@ -22,6 +23,11 @@ test: $(INSTALLED) $(LINTER)  ## check the code style and run the whole test sui
 	$(BIN)/ruff check graph api cli seed tests
 	$(BIN)/ruff format --check graph api cli seed tests
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED)  ## measure crmgraph against SQLite, PostgreSQL, plain Python (and Neo4j) on SIZE generated organisations
+	@if [ -n "$$CRMGRAPH_BENCH_POSTGRES_DSN" ] || [ -S /var/run/postgresql/.s.PGSQL.5432 ] || [ -S /tmp/.s.PGSQL.5432 ]; then \
+		$(BIN)/python -m pip install --quiet -e '.[test,bench]'; fi
+	$(BIN)/python -m bench --size $(SIZE) $(BENCH_ARGS)
 
 install: $(INSTALLED)  ## create .venv and install crmgraph with its test dependencies
 
