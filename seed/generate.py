@@ -520,9 +520,12 @@ def _write_users(
     owners = [_rep_key(district) for district, *_ in DISTRICTS]
     for number in range(0, len(owners) - 1, 2):
         cover, absent = owners[number], owners[number + 1]
-        # Windows in the past, and every fourth one around AS_OF, so that the day asked has substitutions.
-        first = AS_OF - datetime.timedelta(days=10) if number % 4 == 0 else _day(rng, BOOKING_YEAR, BOOKING_YEAR)
-        last = first + datetime.timedelta(days=rng.randrange(5, 21))
+        # Windows in the booked year, and every other pair's around AS_OF, so that the day asked has substitutions.
+        if number % 4 == 0:
+            first, last = AS_OF - datetime.timedelta(days=10), AS_OF + datetime.timedelta(days=rng.randrange(1, 15))
+        else:
+            first = _day(rng, BOOKING_YEAR, BOOKING_YEAR)
+            last = first + datetime.timedelta(days=rng.randrange(5, 21))
         substitutes.writerow((cover, absent, first.isoformat(), last.isoformat()))
         counts[2] += 1
     return counts[0], counts[1], counts[2]
@@ -687,7 +690,11 @@ def _write_bookings(plan: _Plan, rng: random.Random, debtors: Any, accounts: Any
         kind = plan.kind[index]
         if kind in (ASSOCIATION, CHAIN):
             number = open_account([index], "payer", f"Zentralregulierung {org_key(index)}")
-            settled = [member for member, _, last in plan.members.get(index, []) if last is None]
+            settled = [
+                member
+                for member, _, last in plan.members.get(index, [])
+                if last is None and plan.status[member] == CUSTOMER
+            ]
             for member in settled[: len(settled) // 2]:
                 book(number, member)
             continue
