@@ -179,7 +179,7 @@ def _abc_class(above: int, total: int, a_percent: int, b_percent: int) -> str:
 
 UP = f"""
 up(key, depth) AS (
-  SELECT CAST({{key}} AS TEXT), 0
+  SELECT o.key, 0 FROM organisations o WHERE o.key = {{key}}
   UNION ALL
   SELECT p.parent, up.depth + 1 FROM parent_of p JOIN up ON p.child = up.key
   WHERE {VALID} AND up.depth < {MAX_DEPTH}

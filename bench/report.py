@@ -3,7 +3,7 @@
 import datetime
 import os
 import platform
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 
@@ -27,6 +27,7 @@ class Figure:
     system: str
     p50_ms: float | None = None
     p95_ms: float | None = None
+    _: KW_ONLY
     reference: bool = False
     baseline: bool = False
     note: str = ""

@@ -183,7 +183,8 @@ class Bench:
             self.repetitions,
         )
         case = f"first {len(page.items):,} of {rep}'s {page.total:,}"
-        self.results.add(Figure("W4 portfolio page", case, "crmgraph service", timing.p50_ms, timing.p95_ms, True))
+        figure = Figure("W4 portfolio page", case, "crmgraph service", timing.p50_ms, timing.p95_ms, reference=True)
+        self.results.add(figure)
 
     async def ranking(self) -> None:
         """W5: every group ranked by a year's revenue, with ABC classes; the first page compared."""
@@ -229,7 +230,7 @@ class Bench:
             )
             p50 = statistics.median(latencies) * 1000 if latencies else None
             p95 = percentile(latencies, 95) * 1000 if latencies else None
-            self.results.add(Figure("W6 HTTP throughput", case, "crmgraph HTTP", p50, p95, True, note))
+            self.results.add(Figure("W6 HTTP throughput", case, "crmgraph HTTP", p50, p95, reference=True, note=note))
 
     def deep_organisations(self, depths: dict[str, int]) -> list[str]:
         """Return the deepest organisations, deepest first."""
@@ -248,7 +249,8 @@ class Bench:
         for index, (system, store) in enumerate(self.services.items()):
             timing, found = await timed(lambda store=store: ask(store), repetitions or self.repetitions)
             first = index == 0
-            self.results.add(Figure(workload, case, system, timing.p50_ms, timing.p95_ms, first, not first))
+            figure = Figure(workload, case, system, timing.p50_ms, timing.p95_ms, reference=first, baseline=not first)
+            self.results.add(figure)
             answer = answer_of(found) if answer_of else found
             if index == 0:
                 reference = answer
