@@ -63,10 +63,11 @@ each see the `PARENT_OF` links as they stood on `as_of`. Those the API answers w
 (docs/hierarchy.md, "Visibility"): an organisation the viewer may not see raises the NotFound of a missing
 key, and what they may not see is left out and counted; :func:`visible_keys` is the one filter, shared with
 the connection and contact reads. A link is valid on day D when
-(valid_from is empty or valid_from <= D) and (valid_to is empty or D <= valid_to). They walk the
-hierarchy one level per query (up: one key per query; down: the keys of the whole level, in
-chunks of `FRONTIER_CHUNK` keys, with `UNWIND`), never with variable-length patterns, whose
-results FalkorDB has collapsed or repeated: so no depth is capped and nothing is counted twice.
+(valid_from is empty or valid_from <= D) and (valid_to is empty or D <= valid_to). They climb in one
+query (a variable-length path up, every link checked on the day, which agreed with a plain-Python
+reference where other variable-length forms did not; a chain that breaks the rules is climbed again one
+level per query) and walk down one level per query (the keys of the whole level, in chunks of
+`FRONTIER_CHUNK` keys, with `UNWIND`): so no depth is capped and nothing is counted twice.
 Only the organisations on the page are then fetched with their names, kinds and parents.
 A 10,000-level chain costs 10,000 small queries (about 5 s on FalkorDB). A page of descendants
 costs the walk down to the deepest level it shows (the levels above it are walked again for each
