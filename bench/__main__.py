@@ -54,6 +54,7 @@ async def run(chosen: argparse.Namespace) -> int:
     try:
         dataset = _step("generate", lambda: data.prepare(workdir / "data", organisations=chosen.size, seed=chosen.seed))
         systems = _step("build the baselines", lambda: _baselines(dataset, workdir, results))
+        print(f"PostgreSQL: {results.settings['PostgreSQL']}", flush=True)
         results.settings.update(
             {
                 "organisations": f"{len(dataset.organisations):,} ({len(dataset.parents):,} parent periods, "
@@ -134,7 +135,6 @@ def _baselines(dataset: data.Dataset, workdir: Path, results: Results) -> list[b
     systems: list[baselines.Baseline] = [baselines.InMemory(dataset), baselines.sqlite(dataset, workdir)]
     postgres, skipped = baselines.postgres(dataset)
     results.settings["PostgreSQL"] = skipped or "recursive CTEs in a schema of its own, dropped afterwards"
-    print(f"PostgreSQL: {results.settings['PostgreSQL']}", flush=True)
     if postgres is not None:
         systems.append(postgres)
     return systems

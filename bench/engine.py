@@ -151,11 +151,16 @@ def _wait_for(base_url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"crmgraph serve exited with code {server.returncode}; see {log}")
+            raise RuntimeError(f"crmgraph serve exited with code {server.returncode}: {_tail(log)}")
         try:
-            if httpx.get(f"{base_url}/v1/health", timeout=2).status_code == 200:
+            # Not /v1/health: it counts the whole graph, which takes seconds on a large one.
+            if httpx.get(f"{base_url}/openapi.json", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"crmgraph serve did not answer within {SERVER_START_TIMEOUT_S} s; see {log}")
+
+
+def _tail(log: Path) -> str:
+    return " / ".join(log.read_text(errors="replace").strip().splitlines()[-5:])

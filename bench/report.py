@@ -132,7 +132,7 @@ def _cells(figure: Figure, ratio: float | None) -> list[str]:
         figure.system,
         _milliseconds(figure.p50_ms),
         _milliseconds(figure.p95_ms),
-        f"{ratio:.1f}x" if ratio is not None else "",
+        "" if ratio is None else f"{ratio:.1f}x" if ratio >= 1 else f"{ratio:.2f}x",
         figure.note,
     ]
 
