@@ -581,9 +581,7 @@ async def _shown(
     store: Store, *, viewer: visibility.Viewer | None, keys: Sequence[str], as_of: datetime.date
 ) -> list[str]:
     """Return the keys the viewer sees, in their order: the one place where revenue applies visibility."""
-    if viewer is None or viewer.sees_everything:
-        return list(keys)
-    seen = await visibility.visible_organisations(store, viewer=viewer, keys=keys, as_of=as_of)
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=keys, as_of=as_of)
     return [key for key in keys if key in seen]
 
 
