@@ -123,6 +123,12 @@ def _member(member: hierarchy.Member) -> MemberPublic:
     return MemberPublic(**{field: getattr(member, field) for field in MemberPublic.model_fields})
 
 
+def _member_page(page: hierarchy.Page) -> MemberPage:
+    return MemberPage(
+        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
+    )
+
+
 def _tree(node: hierarchy.TreeNode) -> TreeNodePublic:
     return TreeNodePublic(**_member(node.member).model_dump(), children=[_tree(child) for child in node.children])
 
@@ -211,9 +217,7 @@ async def get_descendants(
         return DescendantTreePage(
             items=[_tree(top) for top in tops], next_cursor=page.next_cursor, hidden_count=page.hidden_count
         )
-    return MemberPage(
-        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
-    )
+    return _member_page(page)
 
 
 @router.get("/{key}/siblings", response_model=MemberPage)
@@ -231,9 +235,7 @@ async def get_siblings(
         key,
         lambda found: hierarchy.siblings(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit, viewer=viewer),
     )
-    return MemberPage(
-        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
-    )
+    return _member_page(page)
 
 
 @router.get("/{key}/group", response_model=GroupPublic)
