@@ -47,7 +47,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from graph import connections, hierarchy, paging, territories, visibility
-from graph.auth import FIND_USER
 from graph.errors import Forbidden, InvalidInput
 from graph.queries import declare
 from graph.settings import Inheritance
@@ -402,15 +401,13 @@ async def portfolio_rollup(
     parts, periods = _held_question(breakdown, top, first, last, as_of)
     if viewer is not None:
         await visibility.require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
-    users = await store.read(FIND_USER, {"key": user_key})
-    if not users:
-        raise visibility.no_user(user_key)
+    found = await visibility.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
     held = await visibility.held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit)
     return await _held_rollup(
         store,
         key=user_key,
-        name=users[0]["name"],
+        name=found["name"],
         scope=HeldScope.PORTFOLIO,
         held=held,
         as_of=as_of,

@@ -390,11 +390,11 @@ async def explain(
     if viewer is not None:
         await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
         await require_organisation(store, viewer=viewer, key=key, as_of=as_of)
-    user = await _user(store, user_key)
+    asked = await user(store, key=user_key)
     holders = await _holders(store, key=key, as_of=as_of, inherit=inherit)
-    if user["role"] in ROLES_THAT_SEE_EVERYTHING:
-        note = f"the role {user['role']} sees every organisation"
-        return Access(True, [NodeStep("User", user["key"], user["name"], note)])
+    if asked["role"] in ROLES_THAT_SEE_EVERYTHING:
+        note = f"the role {asked['role']} sees every organisation"
+        return Access(True, [NodeStep("User", asked["key"], asked["name"], note)])
     covers = {row["key"]: row for row in await store.read(FIND_COVERED_USERS, {"user": user_key, "as_of": as_of})}
     assignments = {
         (row["user_key"], row["territory_key"]): row
@@ -417,7 +417,7 @@ async def explain(
     if best is None:
         return Access(False, [])
     _, depth, hops, through_cover, assignee, _, held_key = best
-    path: list[NodeStep | LinkStep] = [NodeStep("User", user["key"], user["name"])]
+    path: list[NodeStep | LinkStep] = [NodeStep("User", asked["key"], asked["name"])]
     if through_cover:
         cover = covers[assignee]
         period = {"valid_from": cover["valid_from"], "valid_to": cover["valid_to"]}
@@ -554,7 +554,7 @@ async def portfolio(
     after = paging.decode_cursor(cursor, str)
     if viewer is not None:
         await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
-    await _user(store, user_key)
+    await user(store, key=user_key)
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
     held = await held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit)
     shown = held if viewer is None else await visible_organisations(store, viewer=viewer, keys=held, as_of=as_of)
@@ -649,7 +649,7 @@ async def require_auditor(store: Store, *, viewer: Viewer, user_key: str, as_of:
     refusal = Forbidden(f"only {user_key}, their manager, an analyst or an admin may see this")
     if not viewer.sees_everything and viewer.role != MANAGER_ROLE:
         raise refusal
-    await _user(store, user_key)
+    await user(store, key=user_key)
     if viewer.sees_everything:
         return
     held = set(await granted_territories(store, user_key=viewer.key, as_of=as_of))
@@ -658,8 +658,13 @@ async def require_auditor(store: Store, *, viewer: Viewer, user_key: str, as_of:
         raise refusal
 
 
-async def _user(store: Store, key: str) -> Row:
-    """Return the key, name and role of a user, or raise NotFound."""
+async def user(store: Store, *, key: str) -> Row:
+    """Return the key, name and role of a user.
+
+    Raises:
+        NotFound: no user has the key.
+        QueryError: the engine failed a read.
+    """
     rows = await store.read(auth.FIND_USER, {"key": key})
     if not rows:
         raise no_user(key)
