@@ -290,16 +290,7 @@ async def rollup(
         known = {member.key: member.name for member in shape if member.name is not None}
         parent_of = {member.key: member.parent_key for member in shape if member.parent_key is not None}
         tree = await _tree(store, top_key, shown, parent_of, found.by_organisation, known)
-    return Rollup(
-        key=key,
-        name=names.get(key),
-        scope=scope,
-        first=periods[0],
-        last=periods[-1],
-        tree=tree,
-        hidden_count=len(keys) - len(shown),
-        **found.parts,
-    )
+    return _assembled(key, names.get(key), scope, periods, hidden_count=len(keys) - len(shown), sums=found, tree=tree)
 
 
 async def territory_rollup(
@@ -632,15 +623,28 @@ async def _held_rollup(
     keys = sorted(held)
     shown = await _shown(store, viewer=viewer, keys=keys, as_of=as_of)
     found = await _summed(store, keys=shown, periods=periods, parts=parts, top=top)
+    return _assembled(key, name, scope, periods, hidden_count=len(keys) - len(shown), sums=found, tree=None)
+
+
+def _assembled(
+    key: str,
+    name: str | None,
+    scope: Scope | HeldScope,
+    periods: list[str],
+    *,
+    hidden_count: int,
+    sums: _Sums,
+    tree: TreeFigures | None,
+) -> Rollup:
     return Rollup(
         key=key,
         name=name,
         scope=scope,
         first=periods[0],
         last=periods[-1],
-        tree=None,
-        hidden_count=len(keys) - len(shown),
-        **found.parts,
+        tree=tree,
+        hidden_count=hidden_count,
+        **sums.parts,
     )
 
 
