@@ -12,6 +12,7 @@ from graph.schema.contact import Contact, WorksAt
 from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, fields_of
 from graph.schema.organisation import MemberOf, Organisation, ParentOf, RelatedTo, RelationshipType, Supplies
 from graph.schema.revenue import Booking
+from graph.schema.revision import Revision
 from graph.schema.territory import AssignedTo, Territory
 from graph.schema.user import ApiKey, Substitutes, User
 
@@ -24,6 +25,7 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     RelationshipType,
     Booking,
     ApiKey,
+    Revision,
 )
 
 
@@ -57,6 +59,7 @@ __all__ = [
     "ParentOf",
     "RelatedTo",
     "RelationshipType",
+    "Revision",
     "Substitutes",
     "Supplies",
     "Territory",

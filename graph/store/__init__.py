@@ -7,14 +7,17 @@ so queries write `date($day)`: the one form both engines understand.
 """
 
 import datetime
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
-from graph.queries import Query
+from graph.queries import Query, declare
 from graph.settings import Backend, Settings
 
 Row = dict[str, Any]
+REPLACE_REVISION = declare("store/replace_revision")
+FIND_REVISION = declare("store/find_revision")
 
 
 class Store(ABC):
@@ -28,7 +31,19 @@ class Store(ABC):
 
     @abstractmethod
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a query that changes the graph, atomically, and return its rows."""
+        """Run a query that changes the graph, atomically, and return its rows.
+
+        In the same transaction, the graph's revision token is replaced (:data:`REPLACE_REVISION` with
+        :func:`new_revision_params`): see :meth:`revision`.
+        """
+
+    async def revision(self) -> str | None:
+        """Return the graph's revision token: a new one after every write, None before the first.
+
+        Read it before reading data derived into memory; as long as it is unchanged, nothing was written since.
+        """
+        rows = await self.read(FIND_REVISION)
+        return rows[0]["token"] if rows else None
 
     @abstractmethod
     async def engine_version(self) -> str:
@@ -51,6 +66,11 @@ class Store(ABC):
 
     async def __aexit__(self, *exc_info) -> None:
         await self.close()
+
+
+def new_revision_params() -> dict[str, str]:
+    """Return the parameters of :data:`REPLACE_REVISION`: a random token, never one used before."""
+    return {"token": uuid.uuid4().hex}
 
 
 def to_cypher_params(value: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 import redis.exceptions
 from falkordb.asyncio import FalkorDB
+from falkordb.asyncio.query_result import QueryResult
 from falkordb.edge import Edge
 from falkordb.node import Node
 
@@ -15,7 +16,7 @@ from graph import schema
 from graph.errors import EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import Row, Store
+from graph.store import REPLACE_REVISION, Row, Store, new_revision_params
 from graph.store.embedded import EmbeddedEngine
 
 ENGINE = "falkordb"
@@ -54,9 +55,11 @@ class FalkorStore(Store):
         return await self._run(query.name, query.text_for(ENGINE), params, read_only=False)
 
     async def _run(self, name: str, text: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
-        run = self._graph.ro_query if read_only else self._graph.query
         try:
-            result = await run(params_header(params) + text)
+            if read_only:
+                result = await self._graph.ro_query(params_header(params) + text)
+            else:
+                result = await self._write_with_revision(params_header(params) + text)
         except redis.exceptions.ConnectionError as e:
             raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
         except redis.exceptions.ResponseError as e:
@@ -67,6 +70,17 @@ class FalkorStore(Store):
         return [
             {column: _plain(value) for column, value in zip(columns, row, strict=True)} for row in result.result_set
         ]
+
+    async def _write_with_revision(self, text: str) -> QueryResult:
+        """Run a write and replace the revision token in one MULTI/EXEC: no reader sees one without the other."""
+        revision = params_header(new_revision_params()) + REPLACE_REVISION.text_for(ENGINE)
+        transaction = self._client.connection.pipeline(transaction=True)
+        for command in (text, revision):
+            transaction.execute_command("GRAPH.QUERY", self.graph_name, command, "--compact")
+        written, _ = await transaction.execute()
+        result = QueryResult(self._graph)
+        await result.parse(written)
+        return result
 
     async def engine_version(self) -> str:
         modules = await self._client.connection.execute_command("MODULE", "LIST")

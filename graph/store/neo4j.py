@@ -2,7 +2,7 @@
 
 import asyncio
 import io
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import neo4j
@@ -13,7 +13,7 @@ import neo4j.time
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import Row, Store, to_cypher_params
+from graph.store import REPLACE_REVISION, Row, Store, new_revision_params, to_cypher_params
 
 ENGINE = "neo4j"
 
@@ -41,24 +41,36 @@ class Neo4jStore(Store):
         return cls(settings, driver)
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return await self._run(query, params, neo4j.RoutingControl.READ)
-
-    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return await self._run(query, params, neo4j.RoutingControl.WRITE)
-
-    async def _run(self, query: Query, params: Mapping[str, Any] | None, routing: neo4j.RoutingControl) -> list[Row]:
         # execute_query runs a managed transaction: transient errors are retried by the driver.
-        try:
-            records, _, _ = await self._driver.execute_query(
+        return await self._run(
+            query,
+            self._driver.execute_query(
                 query.text_for(ENGINE),
                 to_cypher_params(dict(params or {})),
                 database_=self._database,
-                routing_=routing,
-            )
+                routing_=neo4j.RoutingControl.READ,
+            ),
+        )
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        async def write_with_revision(transaction: neo4j.AsyncManagedTransaction) -> list[neo4j.Record]:
+            result = await transaction.run(query.text_for(ENGINE), to_cypher_params(dict(params or {})))
+            records = [record async for record in result]
+            await transaction.run(REPLACE_REVISION.text_for(ENGINE), new_revision_params())
+            return records
+
+        # A managed transaction: the driver retries transient errors, and the revision changes with the data.
+        async with self._driver.session(database=self._database) as session:
+            return await self._run(query, session.execute_write(write_with_revision))
+
+    async def _run(self, query: Query, running: Awaitable[Any]) -> list[Row]:
+        try:
+            found = await running
         except neo4j.exceptions.ServiceUnavailable as e:
             raise EngineUnavailable(f"Neo4j at {self._settings.neo4j_uri} does not answer: {e}") from e
         except neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"query {query.name} failed: {e.code}: {e.message}") from e
+        records = found.records if isinstance(found, neo4j.EagerResult) else found
         return [{key: _plain(value) for key, value in record.items()} for record in records]
 
     async def engine_version(self) -> str:

@@ -32,6 +32,8 @@ NODES = {
     ("User", 9),
     ("RelationshipType", 3),
     ("Booking", 413),
+    # Every write replaces the token of the one revision node (graph/store).
+    ("Revision", 1),
 }
 RELATIONSHIPS = {
     ("Organisation", "PARENT_OF", "Organisation", 20),

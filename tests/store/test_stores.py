@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
-from graph.queries import Query
+from graph.queries import ALL_QUERIES, Query
 from graph.settings import Backend, Settings
 from graph.store import open_store, to_cypher_params
 from tests.helpers import load_rows
@@ -20,13 +20,32 @@ def test_dates_reach_cypher_as_iso_strings_at_any_depth():
 
 
 async def test_rows_are_plain_python_values(store, tmp_path):
-    from graph.queries import ALL_QUERIES
-
     await load_rows(store, tmp_path, "users", [{"key": "ana", "name": "Ana", "role": "rep"}])
 
     rows = await store.read(ALL_QUERIES["auth/find_user"], {"key": "ana"})
 
     assert rows == [{"key": "ana", "name": "Ana", "role": "rep"}]
+
+
+async def test_every_write_gives_a_new_revision_and_reads_keep_it(store, tmp_path):
+    before = await store.revision()
+    await load_rows(store, tmp_path, "users", [{"key": "ana", "name": "Ana", "role": "rep"}])
+    after_load = await store.revision()
+    await store.read(ALL_QUERIES["auth/find_user"], {"key": "ana"})
+    after_read = await store.revision()
+    await store.write(Query("test/touch", dict.fromkeys(("falkordb", "neo4j"), "MATCH (u:User) SET u.name = 'Ana'")))
+    after_write = await store.revision()
+
+    assert after_load not in (None, before)
+    assert after_read == after_load
+    assert after_write not in (None, after_load)
+
+
+async def test_a_failing_write_still_answers_with_its_error(store):
+    broken = Query("test/broken_write", dict.fromkeys(("falkordb", "neo4j"), "CREATE (n:Nothing {a: 1 / 0})"))
+
+    with pytest.raises(QueryError, match="test/broken_write"):
+        await store.write(broken)
 
 
 async def test_a_failing_query_raises_query_error_naming_the_query(store):
