@@ -10,11 +10,13 @@ from graph.errors import Forbidden
 from graph.settings import Settings
 from graph.store import Store
 
+# The dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in a worker
+# thread, and three such hops cost about 0.5 ms a request (docs/production.md, "Throughput").
 # auto_error=False: a missing key must answer 401 problem+json from our handler, not FastAPI's 403.
 bearer = HTTPBearer(auto_error=False, description="An API key from `crmgraph keys create USER_KEY`.")
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """Return the store the application opened at start-up."""
     return request.app.state.store
 
@@ -22,7 +24,7 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """Return the settings the application was created with."""
     return request.app.state.settings
 
@@ -45,7 +47,7 @@ async def get_caller(
 CurrentUser = Annotated[auth.Caller, Depends(get_caller)]
 
 
-def get_viewer(caller: CurrentUser, settings: SettingsDep) -> visibility.Viewer:
+async def get_viewer(caller: CurrentUser, settings: SettingsDep) -> visibility.Viewer:
     """Return whose view the request answers with: the calling user, with the app's inheritance setting."""
     return visibility.Viewer(key=caller.key, role=caller.role, inherit=settings.visibility_inherit)
 
