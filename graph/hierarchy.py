@@ -58,7 +58,7 @@ is searched again only with days not inside those it was searched with, so a sea
 stored data that already holds a cycle.
 
 Reads: :func:`detail`, :func:`ancestors`, :func:`ancestry`, :func:`root`, :func:`descendants`, :func:`group`,
-:func:`siblings`, :func:`subtree_keys`, :func:`subtree_members` and :func:`roots`
+:func:`siblings`, :func:`subtree_keys` and :func:`roots`
 each see the `PARENT_OF` links as they stood on `as_of`. Those the API answers with take a `viewer`
 (docs/hierarchy.md, "Visibility"): an organisation the viewer may not see raises the NotFound of a missing
 key, and what they may not see is left out and counted; :func:`visible_keys` is the one filter, shared with
@@ -87,7 +87,9 @@ from collections.abc import AsyncIterator, Callable, Collection, Hashable, Itera
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graph import paging, visibility
+import numpy as np
+
+from graph import paging, snapshot, visibility
 from graph.errors import InvalidInput
 from graph.queries import Query, declare
 from graph.schema.organisation import PARENT_KINDS
@@ -103,8 +105,6 @@ FIND_ORGANISATION_NAMES = declare("hierarchy/find_organisation_names")
 FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")
 FIND_VALID_ANCESTORS = declare("hierarchy/find_valid_ancestors")
-FIND_VALID_LINKS = declare("hierarchy/find_valid_links")
-FIND_ORGANISATION_KEYS = declare("hierarchy/find_organisation_keys")
 
 DEFAULT_KIND = "legal"
 # Organisations shown at each end of a long cycle path in a reason; the middle is counted.
@@ -1053,7 +1053,8 @@ async def group(
 async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
     """Return the key of an organisation and of all its `PARENT_OF` descendants on a day, each once.
 
-    For reads over a whole subtree (its contacts, its suppliers): pass the root's key for a group.
+    For reads over a whole subtree (its contacts, its suppliers): pass the root's key for a group. Read from
+    the snapshot's structure of the day (:mod:`graph.snapshot`).
 
     Returns:
         `key` first, then the descendants level by level, each level ordered by key.
@@ -1062,38 +1063,20 @@ async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[
         NotFound: no organisation has the key.
         QueryError: the engine failed a read.
     """
-    await _organisation(store, key)
-    keys = [key]
-    async for level in _levels(store, key=key, as_of=as_of, kinds=sorted(PARENT_KINDS), max_depth=None):
-        keys.extend(level.keys)
-    return keys
-
-
-async def subtree_members(store: Store, *, key: str, as_of: datetime.date) -> list[Member]:
-    """Return every `PARENT_OF` descendant of an organisation on a day, with its parent, as :func:`descendants` does.
-
-    For work over a whole subtree that needs its shape (a subtotal at every node); a list, not pages.
-
-    Returns:
-        The descendants ordered by depth, then key; empty for an organisation without children that day.
-
-    Raises:
-        NotFound: no organisation has the key.
-        QueryError: the engine failed a read.
-    """
-    await _organisation(store, key)
-    followed = sorted(PARENT_KINDS)
-    members: list[Member] = []
-    async for level in _levels(store, key=key, as_of=as_of, kinds=followed, max_depth=None):
-        members.extend(await _members(store, level, level.keys, as_of, followed))
-    return members
+    found = await snapshot.current(store)
+    organisation = found.id_of(key)
+    if organisation is None:
+        raise visibility.not_found(key)
+    forest = await found.forest(as_of)
+    below = forest.subtree(organisation)
+    # Ids are in key order: by depth, then id, is level by level and by key.
+    return found.keys_of(below[np.lexsort((below, forest.depth[below]))].tolist())
 
 
 async def roots(store: Store, *, as_of: datetime.date) -> dict[str, str]:
     """Return the root on a day of every organisation: the key of its group's ultimate parent (its own for a root).
 
-    For whole-graph work (ranking every group): two queries read every organisation's key and every
-    link valid that day, and the chains are followed here, each link once.
+    For whole-graph work: read from the snapshot's structure of the day (:mod:`graph.snapshot`).
 
     Returns:
         The root's key by each organisation's key.
@@ -1101,31 +1084,9 @@ async def roots(store: Store, *, as_of: datetime.date) -> dict[str, str]:
     Raises:
         QueryError: the engine failed a read.
     """
-    keys = (await store.read(FIND_ORGANISATION_KEYS))[0]["keys"]
-    links = (await store.read(FIND_VALID_LINKS, {"as_of": as_of}))[0]
-    parent_of: dict[str, str] = {}
-    for child, parent in zip(links["children"], links["parents"], strict=True):
-        # More than one parent only on data that breaks the rules: the smallest key, as the other reads take.
-        if child not in parent_of or parent < parent_of[child]:
-            parent_of[child] = parent
-    found: dict[str, str] = {}
-    for key in keys:
-        chain, on_chain = [], set()
-        current = key
-        while current not in found and current in parent_of and current not in on_chain:
-            chain.append(current)
-            on_chain.add(current)
-            current = parent_of[current]
-        if current in found:
-            top = found[current]
-        elif current in on_chain:  # a cycle in data that breaks the rules: its smallest key stands for its root
-            top = min(chain[chain.index(current) :])
-        else:
-            top = current
-        found[current] = found.get(current, top)
-        for member in chain:
-            found[member] = top
-    return found
+    found = await snapshot.current(store)
+    forest = await found.forest(as_of)
+    return dict(zip(found.keys, found.keys_of(forest.root.tolist()), strict=True))
 
 
 async def siblings(

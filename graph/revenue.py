@@ -12,8 +12,10 @@ rejects it when there is not exactly one, so every amount belongs to exactly one
 rollup is then the sum of the bookings of a set of organisations, each organisation counted once:
 no amount counts twice, not when one debtor number serves ten branches, not when an organisation
 sits in a group and two associations, not when it was moved inside the period (the structure of
-`as_of` counts for the whole period range). Bookings stay the truth; nothing is precomputed, so
-every answer is live. docs/revenue.md gives the measurements behind this choice.
+`as_of` counts for the whole period range). Bookings stay the truth; the sums are taken from
+:mod:`graph.snapshot`, which holds every organisation's bookings per month and the structure of the day
+in memory and is read again after every write, so every answer is exact and current.
+docs/revenue.md and docs/benchmarks.md give the measurements behind this choice.
 
 Scopes (the structure as of `as_of`):
 
@@ -27,34 +29,30 @@ Scopes (the structure as of `as_of`):
   territories, those of users they substitute for and the territories below those.
 
 Visibility: given a `viewer`, every rollup and the ranking count only the organisations the viewer sees
-(:func:`graph.visibility.visible_organisations`, in :func:`_shown` alone) and say how many of the scope
+(:func:`graph.visibility.visible_ids`, in :func:`_shown` alone) and say how many of the scope
 they left out (`hidden_count`); the organisation asked about must be visible, else it reads as missing.
 
-Amounts are integer cents, negative for credit notes. FalkorDB sums integers as floating point
-numbers and answers a float with 15 significant digits only, so the queries turn each sum back into
-an integer on the engine: exact up to 2^53 cents (90 trillion in the reporting currency). The
-margin is gross profit in percent of revenue, rounded half up to two places; None when the revenue
-is zero. Periods are `YYYY-MM`, both ends inclusive.
+Amounts are integer cents, negative for credit notes, summed as 64-bit integers: exact up to 2^63
+cents. The margin is gross profit in percent of revenue, rounded half up to two places; None when
+the revenue is zero. Periods are `YYYY-MM`, both ends inclusive.
 """
 
+import bisect
 import datetime
 import enum
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from graph import connections, hierarchy, paging, territories, visibility
+import numpy as np
+
+from graph import connections, hierarchy, paging, snapshot, territories, visibility
 from graph.errors import Forbidden, InvalidInput
-from graph.queries import declare
 from graph.settings import Inheritance
 from graph.store import Store
-
-FIND_TOTALS_BY_ORGANISATION = declare("revenue/find_totals_by_organisation")
-FIND_TOTALS_BY_PERIOD = declare("revenue/find_totals_by_period")
-FIND_TOTALS_OF_EVERY_ORGANISATION = declare("revenue/find_totals_of_every_organisation")
 
 DEFAULT_TOP = 10
 MAX_TOP = 10_000
@@ -238,10 +236,10 @@ def period_range(first: str | None, last: str | None, *, as_of: datetime.date) -
     end = _month_number(last, "to") if last is not None else as_of.year * 12 + as_of.month - 1
     start = _month_number(first, "from") if first is not None else end - 11
     if start > end:
-        raise InvalidInput(f"from {_period(start)} comes after to {_period(end)}")
+        raise InvalidInput(f"from {snapshot.period_of(start)} comes after to {snapshot.period_of(end)}")
     if end - start + 1 > MAX_PERIODS:
         raise InvalidInput(f"a range of at most {MAX_PERIODS:,} months, not {end - start + 1:,}")
-    return [_period(number) for number in range(start, end + 1)]
+    return [snapshot.period_of(number) for number in range(start, end + 1)]
 
 
 async def rollup(
@@ -279,18 +277,20 @@ async def rollup(
     """
     scope = _choice(Scope, scope, "scope")
     parts, periods = _question(breakdown, top, first, last, as_of)
-    top_key, keys, shape = await _scope(store, key=key, as_of=as_of, scope=scope, with_shape=Breakdown.TREE in parts)
-    shown = await _shown(store, viewer=viewer, keys=keys, as_of=as_of)
-    if key not in shown:
+    found = await snapshot.current(store)
+    asked = found.id_of(key)
+    if asked is None:
+        raise visibility.not_found(key)
+    top_id, ids, parent_of = await _scope(store, found, asked=asked, as_of=as_of, scope=scope)
+    shown = await _shown(store, found, viewer=viewer, ids=ids, as_of=as_of)
+    if not np.isin(asked, shown):
         raise visibility.not_found(key)
     names = await hierarchy.names(store, keys=[key])
-    found = await _summed(store, keys=shown, periods=periods, parts=parts, top=top)
+    sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
     tree = None
-    if shape is not None:
-        known = {member.key: member.name for member in shape if member.name is not None}
-        parent_of = {member.key: member.parent_key for member in shape if member.parent_key is not None}
-        tree = await _tree(store, top_key, shown, parent_of, found.by_organisation, known)
-    return _assembled(key, names.get(key), scope, periods, hidden_count=len(keys) - len(shown), sums=found, tree=tree)
+    if Breakdown.TREE in parts:
+        tree = await _tree(store, found, top_id, shown, parent_of, sums.by_organisation)
+    return _assembled(key, names.get(key), scope, periods, hidden_count=len(ids) - len(shown), sums=sums, tree=tree)
 
 
 async def territory_rollup(
@@ -333,11 +333,13 @@ async def territory_rollup(
     if viewer is not None and not viewer.sees_everything:
         if key not in await visibility.granted_territories(store, user_key=viewer.key, as_of=as_of):
             raise Forbidden(f"only those who hold the territory {key}, analysts and admins may see its revenue")
-    held = await visibility.held_organisations(
-        store, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit
+    found = await snapshot.current(store)
+    held = await visibility.held_ids(
+        store, found, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit
     )
     return await _held_rollup(
         store,
+        found,
         key=key,
         name=name,
         scope=HeldScope.TERRITORY,
@@ -394,9 +396,11 @@ async def portfolio_rollup(
         await visibility.require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
     found = await visibility.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
-    held = await visibility.held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit)
+    held_by = await snapshot.current(store)
+    held = await visibility.held_ids(store, held_by, territory_keys=granted, as_of=as_of, inherit=inherit)
     return await _held_rollup(
         store,
+        held_by,
         key=user_key,
         name=found["name"],
         scope=HeldScope.PORTFOLIO,
@@ -448,98 +452,101 @@ async def groups(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, int, str)
     periods = period_range(first, last, as_of=as_of)
-    root_of = await hierarchy.roots(store, as_of=as_of)
-    shown = set(await _shown(store, viewer=viewer, keys=list(root_of), as_of=as_of))
-    # The key a group is listed under: its root, or for a hidden root its smallest visible member.
-    face: dict[str, str] = {}
-    for organisation in sorted(shown):
-        root = root_of[organisation]
-        if root in shown:
-            face[root] = root
-        else:
-            face.setdefault(root, organisation)
-    sizes: dict[str, int] = defaultdict(int)
-    for organisation in shown:
-        sizes[face[root_of[organisation]]] += 1
-    row = (await store.read(FIND_TOTALS_OF_EVERY_ORGANISATION, {"periods": periods}))[0]
-    by_group: dict[str, Figures] = {root: Figures() for root in sizes}
-    for organisation, cents, profit in zip(row["keys"], row["revenue"], row["gross_profit"], strict=True):
-        if organisation in shown:
-            by_group[face[root_of[organisation]]] += Figures(int(cents), int(profit))
-    ranked = sorted(by_group, key=lambda root: (-by_group[root].revenue, root))
-    total = sum(by_group.values(), Figures())
-    classified = list(zip(ranked, _abc(ranked, by_group, total, classes), strict=True))
+    found = await snapshot.current(store)
+    forest = await found.forest(as_of)
+    shown = np.ones(len(found.keys), bool)
+    seen = await visibility.visible_ids(store, found, viewer=viewer, as_of=as_of)
+    if seen is not None:
+        shown[:] = False
+        shown[seen] = True
+    columns = _columns(found.ledger, periods)
+    revenue = found.ledger.revenue[:, columns].sum(axis=1) * shown
+    gross_profit = found.ledger.gross_profit[:, columns].sum(axis=1) * shown
+    # Each group is one slice of the pre-order, its root first: sums per group are sums per slice.
+    starts = forest.position[forest.roots]
+    group_revenue, group_profit, sizes = (
+        np.add.reduceat(values[forest.order], starts) if len(starts) else values[:0]
+        for values in (revenue, gross_profit, shown.astype(np.int64))
+    )
+    # The key a group is listed under: its root, or for a hidden root its visible member with the smallest key.
+    unseen = len(found.keys)
+    faces = (
+        np.minimum.reduceat(np.where(shown, np.arange(unseen), unseen)[forest.order], starts) if len(starts) else starts
+    )
+    faces = np.where(shown[forest.roots], forest.roots, faces) if len(starts) else faces
+    listed = sizes > 0
+    faces, group_revenue, group_profit, sizes = (
+        faces[listed],
+        group_revenue[listed],
+        group_profit[listed],
+        sizes[listed],
+    )
+    ranked = np.lexsort((faces, -group_revenue))
+    total = Figures(int(group_revenue.sum()), int(group_profit.sum()))
+    classes_of = _abc(group_revenue[ranked], total, classes)
     start = 0
     if after is not None:
-        position = (-after[0], after[1])
-        start = next(
-            (index for index, root in enumerate(ranked) if (-by_group[root].revenue, root) > position), len(ranked)
-        )
-    page = classified[start : start + limit]
-    names = await hierarchy.names(store, keys=[root for root, _ in page])
+        # Past the cursor: less revenue, or as much and a later key (ids are in key order).
+        later = bisect.bisect_right(found.keys, after[1])
+        ranked_revenue = group_revenue[ranked]
+        past = (ranked_revenue < after[0]) | ((ranked_revenue == after[0]) & (faces[ranked] >= later))
+        start = int(np.argmax(past)) if past.any() else len(ranked)
+    page = ranked[start : start + limit]
+    page_keys = found.keys_of(faces[page])
+    names = await hierarchy.names(store, keys=page_keys)
     items = [
-        GroupFigures(root, names.get(root), by_group[root], sizes[root], abc_class, start + index + 1)
-        for index, (root, abc_class) in enumerate(page)
+        GroupFigures(
+            root,
+            names.get(root),
+            Figures(int(group_revenue[group]), int(group_profit[group])),
+            int(sizes[group]),
+            str(classes_of[start + index]),
+            start + index + 1,
+        )
+        for index, (root, group) in enumerate(zip(page_keys, page, strict=True))
     ]
     next_cursor = None
     if start + limit < len(ranked):
-        last_root = page[-1][0]
-        next_cursor = paging.encode_cursor(by_group[last_root].revenue, last_root)
-    return GroupPage(items, next_cursor, len(ranked), total, len(root_of) - len(shown))
+        next_cursor = paging.encode_cursor(int(group_revenue[page[-1]]), page_keys[-1])
+    return GroupPage(items, next_cursor, len(ranked), total, len(found.keys) - int(shown.sum()))
 
 
-def _abc(ranked: Sequence[str], by_group: dict[str, Figures], total: Figures, classes: AbcClasses) -> list[str]:
+def _abc(ranked_revenue: np.ndarray, total: Figures, classes: AbcClasses) -> np.ndarray:
     """Return the class of each ranked group: by the share of the total that the groups above it make."""
     if total.revenue <= 0:
-        return ["C"] * len(ranked)
+        return np.full(len(ranked_revenue), "C")
+    # Added as decimals: as floats, 50.1 + 0.2 is 50.300000000000004 and moves the end of B. An integer sum
+    # is below a decimal end exactly when it is below the end rounded up.
     a_end = Decimal(str(classes.a_percent)) * total.revenue / 100
-    # Added as decimals: as floats, 50.1 + 0.2 is 50.300000000000004 and moves the end of B.
     b_end = (Decimal(str(classes.a_percent)) + Decimal(str(classes.b_percent))) * total.revenue / 100
-    found, above = [], 0
-    for root in ranked:
-        found.append("A" if above < a_end else "B" if above < b_end else "C")
-        above += by_group[root].revenue
-    return found
+    above = np.cumsum(ranked_revenue) - ranked_revenue
+    return np.where(above < _ceiling(a_end), "A", np.where(above < _ceiling(b_end), "B", "C"))
+
+
+def _ceiling(end: Decimal) -> int:
+    return int(end.to_integral_value(rounding=ROUND_CEILING))
 
 
 async def _scope(
-    store: Store, *, key: str, as_of: datetime.date, scope: Scope, with_shape: bool
-) -> tuple[str, list[str], list[hierarchy.Member] | None]:
-    """Return the top of the scope, the keys of its organisations (the top first) and, when asked for, the
-    organisations under the top with their parents (for the tree).
-
-    Raises:
-        NotFound: no organisation has the key.
-    """
+    store: Store, found: snapshot.Snapshot, *, asked: int, as_of: datetime.date, scope: Scope
+) -> tuple[int, np.ndarray, dict[int, int]]:
+    """Return the id of the top of the scope, the ids of its organisations (the top first) and the parent of each
+    organisation under the top (for the tree)."""
     if scope is Scope.SELF:
-        await hierarchy.detail(store, key=key, as_of=as_of)  # NotFound for an unknown key
-        return key, [key], [] if with_shape else None
+        return asked, np.array([asked]), {}
     if scope is Scope.ASSOCIATION:
-        members = await connections.member_keys(store, key=key, as_of=as_of)
-        shape = [hierarchy.Member(member, None, "member", 1, key) for member in members] if with_shape else None
-        return key, [key, *members], shape
-    if scope is Scope.GROUP:
-        key = (await hierarchy.root(store, key=key, as_of=as_of)).key
-    if with_shape:
-        shape = await hierarchy.subtree_members(store, key=key, as_of=as_of)
-        return key, [key, *(member.key for member in shape)], shape
-    return key, await hierarchy.subtree_keys(store, key=key, as_of=as_of), None
+        members = found.ids(await connections.member_keys(store, key=found.keys[asked], as_of=as_of))
+        members = members[members != asked]
+        return asked, np.concatenate(([asked], members)), dict.fromkeys(members.tolist(), asked)
+    forest = await found.forest(as_of)
+    top = int(forest.root[asked]) if scope is Scope.GROUP else asked
+    ids = forest.subtree(top)
+    return top, ids, dict(zip(ids[1:].tolist(), forest.parent[ids[1:]].tolist(), strict=True))
 
 
-async def _totals_by_organisation(store: Store, keys: Sequence[str], periods: list[str]) -> dict[str, Figures]:
-    found: dict[str, Figures] = {}
-    for chunk in _chunks(keys):
-        for row in await store.read(FIND_TOTALS_BY_ORGANISATION, {"keys": chunk, "periods": periods}):
-            found[row["key"]] = Figures(int(row["revenue"]), int(row["gross_profit"]))
-    return found
-
-
-async def _totals_by_period(store: Store, keys: Sequence[str]) -> dict[str, Figures]:
-    found: dict[str, Figures] = defaultdict(Figures)
-    for chunk in _chunks(keys):
-        for row in await store.read(FIND_TOTALS_BY_PERIOD, {"keys": chunk}):
-            found[row["period"]] += Figures(int(row["revenue"]), int(row["gross_profit"]))
-    return found
+def _columns(ledger: snapshot.Ledger, periods: list[str]) -> slice:
+    """Return the ledger's columns of the periods of a range."""
+    return ledger.columns(snapshot.month_number(periods[0]), snapshot.month_number(periods[-1]))
 
 
 def _question(
@@ -566,53 +573,80 @@ def _held_question(
 
 
 async def _shown(
-    store: Store, *, viewer: visibility.Viewer | None, keys: Sequence[str], as_of: datetime.date
-) -> list[str]:
-    """Return the keys the viewer sees, in their order: the one place where revenue applies visibility."""
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=keys, as_of=as_of)
-    return [key for key in keys if key in seen]
+    store: Store, found: snapshot.Snapshot, *, viewer: visibility.Viewer | None, ids: np.ndarray, as_of: datetime.date
+) -> np.ndarray:
+    """Return the ids the viewer sees, in their order: the one place where revenue applies visibility."""
+    seen = await visibility.visible_ids(store, found, viewer=viewer, as_of=as_of)
+    return ids if seen is None else ids[np.isin(ids, seen)]
 
 
 @dataclass(frozen=True, slots=True)
 class _Sums:
-    """A rollup's figures over its organisations: the Rollup fields they fill, and the sums per organisation."""
+    """A rollup's figures over its organisations: the Rollup fields they fill, and the sums per organisation
+    with bookings in the range (for the tree; empty unless asked for)."""
 
     parts: dict[str, Any]
-    by_organisation: dict[str, Figures]
+    by_organisation: dict[int, Figures]
 
 
-async def _summed(store: Store, *, keys: Sequence[str], periods: list[str], parts: set[Breakdown], top: int) -> _Sums:
-    """Return the totals, series, last purchase and members of the organisations in `keys` over the periods."""
-    by_period = await _totals_by_period(store, keys)
-    by_organisation = await _totals_by_organisation(store, keys, periods) if parts - {Breakdown.PERIOD} else {}
-    ranked = sorted(by_organisation, key=lambda member: (-by_organisation[member].revenue, member))
-    listed = ranked[:top] if Breakdown.MEMBER in parts else []
-    names = await hierarchy.names(store, keys=listed) if listed else {}
-    found = {
-        "figures": sum((by_period.get(period, Figures()) for period in periods), Figures()),
-        "member_count": len(keys),
-        "last_purchase": max(
-            (period for period, figures in by_period.items() if period <= periods[-1] and figures.revenue > 0),
-            default=None,
-        ),
+async def _summed(
+    store: Store, found: snapshot.Snapshot, *, ids: np.ndarray, periods: list[str], parts: set[Breakdown], top: int
+) -> _Sums:
+    """Return the totals, series, last purchase and members of the organisations `ids` over the periods."""
+    ledger = found.ledger
+    columns = _columns(ledger, periods)
+    # Every month up to the last of the range: the last purchase may lie before the range.
+    upto = ledger.columns(0, snapshot.month_number(periods[-1]))
+    monthly_revenue = ledger.revenue[ids, upto].sum(axis=0)
+    monthly_profit = ledger.gross_profit[ids, upto].sum(axis=0)
+    by_period = {
+        snapshot.period_of(ledger.first_month + column): Figures(
+            int(monthly_revenue[column]), int(monthly_profit[column])
+        )
+        for column in range(columns.start, columns.stop)
+    }
+    purchases = np.flatnonzero(monthly_revenue > 0)
+    found_parts: dict[str, Any] = {
+        "figures": sum(by_period.values(), Figures()),
+        "member_count": len(ids),
+        "last_purchase": snapshot.period_of(ledger.first_month + int(purchases[-1])) if len(purchases) else None,
         "periods": [PeriodFigures(period, by_period.get(period, Figures())) for period in periods]
         if Breakdown.PERIOD in parts
         else [],
-        "members": [MemberFigures(member, names.get(member), by_organisation[member]) for member in listed],
-        "rest": Rest(len(ranked) - len(listed), sum((by_organisation[m] for m in ranked[top:]), Figures()))
-        if Breakdown.MEMBER in parts
-        else None,
+        "members": [],
+        "rest": None,
     }
-    return _Sums(found, by_organisation)
+    by_organisation: dict[int, Figures] = {}
+    if parts - {Breakdown.PERIOD}:
+        booked = ids[ledger.bookings[ids, columns].sum(axis=1) > 0]
+        revenue = ledger.revenue[booked, columns].sum(axis=1)
+        profit = ledger.gross_profit[booked, columns].sum(axis=1)
+        if Breakdown.MEMBER in parts:
+            ranked = np.lexsort((booked, -revenue))
+            listed, others = ranked[:top], ranked[top:]
+            keys = found.keys_of(booked[listed])
+            names = await hierarchy.names(store, keys=keys) if keys else {}
+            found_parts["members"] = [
+                MemberFigures(key, names.get(key), Figures(int(revenue[at]), int(profit[at])))
+                for key, at in zip(keys, listed, strict=True)
+            ]
+            found_parts["rest"] = Rest(len(others), Figures(int(revenue[others].sum()), int(profit[others].sum())))
+        if Breakdown.TREE in parts:
+            by_organisation = {
+                organisation: Figures(cents, gross)
+                for organisation, cents, gross in zip(booked.tolist(), revenue.tolist(), profit.tolist(), strict=True)
+            }
+    return _Sums(found_parts, by_organisation)
 
 
 async def _held_rollup(
     store: Store,
+    found: snapshot.Snapshot,
     *,
     key: str,
     name: str | None,
     scope: HeldScope,
-    held: Collection[str],
+    held: np.ndarray,
     as_of: datetime.date,
     periods: list[str],
     parts: set[Breakdown],
@@ -620,10 +654,9 @@ async def _held_rollup(
     viewer: visibility.Viewer | None,
 ) -> Rollup:
     """Return the rollup of the organisations a territory or portfolio holds, as the viewer sees them."""
-    keys = sorted(held)
-    shown = await _shown(store, viewer=viewer, keys=keys, as_of=as_of)
-    found = await _summed(store, keys=shown, periods=periods, parts=parts, top=top)
-    return _assembled(key, name, scope, periods, hidden_count=len(keys) - len(shown), sums=found, tree=None)
+    shown = await _shown(store, found, viewer=viewer, ids=held, as_of=as_of)
+    sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
+    return _assembled(key, name, scope, periods, hidden_count=len(held) - len(shown), sums=sums, tree=None)
 
 
 def _assembled(
@@ -650,50 +683,44 @@ def _assembled(
 
 async def _tree(
     store: Store,
-    top: str,
-    shown: Sequence[str],
-    parent_of: dict[str, str],
-    by_organisation: dict[str, Figures],
-    known_names: dict[str, str],
+    found: snapshot.Snapshot,
+    top: int,
+    shown: np.ndarray,
+    parent_of: dict[int, int],
+    by_organisation: dict[int, Figures],
 ) -> TreeFigures:
     """Return the shown organisations of a scope as a tree with a subtotal at every node, computed bottom up.
 
     Each hangs under its nearest shown ancestor (`parent_of` leads up to `top`); under the top when
     none is shown. A top the viewer may not see becomes a node without key, name or own figures.
     """
-    visible = set(shown)
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for key in shown:
-        if key == top:
-            continue
-        parent = parent_of.get(key)
+    visible = set(shown.tolist())
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for organisation in visible - {top}:
+        parent = parent_of.get(organisation)
         while parent is not None and parent not in visible:
             parent = parent_of.get(parent)
-        children[parent].append(key)
+        children[parent].append(organisation)
     top_shown = top if top in visible else None
-    below_top = sorted(children.pop(None, []) + (children.pop(top_shown, []) if top_shown else []))
-    names = known_names | await hierarchy.names(store, keys=[key for key in shown if key not in known_names])
+    # Ids are in key order: sorted ids are sorted keys.
+    below_top = sorted(children.pop(None, []) + (children.pop(top_shown, []) if top_shown is not None else []))
+    names = await hierarchy.names(store, keys=found.keys_of(sorted(visible)))
     # Level by level from the top, then built from the deepest level up: no recursion on deep trees.
-    order: list[str] = []
+    order: list[int] = []
     level = below_top
     while level:
         order.extend(level)
-        level = sorted(child for key in level for child in children.get(key, ()))
-    nodes: dict[str, TreeFigures] = {}
-    for key in reversed(order):
-        below = [nodes[child] for child in sorted(children.get(key, ()))]
-        own = by_organisation.get(key, Figures())
-        nodes[key] = TreeFigures(key, names.get(key), own, sum((node.total for node in below), own), below)
-    own = by_organisation.get(top_shown, Figures()) if top_shown else Figures()
-    below = [nodes[key] for key in below_top]
-    return TreeFigures(
-        top_shown, names.get(top_shown) if top_shown else None, own, sum((node.total for node in below), own), below
-    )
-
-
-def _chunks(keys: Sequence[str]) -> Iterable[list[str]]:
-    for start in range(0, len(keys), hierarchy.FRONTIER_CHUNK):
-        yield list(keys[start : start + hierarchy.FRONTIER_CHUNK])
+        level = sorted(child for organisation in level for child in children.get(organisation, ()))
+    nodes: dict[int, TreeFigures] = {}
+    for organisation in reversed(order):
+        below = [nodes[child] for child in sorted(children.get(organisation, ()))]
+        own = by_organisation.get(organisation, Figures())
+        key = found.keys[organisation]
+        nodes[organisation] = TreeFigures(key, names.get(key), own, sum((node.total for node in below), own), below)
+    own = by_organisation.get(top_shown, Figures()) if top_shown is not None else Figures()
+    below = [nodes[organisation] for organisation in below_top]
+    top_key = found.keys[top_shown] if top_shown is not None else None
+    return TreeFigures(top_key, names.get(top_key), own, sum((node.total for node in below), own), below)
 
 
 def _choice(enumeration: type[enum.StrEnum], value: str, name: str):
@@ -707,8 +734,4 @@ def _month_number(period: str, name: str) -> int:
     found = PERIOD.fullmatch(period)
     if found is None:
         raise InvalidInput(f"{name} must be a period YYYY-MM, not {period!r}")
-    return int(found[1]) * 12 + int(found[2]) - 1
-
-
-def _period(number: int) -> str:
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+    return snapshot.month_number(period)

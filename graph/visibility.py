@@ -25,7 +25,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from graph import auth, hierarchy, paging
+import numpy as np
+
+from graph import auth, hierarchy, paging, snapshot
 from graph.auth import ROLES_THAT_SEE_EVERYTHING
 from graph.errors import Forbidden, NotFound
 from graph.queries import declare
@@ -35,7 +37,7 @@ from graph.store import Row, Store
 FIND_VISIBLE_ORGANISATIONS = declare("visibility/find_visible_organisations")
 FIND_CURRENT_EMPLOYERS = declare("visibility/find_current_employers")
 FIND_GRANTED_TERRITORIES = declare("visibility/find_granted_territories")
-FIND_HELD_ORGANISATIONS = declare("visibility/find_held_organisations")
+FIND_ASSIGNED_ORGANISATIONS = declare("visibility/find_assigned_organisations")
 FIND_ASSIGNMENTS = declare("visibility/find_assignments")
 FIND_COVERED_USERS = declare("visibility/find_covered_users")
 FIND_COVERING_USERS = declare("visibility/find_covering_users")
@@ -141,7 +143,24 @@ async def granted_territories(store: Store, *, user_key: str, as_of: datetime.da
 async def held_organisations(
     store: Store, *, territory_keys: Collection[str], as_of: datetime.date, inherit: Inheritance
 ) -> set[str]:
-    """Return the keys of the organisations some territories hold on a day.
+    """Return the keys of the organisations some territories hold on a day (see :func:`held_ids`).
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    found = await snapshot.current(store)
+    return set(found.keys_of(await held_ids(store, found, territory_keys=territory_keys, as_of=as_of, inherit=inherit)))
+
+
+async def held_ids(
+    store: Store,
+    found: snapshot.Snapshot,
+    *,
+    territory_keys: Collection[str],
+    as_of: datetime.date,
+    inherit: Inheritance,
+) -> np.ndarray:
+    """Return the snapshot ids, sorted, of the organisations some territories hold on a day.
 
     Those assigned to one of the territories and, with inheritance `down`, every descendant of those
     that day. Pass :func:`granted_territories` for everything a user sees through territories (their
@@ -151,10 +170,29 @@ async def held_organisations(
         QueryError: the engine failed a read.
     """
     if not territory_keys:
-        return set()
-    params = {"territories": sorted(territory_keys), "as_of": as_of, "inherit": inherit is Inheritance.DOWN}
-    rows = await store.read(FIND_HELD_ORGANISATIONS, params)
-    return set(rows[0]["keys"]) if rows else set()
+        return np.empty(0, np.int64)
+    rows = await store.read(FIND_ASSIGNED_ORGANISATIONS, {"territories": sorted(territory_keys)})
+    holders = found.ids(rows[0]["keys"] if rows else [])
+    if inherit is not Inheritance.DOWN or not len(holders):
+        return holders
+    return (await found.forest(as_of)).covered(holders)
+
+
+async def visible_ids(
+    store: Store, found: snapshot.Snapshot, *, viewer: Viewer | None, as_of: datetime.date
+) -> np.ndarray | None:
+    """Return the snapshot ids, sorted, of the organisations the viewer sees on a day; None when that is all of them.
+
+    The rule of :func:`visible_organisations` for whole scopes at once: what the viewer's
+    :func:`granted_territories` hold (:func:`held_ids`, with the viewer's inheritance).
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    if viewer is None or viewer.sees_everything:
+        return None
+    granted = await granted_territories(store, user_key=viewer.key, as_of=as_of)
+    return await held_ids(store, found, territory_keys=granted, as_of=as_of, inherit=viewer.inherit)
 
 
 async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str], as_of: datetime.date) -> set[str]:
@@ -555,28 +593,33 @@ async def portfolio(
     if viewer is not None:
         await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
     await user(store, key=user_key)
+    found = await snapshot.current(store)
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
-    held = await held_organisations(store, territory_keys=granted, as_of=as_of, inherit=inherit)
-    shown = held if viewer is None else await visible_organisations(store, viewer=viewer, keys=held, as_of=as_of)
-    keys = sorted(shown)
-    start = bisect.bisect_right(keys, after[0]) if after is not None else 0
-    page = keys[start : start + limit]
-    next_cursor = paging.encode_cursor(page[-1]) if start + limit < len(keys) else None
-    chains = (
-        await hierarchy.ancestor_chains(store, keys=page, as_of=as_of)
-        if inherit is Inheritance.DOWN
-        else {key: [] for key in page}
+    held = await held_ids(store, found, territory_keys=granted, as_of=as_of, inherit=inherit)
+    seen = await visible_ids(store, found, viewer=viewer, as_of=as_of)
+    shown = held if seen is None else np.intersect1d(held, seen, assume_unique=True)
+    # Ids are in key order: the page after a key starts at the first id past it.
+    start = int(np.searchsorted(shown, bisect.bisect_right(found.keys, after[0]))) if after is not None else 0
+    page = shown[start : start + limit]
+    page_keys = found.keys_of(page)
+    next_cursor = paging.encode_cursor(page_keys[-1]) if start + limit < len(shown) else None
+    forest = await found.forest(as_of) if inherit is Inheritance.DOWN else None
+    chains = {
+        key: found.keys_of(forest.ancestors(organisation)) if forest else []
+        for key, organisation in zip(page_keys, page, strict=True)
+    }
+    holdings = await _organisation_territories(
+        store, {above for key in page_keys for above in chains[key]} | set(page_keys)
     )
-    holdings = await _organisation_territories(store, {node.key for key in page for node in chains[key]} | set(page))
-    names = await hierarchy.names(store, keys=page)
+    names = await hierarchy.names(store, keys=page_keys)
     holding_territories = set(granted)
     items = []
-    for key in page:
+    for key in page_keys:
         # The nearest holder assigned to a held territory gives it; holdings are ordered by territory key.
         giving = next(
             (
                 row
-                for holder in [key, *(node.key for node in chains[key])]
+                for holder in [key, *chains[key]]
                 for row in holdings.get(holder, [])
                 if row["territory_key"] in holding_territories
             ),
@@ -584,7 +627,7 @@ async def portfolio(
         )
         territory = (giving["territory_key"], giving["territory_name"]) if giving else (None, None)
         items.append(Holding(key, names.get(key), *territory))
-    return Portfolio(items, next_cursor, len(keys), len(held) - len(shown))
+    return Portfolio(items, next_cursor, len(shown), len(held) - len(shown))
 
 
 async def one_face(

@@ -118,11 +118,6 @@ async def measure_group(store, *, top: str, leaf: str, repeat: int) -> None:
     await timed(f"  root of a level-{LEVELS} member", lambda: hierarchy.root(store, key=leaf, as_of=DAY), 200)
     await timed(f"  ancestors of a level-{LEVELS} member", lambda: hierarchy.ancestors(store, key=leaf, as_of=DAY), 200)
     await timed("  subtree_keys of the root", lambda: hierarchy.subtree_keys(store, key=top, as_of=DAY), repeat)
-    await timed(
-        "  subtree_members of the root",
-        lambda: hierarchy.subtree_members(store, key=top, as_of=DAY),
-        max(3, repeat // 5),
-    )
     await timed("  descendants, first page of 1,000", lambda: hierarchy.descendants(store, key=top, as_of=DAY), repeat)
     await timed("  group, first page of 1,000", lambda: hierarchy.group(store, key=leaf, as_of=DAY), repeat)
 

@@ -1,0 +1,105 @@
+"""The snapshot (graph/snapshot.py): kept while nothing is written, read again after every write, and its structure
+of a day computed level by level. Its answers are compared with plain-Python references in
+tests/hierarchy/test_whole_graph.py (structure) and tests/revenue/test_reference.py (ledger)."""
+
+import datetime
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph import snapshot, structure
+from graph.errors import QueryError
+from tests.helpers import load_rows
+
+DAY = datetime.date(2024, 6, 1)
+
+
+async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_after_a_write(store, tmp_path):
+    await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("B", "A", "C")])
+    first = await snapshot.current(store)
+
+    assert await snapshot.current(store) is first
+    assert first.keys == ["A", "B", "C"]
+    assert first.ids(["C", "NOPE", "A"]).tolist() == [0, 2]
+
+    await structure.set_parent(store, child="B", parent="A", valid_from=DAY)
+    second = await snapshot.current(store)
+
+    assert second is not first
+    assert second.keys_of((await second.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
+    assert (await first.forest(DAY)).subtree(0).tolist() == [0]
+
+
+async def test_bookings_are_summed_per_organisation_and_month_from_the_first_booked_month(store, tmp_path):
+    await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("A", "B")])
+    await load_rows(store, tmp_path / "2", "debtors", [{"number": "100", "name": "Debtor 100"}])
+    await load_rows(
+        store,
+        tmp_path / "2",
+        "accounts",
+        [{"debtor_number": "100", "organisation_key": "A", "role": "sold_to"}],
+    )
+    rows = [
+        {"debtor_number": "100", "period": period, "revenue": revenue, "gross_profit": "", "organisation_key": key}
+        for period, revenue, key in (("2024-03", "10.00", "A"), ("2024-01", "2.50", "B"), ("2024-03", "-1.00", "B"))
+    ]
+    await load_rows(store, tmp_path / "3", "revenue", rows)
+
+    ledger = (await snapshot.current(store)).ledger
+
+    assert snapshot.period_of(ledger.first_month) == "2024-01"
+    assert ledger.revenue.tolist() == [[0, 0, 1000], [250, 0, -100]]
+    assert ledger.gross_profit.tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert ledger.bookings.tolist() == [[0, 0, 1], [1, 0, 1]]
+    assert ledger.columns(snapshot.month_number("2023-06"), snapshot.month_number("2024-02")) == slice(0, 2)
+    assert ledger.columns(snapshot.month_number("2024-04"), snapshot.month_number("2024-09")) == slice(3, 3)
+    assert ledger.columns(snapshot.month_number("2022-01"), snapshot.month_number("2022-12")) == slice(0, 0)
+
+
+def links(*pairs: tuple[int, int]) -> snapshot._Links:
+    parents, children = zip(*pairs, strict=True) if pairs else ((), ())
+    open_ends = np.zeros(len(pairs), np.int64)
+    return snapshot._Links(
+        np.array(parents, np.int64),
+        np.array(children, np.int64),
+        open_ends + snapshot.OPEN_START,
+        open_ends + snapshot.OPEN_END,
+    )
+
+
+def test_links_that_form_a_cycle_are_an_error_naming_the_day():
+    with pytest.raises(QueryError, match="2024-06-01 form a cycle"):
+        snapshot._forest(DAY, 3, links((1, 2), (2, 1)))
+
+
+def test_a_child_with_two_parents_on_a_day_hangs_under_the_one_with_the_smaller_key():
+    forest = snapshot._forest(DAY, 3, links((2, 1), (0, 1)))
+
+    assert forest.parent.tolist() == [snapshot.NO_PARENT, 0, snapshot.NO_PARENT]
+    assert forest.roots.tolist() == [0, 2]
+
+
+@given(parents=st.lists(st.integers(0, 40), min_size=1, max_size=40))
+def test_every_subtree_is_one_slice_of_the_pre_order(parents):
+    # Each organisation i > 0 hangs under a smaller one (or none): a forest, drawn as a list of parents.
+    pairs = [(parent % number, number) for number, parent in enumerate(parents) if number and parent % 3]
+    count = len(parents)
+    forest = snapshot._forest(DAY, count, links(*pairs))
+    children = {number: sorted(child for parent, child in pairs if parent == number) for number in range(count)}
+
+    def pre_order(top: int) -> list[int]:
+        found = [top]
+        for child in children[top]:
+            found.extend(pre_order(child))
+        return found
+
+    roots = [number for number in range(count) if all(child != number for _, child in pairs)]
+    assert forest.roots.tolist() == roots
+    assert forest.order.tolist() == [number for root in roots for number in pre_order(root)]
+    for number in range(count):
+        assert forest.subtree(number).tolist() == pre_order(number)
+        assert forest.root[number] in roots and number in pre_order(int(forest.root[number]))
+    tops = np.array(sorted({number for number in parents if number < count}), np.int64)
+    assert forest.covered(tops).tolist() == sorted({member for top in tops.tolist() for member in pre_order(top)})
