@@ -7,10 +7,11 @@ figures of any ids.
 
 Exact under writes: every :meth:`graph.store.Store.write` replaces the graph's revision token in its own
 transaction. :func:`current` reads the token (one small query) and answers from the snapshot it holds while the
-token is unchanged; after a write it reads the graph again, in one query that also returns the token of the state
-it read, so a snapshot never mixes data from before and after a write and no write goes unnoticed. Reading the
-graph again takes seconds at a million organisations (docs/benchmarks.md); the first question after a write waits
-for it, the questions after it answer in milliseconds.
+token is unchanged. After a write it reads the graph again (every organisation's key, every PARENT_OF period,
+every booking: three queries) and the token once more: unchanged, nothing was written while it read, so the
+snapshot is one state of the graph; changed, it reads again. Reading the graph again takes seconds at a
+million organisations (docs/benchmarks.md); the first question after a write waits for it, the questions after
+it answer in milliseconds.
 
 Organisations are numbered in the order of their keys, so sorting ids sorts keys. The structure of a day
 (:class:`Forest`) is computed from the links on first use of that day, level by level with numpy, and kept for
@@ -28,15 +29,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph.errors import QueryError
+from graph.errors import Conflict, QueryError
 from graph.queries import declare
 from graph.store import Store
 
-FIND_GRAPH = declare("snapshot/find_graph")
+FIND_ORGANISATION_KEYS = declare("snapshot/find_organisation_keys")
+FIND_PARENT_LINKS = declare("snapshot/find_parent_links")
+FIND_BOOKINGS = declare("snapshot/find_bookings")
 
 # Days whose structure a snapshot keeps; older ones are computed again when asked.
 FORESTS_KEPT = 4
 NO_PARENT = -1
+# Reads of the graph tried while writes keep changing it.
+ATTEMPTS = 5
 # Day numbers (proleptic ordinals) that stand for an open end of a link.
 OPEN_START = 0
 OPEN_END = datetime.date.max.toordinal() + 1
@@ -188,18 +193,26 @@ async def current(store: Store) -> Snapshot:
     """Return the snapshot of the graph as it is now: the one held while no write came since, else a new one.
 
     Raises:
-        QueryError: the engine failed a read, or the links form a cycle on some day asked.
+        Conflict: writes changed the graph during every one of ATTEMPTS reads of it.
+        QueryError: the engine failed a read.
     """
     held = _held.setdefault(store, _Held())
     token = await store.revision()
     if held.snapshot is not None and held.snapshot.token == token:
         return held.snapshot
     async with held.lock:
-        token = await store.revision()
-        if held.snapshot is None or held.snapshot.token != token:
-            (row,) = await store.read(FIND_GRAPH)
-            held.snapshot = await asyncio.to_thread(_snapshot, row)
-        return held.snapshot
+        for _ in range(ATTEMPTS):
+            token = await store.revision()
+            if held.snapshot is not None and held.snapshot.token == token:
+                return held.snapshot
+            keys, links, bookings = await asyncio.gather(
+                store.read(FIND_ORGANISATION_KEYS), store.read(FIND_PARENT_LINKS), store.read(FIND_BOOKINGS)
+            )
+            if await store.revision() == token:
+                row = {"token": token, **keys[0], **links[0], **bookings[0]}
+                held.snapshot = await asyncio.to_thread(_snapshot, row)
+                return held.snapshot
+    raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
 
 
 def _snapshot(row: dict) -> Snapshot:
