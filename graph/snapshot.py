@@ -8,10 +8,10 @@ figures of any ids.
 Exact under writes: every :meth:`graph.store.Store.write` replaces the graph's revision token in its own
 transaction. :func:`current` reads the token (one small query) and answers from the snapshot it holds while the
 token is unchanged. After a write it reads the graph again (every organisation's key, every PARENT_OF period,
-every booking: three queries) and the token once more: unchanged, nothing was written while it read, so the
-snapshot is one state of the graph; changed, it reads again. Reading the graph again takes seconds at a
-million organisations (docs/benchmarks.md); the first question after a write waits for it, the questions after
-it answer in milliseconds.
+every booking, every territory and every ASSIGNED_TO link: five queries) and the token once more: unchanged,
+nothing was written while it read, so the snapshot is one state of the graph; changed, it reads again.
+Reading the graph again takes seconds at a million organisations (docs/benchmarks.md); the first question
+after a write waits for it, the questions after it answer in milliseconds.
 
 Organisations are numbered in the order of their keys, so sorting ids sorts keys. The structure of a day
 (:class:`Forest`) is computed from the links on first use of that day, level by level with numpy, and kept for
@@ -21,6 +21,7 @@ integers: sums of cents are exact up to 2^63.
 """
 
 import asyncio
+import bisect
 import datetime
 import weakref
 from collections import OrderedDict
@@ -36,6 +37,8 @@ from graph.store import Store
 FIND_ORGANISATION_KEYS = declare("snapshot/find_organisation_keys")
 FIND_PARENT_LINKS = declare("snapshot/find_parent_links")
 FIND_BOOKINGS = declare("snapshot/find_bookings")
+FIND_TERRITORIES = declare("snapshot/find_territories")
+FIND_TERRITORY_ASSIGNMENTS = declare("snapshot/find_territory_assignments")
 
 # Days whose structure a snapshot keeps; older ones are computed again when asked.
 FORESTS_KEPT = 4
@@ -120,11 +123,13 @@ class Forest:
 
     def covered(self, tops: np.ndarray) -> np.ndarray:
         """Return the ids, sorted, of every organisation in the subtree of one of `tops` that day."""
-        starts = np.zeros(len(self.order) + 1, np.int64)
-        np.add.at(starts, self.position[tops], 1)
-        np.add.at(starts, self.position[tops] + self.size[tops], -1)
-        inside = np.cumsum(starts[:-1]) > 0
-        return np.sort(self.order[inside])
+        count = len(self.order)
+        starts = self.position[tops]
+        # +1 where a subtree's slice of the pre-order begins, -1 past its end: inside where the running sum is positive.
+        edges = np.bincount(starts, minlength=count + 1) - np.bincount(starts + self.size[tops], minlength=count + 1)
+        covered = np.zeros(count, bool)
+        covered[self.order[np.cumsum(edges[:-1]) > 0]] = True
+        return np.flatnonzero(covered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +142,57 @@ class _Links:
     ends: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class Assignments:
+    """Which territories the organisations are ASSIGNED_TO.
+
+    Attributes:
+        territory_keys: every territory's key, sorted: territories are numbered in this order.
+        territory_names: their names, in the same order.
+        organisations: the organisation id of every assignment, ascending.
+        territories: the territory number of every assignment; ascending within an organisation.
+        by_territory: the organisation ids of the assignments ordered by territory number, then id.
+        territory_starts: where each territory's assignments begin in `by_territory`, and their end.
+    """
+
+    territory_keys: list[str]
+    territory_names: list[str]
+    organisations: np.ndarray
+    territories: np.ndarray
+    by_territory: np.ndarray
+    territory_starts: np.ndarray
+
+    def holders(self, territory_keys: Iterable[str]) -> np.ndarray:
+        """Return the ids, sorted, of the organisations assigned to one of the territories."""
+        wanted = [bisect.bisect_left(self.territory_keys, key) for key in territory_keys]
+        known = [number for number, key in zip(wanted, territory_keys, strict=True) if self._is(number, key)]
+        slices = [
+            self.by_territory[self.territory_starts[number] : self.territory_starts[number + 1]] for number in known
+        ]
+        return np.unique(np.concatenate(slices)) if slices else np.empty(0, np.int64)
+
+    def territories_of(self, organisations: list[int]) -> list[list[int]]:
+        """Return the numbers of the territories each organisation is assigned to, in key order."""
+        starts = np.searchsorted(self.organisations, organisations, side="left").tolist()
+        ends = np.searchsorted(self.organisations, organisations, side="right").tolist()
+        territories = self.territories
+        return [territories[start:end].tolist() for start, end in zip(starts, ends, strict=True)]
+
+    def _is(self, number: int, key: str) -> bool:
+        return number < len(self.territory_keys) and self.territory_keys[number] == key
+
+
 @dataclass(eq=False)
 class Snapshot:
-    """One state of the graph: its organisations, every PARENT_OF period and the ledger, with its revision token."""
+    """One state of the graph: its organisations, every PARENT_OF period, the ledger and the territory assignments,
+    with its revision token."""
 
     token: str | None
     keys: list[str]
     index: dict[str, int]
     links: _Links
     ledger: Ledger
+    assignments: Assignments
     _forests: OrderedDict[datetime.date, Forest] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -156,7 +203,7 @@ class Snapshot:
     def ids(self, keys: Iterable[str]) -> np.ndarray:
         """Return the ids of the organisations with the keys, sorted; keys no organisation has are left out."""
         index = self.index
-        return np.unique(np.fromiter((index[key] for key in keys if key in index), np.int64))
+        return np.unique(np.array([index[key] for key in keys if key in index], np.int64))
 
     def keys_of(self, ids: Iterable[int]) -> list[str]:
         """Return the keys of the ids, in their order."""
@@ -205,11 +252,22 @@ async def current(store: Store) -> Snapshot:
             token = await store.revision()
             if held.snapshot is not None and held.snapshot.token == token:
                 return held.snapshot
-            keys, links, bookings = await asyncio.gather(
-                store.read(FIND_ORGANISATION_KEYS), store.read(FIND_PARENT_LINKS), store.read(FIND_BOOKINGS)
+            parts = await asyncio.gather(
+                *(
+                    store.read(query)
+                    for query in (
+                        FIND_ORGANISATION_KEYS,
+                        FIND_PARENT_LINKS,
+                        FIND_BOOKINGS,
+                        FIND_TERRITORIES,
+                        FIND_TERRITORY_ASSIGNMENTS,
+                    )
+                )
             )
             if await store.revision() == token:
-                row = {"token": token, **keys[0], **links[0], **bookings[0]}
+                row = {"token": token}
+                for rows in parts:
+                    row.update(rows[0])
                 held.snapshot = await asyncio.to_thread(_snapshot, row)
                 return held.snapshot
     raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
@@ -224,7 +282,22 @@ def _snapshot(row: dict) -> Snapshot:
         starts=_days(row["valid_from"], OPEN_START),
         ends=_days(row["valid_to"], OPEN_END),
     )
-    return Snapshot(row["token"], keys, index, links, _ledger(index, row))
+    territory_keys = sorted(row["territory_keys"])
+    names = dict(zip(row["territory_keys"], row["territory_names"], strict=True))
+    territory_number = {key: number for number, key in enumerate(territory_keys)}
+    organisations = _ids(index, row["assigned_keys"])
+    territories = np.fromiter((territory_number[key] for key in row["assigned_territories"]), np.int64)
+    ordered = np.lexsort((territories, organisations))
+    by_territory = np.lexsort((organisations, territories))
+    assignments = Assignments(
+        territory_keys,
+        [names[key] for key in territory_keys],
+        organisations[ordered],
+        territories[ordered],
+        organisations[by_territory],
+        np.searchsorted(territories[by_territory], np.arange(len(territory_keys) + 1)),
+    )
+    return Snapshot(row["token"], keys, index, links, _ledger(index, row), assignments)
 
 
 def _ledger(index: dict[str, int], row: dict) -> Ledger:

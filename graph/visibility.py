@@ -37,7 +37,6 @@ from graph.store import Row, Store
 FIND_VISIBLE_ORGANISATIONS = declare("visibility/find_visible_organisations")
 FIND_CURRENT_EMPLOYERS = declare("visibility/find_current_employers")
 FIND_GRANTED_TERRITORIES = declare("visibility/find_granted_territories")
-FIND_ASSIGNED_ORGANISATIONS = declare("visibility/find_assigned_organisations")
 FIND_ASSIGNMENTS = declare("visibility/find_assignments")
 FIND_COVERED_USERS = declare("visibility/find_covered_users")
 FIND_COVERING_USERS = declare("visibility/find_covering_users")
@@ -169,10 +168,7 @@ async def held_ids(
     Raises:
         QueryError: the engine failed a read.
     """
-    if not territory_keys:
-        return np.empty(0, np.int64)
-    rows = await store.read(FIND_ASSIGNED_ORGANISATIONS, {"territories": sorted(territory_keys)})
-    holders = found.ids(rows[0]["keys"] if rows else [])
+    holders = found.assignments.holders(territory_keys)
     if inherit is not Inheritance.DOWN or not len(holders):
         return holders
     return (await found.forest(as_of)).covered(holders)
@@ -604,29 +600,21 @@ async def portfolio(
     page_keys = found.keys_of(page)
     next_cursor = paging.encode_cursor(page_keys[-1]) if start + limit < len(shown) else None
     forest = await found.forest(as_of) if inherit is Inheritance.DOWN else None
-    chains = {
-        key: found.keys_of(forest.ancestors(organisation)) if forest else []
-        for key, organisation in zip(page_keys, page, strict=True)
-    }
-    holdings = await _organisation_territories(
-        store, {above for key in page_keys for above in chains[key]} | set(page_keys)
-    )
     names = await hierarchy.names(store, keys=page_keys)
-    holding_territories = set(granted)
+    assignments = found.assignments
+    holding = {number for number, key in enumerate(assignments.territory_keys) if key in set(granted)}
     items = []
-    for key in page_keys:
-        # The nearest holder assigned to a held territory gives it; holdings are ordered by territory key.
-        giving = next(
-            (
-                row
-                for holder in [key, *chains[key]]
-                for row in holdings.get(holder, [])
-                if row["territory_key"] in holding_territories
-            ),
-            None,
-        )
-        territory = (giving["territory_key"], giving["territory_name"]) if giving else (None, None)
-        items.append(Holding(key, names.get(key), *territory))
+    chains = [[organisation, *(forest.ancestors(organisation) if forest else [])] for organisation in page.tolist()]
+    holders = sorted({holder for chain in chains for holder in chain})
+    territories_of = dict(zip(holders, assignments.territories_of(holders), strict=True))
+    for key, chain in zip(page_keys, chains, strict=True):
+        # The nearest holder assigned to a held territory gives it, the territory with the smallest key first.
+        giving = next((number for holder in chain for number in territories_of[holder] if number in holding), None)
+        if giving is None:
+            items.append(Holding(key, names.get(key), None, None))
+        else:
+            territory = (assignments.territory_keys[giving], assignments.territory_names[giving])
+            items.append(Holding(key, names.get(key), *territory))
     return Portfolio(items, next_cursor, len(shown), len(held) - len(shown))
 
 
