@@ -81,6 +81,12 @@ class Kind:
             of the rows it would create or update.
         identity: the columns whose values identify a row: loading a row with
             the same values again updates the same node or relationship.
+        create: writes the rows of one batch whose node or relationship does
+            not exist yet, skipping the others, and returns the lines it
+            created; None for a kind that is only upserted. A plain CREATE
+            costs the engine about half of what MERGE and the status
+            comparison of `query` cost, so a first load creates and upserts
+            only what is left (see :mod:`graph.loading.loader`).
         node: the node class a node kind upserts; None for a relationship kind.
         relationship: the relationship class whose properties the row sets.
         fixed: stored properties every row of the kind sets to the same value.
@@ -98,6 +104,7 @@ class Kind:
     query: Query
     compare: Query
     identity: tuple[str, ...]
+    create: Query | None = None
     node: type[StructuredNode] | None = None
     relationship: type[StructuredRel] | None = None
     fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -230,6 +237,10 @@ def _compare(kind: str) -> Query:
     return declare(f"loading/compare_{kind}")
 
 
+def _create(kind: str) -> Query:
+    return declare(f"loading/create_{kind}")
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="organisations",
@@ -237,6 +248,7 @@ KINDS: tuple[Kind, ...] = (
         columns=_properties(Organisation, exclude=("former_keys",)),  # former_keys is kept by merges, not loaded
         query=_upsert("organisations"),
         compare=_compare("organisations"),
+        create=_create("organisations"),
         identity=("key",),
         node=Organisation,
     ),
@@ -246,6 +258,7 @@ KINDS: tuple[Kind, ...] = (
         columns=_properties(Contact),
         query=_upsert("contacts"),
         compare=_compare("contacts"),
+        create=_create("contacts"),
         identity=("key",),
         node=Contact,
     ),
@@ -255,6 +268,7 @@ KINDS: tuple[Kind, ...] = (
         columns=_properties(DebtorAccount),
         query=_upsert("debtors"),
         compare=_compare("debtors"),
+        create=_create("debtors"),
         identity=("number",),
         node=DebtorAccount,
     ),
@@ -318,6 +332,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("memberships"),
         compare=_compare("memberships"),
+        create=_create("memberships"),
         identity=("member_key", "association_key"),
         relationship=MemberOf,
         rules=(
@@ -335,6 +350,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("supplies"),
         compare=_compare("supplies"),
+        create=_create("supplies"),
         identity=("supplier_key", "customer_key"),
         relationship=Supplies,
         rules=(_ordered("since", "until"),),
@@ -349,6 +365,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("employments"),
         compare=_compare("employments"),
+        create=_create("employments"),
         identity=("contact_key", "organisation_key"),
         relationship=WorksAt,
         rules=(_ordered("since", "until"),),
@@ -363,6 +380,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("accounts"),
         compare=_compare("accounts"),
+        create=_create("accounts"),
         identity=("organisation_key", "debtor_number"),
         relationship=HasAccount,
     ),
@@ -436,6 +454,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("revenue"),
         compare=_compare("revenue"),
+        create=_create("revenue"),
         identity=("debtor_number", "period", "organisation_key"),
         node=Booking,
         derived=MappingProxyType(

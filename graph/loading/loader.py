@@ -493,7 +493,7 @@ class _Row:
     line: int
     values: dict[str, Any]
     given: Container[str]  # the columns the record gave
-    param: dict[str, Any]
+    param: dict[str, Any] | None  # the query row; None until a row to attribute has its organisation
 
 
 @dataclass
@@ -519,7 +519,8 @@ class _Ready:
     rows: list[_Row]  # every accepted row: stored after the batch (or, when checking, it would be)
     read: int
     position: int
-    to_write: list[_Row] = field(default_factory=list)
+    to_create: list[_Row] = field(default_factory=list)  # rows to create, unless they turn out to be stored
+    to_write: list[_Row] = field(default_factory=list)  # rows to upsert
     known: Counter = field(default_factory=Counter)  # statuses of rows that are not written
     repeats: list[tuple[int, int]] = field(default_factory=list)  # (line, earlier line) of rows repeating one
     compared: bool = False  # compared with the store before writing
@@ -663,6 +664,9 @@ class _FileLoader:
             if error is not None:
                 batch.reject(self.report.path, raw.line, [(error.field, error.reason)])
                 return None
+        attribution = self.kind.attribution
+        if attribution is not None and values[attribution[1]] is None:
+            return _Row(raw.line, values, given.keys(), None)  # `attribute` makes its query row
         return _Row(raw.line, values, given.keys(), self.shape.param(raw.line, values, given))
 
     async def prepare(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
@@ -693,31 +697,54 @@ class _FileLoader:
         if not ready.rows:
             return ready
         if not self.writes:
-            counts, changed = await self.compare(ready.rows)
+            counts, created, updated = await self.compare(ready.rows)
+            changed = created | updated
             ready.known.update(counts)
             self.pending.extend(links[row.line] for row in ready.rows if row.line in changed and row.line in links)
             self.note_assignments(ready.rows, changed, written=False)
             return ready
         self.note_assignments(ready.rows, _ALL, written=False)
+        # Records in memory are one write, all or nothing: creating first would make it two.
+        creates = self.kind.create is not None and not self.all_or_nothing
         if self.compare_first:
-            counts, changed = await self.compare(ready.rows)
+            counts, created, updated = await self.compare(ready.rows)
             ready.compared = True
             self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
             if sum(counts.values()) == len(ready.rows):
                 ready.known["unchanged"] += counts["unchanged"]
-                ready.to_write = [row for row in ready.rows if row.line in changed]
+                if not creates:
+                    updated |= created
+                ready.to_create = [row for row in ready.rows if row.line in created] if creates else []
+                ready.to_write = [row for row in ready.rows if row.line in updated]
             else:  # the comparison does not account for every row: rather write them all than skip one
                 ready.to_write = ready.rows
+        elif creates:
+            ready.to_create = ready.rows
         else:
             ready.to_write = ready.rows
         return ready
 
     async def write(self, ready: _Ready) -> Counter:
-        """Write the rows of a batch that need writing; return how many rows had each status."""
-        if not ready.to_write:
+        """Write the rows of a batch that need writing; return how many rows had each status.
+
+        Rows to create go to the kind's `create` query first. When it creates fewer of them (another
+        writer stored some since the comparison, or deleted a node they refer to), they are upserted
+        again with the rest: the ones just created count as unchanged there, and are not counted twice.
+        """
+        if not ready.to_create and not ready.to_write:
             return Counter()
-        self.note_assignments(ready.to_write, _ALL, written=True)
-        return await self.upsert(ready.to_write)
+        self.note_assignments([*ready.to_create, *ready.to_write], _ALL, written=True)
+        counts: Counter = Counter()
+        rest = ready.to_write
+        if ready.to_create:
+            created = await self.create(ready.to_create)
+            counts["created"] += created
+            if created < len(ready.to_create):
+                counts["unchanged"] -= created
+                rest = [*ready.to_create, *rest]
+        if rest:
+            counts.update(await self.upsert(rest))
+        return counts
 
     async def settle(self, ready: _Ready, writing: asyncio.Future[Counter]) -> None:
         """Wait for a batch's write; count its statuses, and tell what later batches and files may refer to."""
@@ -850,6 +877,8 @@ class _FileLoader:
         if not self.shape.references:
             return rows
         found = await self._find_references(rows, fresh=False)
+        if not self.shape.refers_to_itself and self._all_resolved(found):
+            return rows  # the common case, decided per key rather than per row
         valid = []
         for row in rows:
             errors = self._reference_errors(row, found)
@@ -863,16 +892,33 @@ class _FileLoader:
 
     async def _find_references(
         self, rows: Sequence[_Row], *, fresh: bool
-    ) -> dict[tuple[str, type[StructuredNode]], set[str]]:
-        found: dict[tuple[str, type[StructuredNode]], set[str]] = {}
+    ) -> dict[tuple[str, type[StructuredNode] | None], set[str]]:
+        """Return, per reference column and node class, the keys of `rows` that name a node of the class.
+
+        Under (column, None): every key of the column in `rows`.
+        """
+        found: dict[tuple[str, type[StructuredNode] | None], set[str]] = {}
         for column in self.shape.references:
-            keys = {row.values[column.name] for row in rows if row.values[column.name] is not None}
+            keys = {row.values[column.name] for row in rows}
+            keys.discard(None)
+            found[column.name, None] = keys
             for cls in column.refers_to:
                 found[column.name, cls] = await self.keys.existing(cls, keys, fresh=fresh)
         return found
 
+    def _all_resolved(self, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]) -> bool:
+        """Return whether every key of every reference column names exactly one node."""
+        for column in self.shape.references:
+            keys = found[column.name, None]
+            if len(column.refers_to) == 1:
+                if len(keys) != len(found[column.name, column.refers_to[0]]):
+                    return False
+            elif any(self._reference_error(column, key, found) for key in keys):
+                return False
+        return True
+
     def _reference_errors(
-        self, row: _Row, found: Mapping[tuple[str, type[StructuredNode]], set[str]]
+        self, row: _Row, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]
     ) -> list[tuple[str, str, str]]:
         return [
             error
@@ -884,7 +930,7 @@ class _FileLoader:
         self,
         column: Column,
         key: str | None,
-        found: Mapping[tuple[str, type[StructuredNode]], set[str]],
+        found: Mapping[tuple[str, type[StructuredNode] | None], set[str]],
     ) -> tuple[str, str, str] | None:
         if key is None:
             return None
@@ -899,7 +945,10 @@ class _FileLoader:
         return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
 
     async def attribute(self, rows: list[_Row], account: str, organisation: str) -> list[_Row]:
-        """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder."""
+        """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder.
+
+        Such a row gets its query row here, once its identity is complete.
+        """
         unattributed = {row.values[account] for row in rows if row.values[organisation] is None}
         if not unattributed:
             return rows
@@ -917,17 +966,23 @@ class _FileLoader:
             attributed.append(row)
         return attributed
 
-    async def compare(self, rows: Sequence[_Row]) -> tuple[Counter, set[int]]:
-        """Return how many rows the write would report with each status, and the lines it would write."""
+    async def compare(self, rows: Sequence[_Row]) -> tuple[Counter, set[int], set[int]]:
+        """Return how many rows the write would report with each status, and the lines it would create and update."""
         results = await self.store.read(self.kind.compare, {"rows": [row.param for row in rows]})
         if not results:  # a graph nothing was ever written to answers no rows: everything is new
-            return Counter(created=len(rows)), {row.line for row in rows}
+            return Counter(created=len(rows)), {row.line for row in rows}, set()
         counts: Counter = Counter()
-        changed: set[int] = set()
+        lines: dict[str, set[int]] = {"created": set(), "updated": set()}
         for result in results:
             counts[result["status"]] += result["count"]
-            changed.update(result["rows"])
-        return counts, changed
+            lines.get(result["status"], set()).update(result["rows"])
+        return counts, lines["created"], lines["updated"]
+
+    async def create(self, rows: Sequence[_Row]) -> int:
+        """Create the rows whose node or relationship is not stored; return how many it created."""
+        assert self.kind.create is not None
+        results = await self.store.write(self.kind.create, {"rows": [row.param for row in rows]})
+        return results[0]["count"] if results else 0
 
     async def upsert(self, rows: Sequence[_Row]) -> Counter:
         """Write rows that have no identity twice, and return how many had each status."""

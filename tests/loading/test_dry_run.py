@@ -1,5 +1,6 @@
 """Dry runs and strict loads: a dry run reports what a load would do and writes nothing; strict is all or nothing."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -289,7 +290,7 @@ class CountingStore:
         return await self._store.write(query, params)
 
 
-async def test_a_first_load_compares_one_batch_then_writes_directly_and_a_rerun_writes_nothing(store, tmp_path):
+async def test_a_first_load_compares_one_batch_then_creates_directly_and_a_rerun_writes_nothing(store, tmp_path):
     path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(50)))
     first, rerun = CountingStore(store), CountingStore(store)
 
@@ -298,7 +299,8 @@ async def test_a_first_load_compares_one_batch_then_writes_directly_and_a_rerun_
 
     assert counts(loaded.files[0]) == (50, 0, 0, 0)
     assert first.reads.count("loading/compare_organisations") == 1
-    assert first.writes.count("loading/upsert_organisations") == 5
+    assert first.writes.count("loading/create_organisations") == 5
+    assert "loading/upsert_organisations" not in first.writes
     assert counts(again.files[0]) == (0, 0, 50, 0)
     assert rerun.writes == []
     assert rerun.reads.count("loading/compare_organisations") == 5
@@ -321,6 +323,63 @@ async def test_a_rerun_with_some_changes_writes_only_the_changed_rows(store, tmp
     assert await rows(store, "MATCH (o:Organisation) WHERE o.name STARTS WITH 'Renamed' RETURN count(*) AS n") == [
         {"n": 2}
     ]
+
+
+class InterferingStore(CountingStore):
+    """A store on which another writer stores the organisation `key` as `name` just before each create query."""
+
+    def __init__(self, store: Store, key: str, name: str):
+        super().__init__(store)
+        self.other = (key, name)
+
+    async def write(self, query, params=None):
+        if query.name == "loading/create_organisations":
+            key, name = self.other
+            await loading.load_records(self._store, "organisations", [{"key": key, "name": name}])
+        return await super().write(query, params)
+
+
+async def test_a_row_another_writer_created_since_the_comparison_is_updated_not_created_twice(store, tmp_path):
+    path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(20)))
+    interfering = InterferingStore(store, "ORG-15", "Someone else's name")
+
+    report = await loading.load_paths(interfering, [path], batch_size=10)
+
+    assert counts(report.files[0]) == (19, 1, 0, 0)
+    assert sorted(interfering.writes) == [  # the two batches' writes overlap
+        "loading/create_organisations",
+        "loading/create_organisations",
+        "loading/upsert_organisations",
+    ]
+    assert await rows(store, "MATCH (o:Organisation) RETURN count(*) AS n, count(DISTINCT o.key) AS keys") == [
+        {"n": 20, "keys": 20}
+    ]
+    assert await rows(store, "MATCH (o:Organisation {key: 'ORG-15'}) RETURN o.name AS name") == [{"name": "Org 15"}]
+
+
+async def test_creating_stores_what_upserting_stores(store):
+    created = await loading.load_paths(store, [DEMO])
+    by_create = await snapshot(store)
+    await admin.delete_everything(store)
+
+    for kind, path in loading.plan([DEMO]):
+        if kind.create is None:
+            await loading.load_paths(store, [path])
+        else:  # records in memory are one upsert, never created first
+            with open(path, encoding="utf-8", newline="") as file:
+                await loading.load_records(store, kind.name, list(csv.DictReader(file)))
+
+    assert sum(file.created for file in created.files if file.kind in CREATED_FIRST) > 0
+    assert without_revision(await snapshot(store)) == without_revision(by_create)
+
+
+CREATED_FIRST = {kind.name for kind in loading.KINDS if kind.create is not None}
+
+
+def without_revision(snapshot: tuple) -> tuple:
+    """Return a snapshot without the revision node, whose token every write replaces."""
+    counts, nodes, links = snapshot
+    return counts, [node for node in nodes if "'label': 'Revision'" not in node], links
 
 
 # The report as one JSON document.

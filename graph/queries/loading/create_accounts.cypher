@@ -1,0 +1,11 @@
+// One batch of `accounts` rows: create the HAS_ACCOUNT link between the two ends where there is none yet; skip the others
+// (upsert_accounts writes them). Return how many it created.
+UNWIND $rows AS row
+MATCH (organisation:Organisation {key: row.organisation_key})
+MATCH (account:DebtorAccount {number: row.debtor_number})
+OPTIONAL MATCH (organisation)-[old:HAS_ACCOUNT]->(account)
+WITH row, organisation, account, old WHERE old IS NULL
+CREATE (organisation)-[link:HAS_ACCOUNT]->(account)
+SET link += row.defaults
+SET link += row.props
+RETURN count(*) AS count
