@@ -45,6 +45,24 @@ FORESTS_KEPT = 4
 NO_PARENT = -1
 # Reads of the graph tried while writes keep changing it.
 ATTEMPTS = 5
+# The lists the snapshot is made of: what an empty graph answers for each.
+LISTS = (
+    "keys",
+    "parents",
+    "children",
+    "valid_from",
+    "valid_to",
+    "booked_keys",
+    "periods",
+    "revenue",
+    "gross_profit",
+    "territory_keys",
+    "territory_names",
+    "assigned_keys",
+    "assigned_territories",
+)
+# How the snapshot's queries write an open end of a link.
+OPEN = "-"
 # Day numbers (proleptic ordinals) that stand for an open end of a link.
 OPEN_START = 0
 OPEN_END = datetime.date.max.toordinal() + 1
@@ -252,22 +270,13 @@ async def current(store: Store) -> Snapshot:
             token = await store.revision()
             if held.snapshot is not None and held.snapshot.token == token:
                 return held.snapshot
-            parts = await asyncio.gather(
-                *(
-                    store.read(query)
-                    for query in (
-                        FIND_ORGANISATION_KEYS,
-                        FIND_PARENT_LINKS,
-                        FIND_BOOKINGS,
-                        FIND_TERRITORIES,
-                        FIND_TERRITORY_ASSIGNMENTS,
-                    )
-                )
-            )
+            lists = (FIND_ORGANISATION_KEYS, FIND_PARENT_LINKS, FIND_BOOKINGS, FIND_TERRITORY_ASSIGNMENTS)
+            parts = await asyncio.gather(store.read(FIND_TERRITORIES), *(store.read_columns(query) for query in lists))
             if await store.revision() == token:
-                row = {"token": token}
-                for rows in parts:
-                    row.update(rows[0])
+                row = {"token": token, **dict.fromkeys(LISTS, [])}
+                row.update(parts[0][0] if parts[0] else {})
+                for columns in parts[1:]:
+                    row.update(columns)
                 held.snapshot = await asyncio.to_thread(_snapshot, row)
                 return held.snapshot
     raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
@@ -321,7 +330,7 @@ def _ids(index: dict[str, int], keys: list[str]) -> np.ndarray:
 
 
 def _days(days: list[str], open_end: int) -> np.ndarray:
-    ordinal = {day: datetime.date.fromisoformat(day).toordinal() if day else open_end for day in set(days)}
+    ordinal = {day: datetime.date.fromisoformat(day).toordinal() if day != OPEN else open_end for day in set(days)}
     return np.fromiter((ordinal[day] for day in days), np.int64, count=len(days))
 
 

@@ -72,6 +72,24 @@ class FalkorStore(Store):
                 return []
             raise QueryError(f"query {name} failed: {e}") from e
 
+    async def _read_lists(self, query: Query, params: Mapping[str, Any] | None) -> dict[str, list]:
+        # Without --compact, FalkorDB sends a list as one text `[a, b, c]`: one value for the client to parse,
+        # where the compact reply is a pair per item (9 s against 1 s for the snapshot of 100,000 organisations).
+        try:
+            response = await self._client.connection.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, params_header(params) + query.text_for(ENGINE)
+            )
+        except redis.exceptions.ConnectionError as e:
+            raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
+        except redis.exceptions.ResponseError as e:
+            if EMPTY_GRAPH_MESSAGE in str(e):
+                return {}
+            raise QueryError(f"query {query.name} failed: {e}") from e
+        if isinstance(response[-1], redis.exceptions.ResponseError):
+            raise QueryError(f"query {query.name} failed: {response[-1]}")
+        names, (row,) = response[0], response[1]
+        return {name: text[1:-1].split(", ") if text != "[]" else [] for name, text in zip(names, row, strict=True)}
+
     async def _rows(self, response: list) -> list[Row]:
         """Return the rows of a compact reply: decoded here, or by the client where nodes or edges need the schema.
 

@@ -41,6 +41,22 @@ async def test_every_write_gives_a_new_revision_and_reads_keep_it(store, tmp_pat
     assert after_write not in (None, after_load)
 
 
+async def test_read_columns_gives_lists_by_column_and_refuses_lists_of_different_lengths(store, tmp_path):
+    def query(text: str) -> Query:
+        return Query("test/columns", dict.fromkeys(("falkordb", "neo4j"), text))
+
+    assert await store.read_columns(query("MATCH (n:Nothing) RETURN collect(n.key) AS keys")) in ({}, {"keys": []})
+    await load_rows(store, tmp_path, "users", [{"key": "ana", "name": "Ana", "role": "rep"}])
+
+    found = await store.read_columns(query("RETURN ['a', 'b.c', '2024-01-31'] AS keys, [-1, 0, 12345678901] AS n"))
+
+    assert found["keys"] == ["a", "b.c", "2024-01-31"]
+    assert [int(number) for number in found["n"]] == [-1, 0, 12345678901]
+    assert await store.read_columns(query("RETURN [] AS keys")) == {"keys": []}
+    with pytest.raises(QueryError, match="different lengths"):
+        await store.read_columns(query("RETURN ['a', 'b'] AS keys, [1] AS n"))
+
+
 async def test_a_failing_write_still_answers_with_its_error(store):
     broken = Query("test/broken_write", dict.fromkeys(("falkordb", "neo4j"), "CREATE (n:Nothing {a: 1 / 0})"))
 
