@@ -5,9 +5,11 @@ import dataclasses
 import datetime
 import functools
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Collection, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,18 +70,58 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help='Server processes sharing the port (docs/production.md, "Throughput").',
+)
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log a line for every request.")
 @fails_cleanly
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API (docs at /docs); starts the embedded engine if none runs."""
-    _serve(host, port)
+    with _engine_running(get_settings()):
+        _serve(host, port, workers=workers, access_log=access_log)
 
 
-def _serve(host: str, port: int) -> None:
+@contextmanager
+def _engine_running(settings: Settings) -> Iterator[None]:
+    """Start the embedded engine unless one runs, and stop it afterwards if this call started it.
+
+    Started here, before the server, so that every worker finds it running and none stops it when it exits.
+    """
+    engine = EmbeddedEngine(settings) if settings.backend is Backend.FALKORDB else None
+    started = engine.start(detach=False) if engine else False
+    # uvicorn raises the SIGTERM it stopped on again once it is done: as SystemExit, `finally` still stops the engine.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        if started:
+            engine.stop()
+
+
+def _exit_on_signal(number: int, frame: Any) -> None:
+    raise SystemExit(128 + number)
+
+
+def _serve(host: str, port: int, *, workers: int = 1, access_log: bool = False) -> None:
     import uvicorn
 
-    from api.app import create_app
-
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    # uvloop and httptools instead of asyncio's loop and h11 (docs/production.md, "Throughput"). The app goes by
+    # name: each worker process builds its own.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=access_log,
+        log_level="info",
+    )
 
 
 @main.command()
@@ -94,9 +136,7 @@ def demo(host: str, port: int) -> None:
     from seed import demo as demo_data
 
     settings = get_settings()
-    engine = EmbeddedEngine(settings) if settings.backend is Backend.FALKORDB else None
-    started = engine.start(detach=False) if engine else False
-    try:
+    with _engine_running(settings):
 
         async def prepare(store: Store) -> dict[str, str]:
             return await demo_data.prepare(store, data_dir=settings.data_dir)
@@ -106,10 +146,7 @@ def demo(host: str, port: int) -> None:
         for user_key, api_key in keys.items():
             click.echo(f"  {user_key:<16} {api_key}")
         click.echo(f"\nAPI docs: http://{host}:{port}/docs   health: http://{host}:{port}/v1/health\n")
-        _serve(host, port)
-    finally:
-        if started:
-            engine.stop()
+        _serve(host, port, access_log=True)
 
 
 @main.group()
