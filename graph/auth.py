@@ -3,16 +3,22 @@
 A key is 256 random bits. Only its SHA-256 hash is stored: with that much
 entropy a fast hash cannot be brute-forced, and each request stays one indexed
 lookup instead of a deliberately slow password hash.
+
+A process keeps the users of the keys it has seen while the graph's revision
+token (:meth:`graph.store.Store.revision`) is unchanged: a request then reads the
+token instead of the key, a cheaper query. A revocation, like every write, replaces
+the token, so it takes effect at the next request in every process.
 """
 
 import datetime
 import hashlib
 import secrets
+import weakref
 from dataclasses import dataclass
 
 from graph.errors import Forbidden, NotFound, Unauthenticated
 from graph.queries import declare
-from graph.store import Store
+from graph.store import Row, Store
 
 FIND_USER_BY_KEY_HASH = declare("auth/find_user_by_key_hash")
 FIND_USER = declare("auth/find_user")
@@ -22,6 +28,8 @@ REVOKE_API_KEYS = declare("auth/revoke_api_keys")
 KEY_PREFIX = "crm_"
 SHOWN_PREFIX_LENGTH = 10
 ROLES_THAT_SEE_EVERYTHING = frozenset({"analyst", "admin"})
+# Keys whose users a process keeps, per store; past that it forgets them all and reads them again.
+KEYS_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -91,10 +99,9 @@ async def authenticate(store: Store, *, api_key: str | None, act_as: str | None 
     """
     if not api_key:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
-    rows = await store.read(FIND_USER_BY_KEY_HASH, {"hash": hash_key(api_key)})
-    if not rows:
+    user = await _user_of_key(store, hash_key(api_key))
+    if user is None:
         raise Unauthenticated("the API key is unknown or revoked")
-    user = rows[0]
     if act_as is None:
         return Caller(key=user["key"], name=user["name"], role=user["role"], authenticated_as=user["key"])
     if user["role"] != "service":
@@ -104,3 +111,35 @@ async def authenticate(store: Store, *, api_key: str | None, act_as: str | None 
         raise Forbidden(f"X-Act-As names no user: {act_as!r}")
     target = acted[0]
     return Caller(key=target["key"], name=target["name"], role=target["role"], authenticated_as=user["key"])
+
+
+@dataclass(frozen=True, slots=True)
+class _KnownKey:
+    """The user of an active key, as the graph held it at `revision`."""
+
+    revision: str
+    user: Row
+
+
+_KNOWN_KEYS: "weakref.WeakKeyDictionary[Store, dict[str, _KnownKey]]" = weakref.WeakKeyDictionary()
+
+
+async def _user_of_key(store: Store, key_hash: str) -> Row | None:
+    """Return the user of the active key with this hash, or None; from memory while the graph is unchanged.
+
+    The token is read before the key: a write between the two leaves the user kept with the older token, which
+    the next request finds replaced. Unknown keys are not kept: each is looked up.
+    """
+    known = _KNOWN_KEYS.setdefault(store, {})
+    revision = await store.revision()
+    found = known.get(key_hash)
+    if found is not None and found.revision == revision:
+        return found.user
+    rows = await store.read(FIND_USER_BY_KEY_HASH, {"hash": key_hash})
+    if not rows:
+        return None
+    if revision is not None:
+        if len(known) >= KEYS_KEPT:
+            known.clear()
+        known[key_hash] = _KnownKey(revision, rows[0])
+    return rows[0]

@@ -1,9 +1,15 @@
 """Authentication: API keys, their revocation, and acting for another user."""
 
+import secrets
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api.problems import PROBLEM_JSON
-from graph import auth
+from graph import admin, auth
+from graph.errors import Unauthenticated
+from graph.store import open_store
 from tests.helpers import add_users
 
 
@@ -102,3 +108,104 @@ async def test_every_v1_route_but_health_needs_a_key(client):
 
     assert routes
     assert {route: status for route, status in answers.items() if status != 401} == {}
+
+
+class CountingStore:
+    """A store that notes the name of every query it reads, the revision token's too."""
+
+    def __init__(self, store):
+        self.store = store
+        self.asked: list[str] = []
+
+    async def read(self, query, params=None):
+        self.asked.append(query.name)
+        return await self.store.read(query, params)
+
+    async def revision(self):
+        self.asked.append("revision")
+        return await self.store.revision()
+
+
+async def test_while_the_graph_is_unchanged_a_key_is_looked_up_once(store, keys):
+    counting = CountingStore(store)
+
+    callers = [await auth.authenticate(counting, api_key=keys["rep"]) for _ in range(3)]
+
+    assert {caller.key for caller in callers} == {"rep"}
+    assert counting.asked == ["revision", "auth/find_user_by_key_hash", "revision", "revision"]
+
+
+async def test_a_key_revoked_by_another_process_is_401_at_the_next_request(client, store, keys):
+    # Arrange: the app has its own store, as another process would; it has answered for the key before.
+    assert client.get("/v1/me", headers=bearer(keys["rep"])).status_code == 200
+
+    # Act
+    await auth.revoke_keys(store, user_key="rep")
+
+    # Assert
+    assert client.get("/v1/me", headers=bearer(keys["rep"])).status_code == 401
+    assert client.get("/v1/me", headers=bearer(keys["admin"])).status_code == 200
+
+
+async def test_a_role_changed_by_a_load_counts_at_the_next_request(client, store, keys, tmp_path):
+    assert client.get("/v1/me", headers=bearer(keys["rep"])).json()["role"] == "rep"
+
+    await add_users(store, tmp_path / "again", rep="analyst")
+
+    assert client.get("/v1/me", headers=bearer(keys["rep"])).json()["role"] == "analyst"
+
+
+USERS = ("ana", "ben")
+ROLES = ("rep", "admin")
+changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("create"), st.sampled_from(USERS), st.integers(0, 1)),
+        st.tuples(st.just("revoke"), st.sampled_from(USERS), st.integers(0, 1)),
+        st.tuples(st.just("role"), st.sampled_from(USERS), st.sampled_from(ROLES)),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(changes=changes)
+async def test_two_processes_answer_every_key_as_the_graph_holds_it_at_that_moment(settings, store, tmp_path, changes):
+    # Arrange: a second store on the same graph stands for a second process; both keep the keys they have seen.
+    await admin.delete_everything(store)
+    await add_users(store, tmp_path, ana="rep", ben="rep")
+    roles = {"ana": "rep", "ben": "rep"}
+    active: dict[str, str] = {}  # the reference: user by active key
+    made = ["crm_" + secrets.token_urlsafe(32)]  # every key made, and one never made
+    async with await open_store(settings, start_engine=False) as other:
+        processes = (store, other)
+        for number, change in enumerate(changes):
+            # Act: change the graph through either process.
+            if change[0] == "create":
+                made.append(await auth.create_key(processes[change[2]], user_key=change[1]))
+                active[made[-1]] = change[1]
+            elif change[0] == "revoke":
+                await auth.revoke_keys(processes[change[2]], user_key=change[1])
+                active = {api_key: user for api_key, user in active.items() if user != change[1]}
+            else:
+                await add_users(store, tmp_path / f"change-{number}", **{change[1]: change[2]})
+                roles[change[1]] = change[2]
+
+            # Assert: both processes answer every key as the reference holds it now.
+            for api_key in made:
+                expected = (active[api_key], roles[active[api_key]]) if api_key in active else None
+                for process in processes:
+                    assert await who(process, api_key) == expected
+
+
+async def who(store, api_key: str) -> tuple[str, str] | None:
+    """Return the key and role of the user a key answers for, None for a 401."""
+    try:
+        caller = await auth.authenticate(store, api_key=api_key)
+    except Unauthenticated:
+        return None
+    return caller.key, caller.role
