@@ -13,7 +13,9 @@ class Booking(StructuredNode):
     """
 
     key = StringProperty(unique_index=True, required=True)
-    period = PeriodProperty(required=True, index=True)
+    # Not indexed: no query looks bookings up by period (graph/snapshot.py reads them all); an index of 5 million
+    # bookings holds a few hundred MB of the engine's memory at a million organisations.
+    period = PeriodProperty(required=True)
     revenue = CentsProperty(required=True)
     gross_profit = CentsProperty()
     currency = StringProperty()

@@ -20,6 +20,7 @@ def test_unique_keys_are_the_business_keys_of_domain_md():
         ("RelationshipType", "type"),
         ("Booking", "key"),
         ("ApiKey", "hash"),
+        ("Revision", "name"),
     }
 
 
