@@ -11,7 +11,9 @@ from graph.settings import Settings
 from graph.store import Store
 
 # The dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in a worker
-# thread, and three such hops cost about 0.5 ms a request (docs/production.md, "Throughput").
+# thread, and three such hops cost about 0.5 ms a request. Each dependency FastAPI resolves costs about 15 us a
+# request, so the caller and the viewer take the store and the settings from the request, not as dependencies
+# (docs/production.md, "Throughput").
 # auto_error=False: a missing key must answer 401 problem+json from our handler, not FastAPI's 403.
 bearer = HTTPBearer(auto_error=False, description="An API key from `crmgraph keys create USER_KEY`.")
 
@@ -33,7 +35,7 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 async def get_caller(
-    store: StoreDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     act_as: Annotated[
         str | None,
@@ -41,14 +43,17 @@ async def get_caller(
     ] = None,
 ) -> auth.Caller:
     """Return the user the request answers for, from its API key (and `X-Act-As`)."""
-    return await auth.authenticate(store, api_key=credentials.credentials if credentials else None, act_as=act_as)
+    return await auth.authenticate(
+        await get_store(request), api_key=credentials.credentials if credentials else None, act_as=act_as
+    )
 
 
 CurrentUser = Annotated[auth.Caller, Depends(get_caller)]
 
 
-async def get_viewer(caller: CurrentUser, settings: SettingsDep) -> visibility.Viewer:
+async def get_viewer(request: Request, caller: CurrentUser) -> visibility.Viewer:
     """Return whose view the request answers with: the calling user, with the app's inheritance setting."""
+    settings = await get_app_settings(request)
     return visibility.Viewer(key=caller.key, role=caller.role, inherit=settings.visibility_inherit)
 
 
