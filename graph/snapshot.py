@@ -11,7 +11,8 @@ token is unchanged. After a write it reads the graph again (every organisation's
 every booking, every territory and every ASSIGNED_TO link: five queries) and the token once more: unchanged,
 nothing was written while it read, so the snapshot is one state of the graph; changed, it reads again.
 Reading the graph again takes seconds at a million organisations (docs/benchmarks.md); the first question
-after a write waits for it, the questions after it answer in milliseconds.
+after a write waits for it, the questions after it answer in milliseconds. A server keeps its snapshot current
+in the background (:func:`kept_current`), once writes have paused, so that questions seldom wait.
 
 Organisations are numbered in the order of their keys, so sorting ids sorts keys. The structure of a day
 (:class:`Forest`) is computed from the links on first use of that day, level by level with numpy, and kept for
@@ -22,15 +23,18 @@ integers: sums of cents are exact up to 2^63.
 
 import asyncio
 import bisect
+import contextlib
 import datetime
+import logging
+import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph.errors import Conflict, QueryError
+from graph.errors import Conflict, CrmGraphError, QueryError
 from graph.queries import declare
 from graph.store import Store
 
@@ -40,6 +44,7 @@ FIND_BOOKINGS = declare("snapshot/find_bookings")
 FIND_TERRITORIES = declare("snapshot/find_territories")
 FIND_TERRITORY_ASSIGNMENTS = declare("snapshot/find_territory_assignments")
 
+logger = logging.getLogger(__name__)
 # Days whose structure a snapshot keeps; older ones are computed again when asked.
 FORESTS_KEPT = 4
 NO_PARENT = -1
@@ -280,6 +285,40 @@ async def current(store: Store) -> Snapshot:
                 held.snapshot = await asyncio.to_thread(_snapshot, row)
                 return held.snapshot
     raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
+
+
+@contextlib.asynccontextmanager
+async def kept_current(store: Store, *, poll_seconds: float = 1.0, quiet_seconds: float = 2.0) -> AsyncIterator[None]:
+    """Keep the store's snapshot current in the background while the block runs.
+
+    Every `poll_seconds` the revision token is read; once it has not changed for `quiet_seconds` and the
+    snapshot held is older, the snapshot is read again, so the next question need not wait for it. During a
+    bulk load the token keeps changing and nothing is read until the load has ended.
+    """
+    task = asyncio.create_task(_keep_current(store, poll_seconds, quiet_seconds))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _keep_current(store: Store, poll_seconds: float, quiet_seconds: float) -> None:
+    seen, changed = object(), time.monotonic()
+    while True:
+        await asyncio.sleep(poll_seconds)
+        try:
+            token = await store.revision()
+            if token != seen:
+                seen, changed = token, time.monotonic()
+            held = _held.get(store)
+            stale = held is None or held.snapshot is None or held.snapshot.token != token
+            if stale and time.monotonic() - changed >= quiet_seconds:
+                await current(store)
+        except CrmGraphError as e:
+            # The questions that need the snapshot will meet the error themselves; keep watching.
+            logger.warning("keeping the snapshot current failed: %s", e)
 
 
 def _snapshot(row: dict) -> Snapshot:

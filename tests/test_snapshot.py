@@ -2,6 +2,7 @@
 of a day computed level by level. Its answers are compared with plain-Python references in
 tests/hierarchy/test_whole_graph.py (structure) and tests/revenue/test_reference.py (ledger)."""
 
+import asyncio
 import datetime
 
 import numpy as np
@@ -30,6 +31,28 @@ async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_afte
     assert second is not first
     assert second.keys_of((await second.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
     assert (await first.forest(DAY)).subtree(0).tolist() == [0]
+
+
+async def held_keys(store, expected: list[str]) -> list[str]:
+    """Return the keys of the snapshot held for the store once they are `expected`, or after ten seconds."""
+    for _ in range(500):
+        held = snapshot._held.get(store)
+        if held and held.snapshot and held.snapshot.keys == expected:
+            break
+        await asyncio.sleep(0.02)
+    return held.snapshot.keys if held and held.snapshot else []
+
+
+async def test_kept_current_reads_the_snapshot_again_once_writes_have_paused(store, tmp_path):
+    await load_rows(store, tmp_path / "1", "organisations", [{"key": "A", "name": "A"}])
+
+    async with snapshot.kept_current(store, poll_seconds=0.02, quiet_seconds=0.1):
+        first = await held_keys(store, ["A"])
+        await load_rows(store, tmp_path / "2", "organisations", [{"key": "B", "name": "B"}])
+        second = await held_keys(store, ["A", "B"])
+
+    assert (first, second) == (["A"], ["A", "B"])
+    assert snapshot._held[store].snapshot.token == await store.revision()
 
 
 async def test_bookings_are_summed_per_organisation_and_month_from_the_first_booked_month(store, tmp_path):
