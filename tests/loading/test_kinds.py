@@ -105,3 +105,15 @@ def test_every_kind_compares_without_writing(kind):
     for column in kind.references:
         if column.fills is None and kind.relationship is not None:  # a link is matched by its ends
             assert f"row.{column.name}" in text
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind.create is not None], ids=lambda kind: kind.name)
+def test_a_create_query_writes_every_property_its_kind_stores(kind):
+    # The create queries list the properties in CREATE's map: a column added to a kind must be added there too.
+    key = {key_spec(kind.node).name} if kind.node else set()
+    stored = {column.fills for column in kind.columns if column.fills} | set(kind.derived) | key
+
+    text = kind.create.text_for("falkordb")
+    written = set(re.findall(r"^\s*(\w+): (?:coalesce\(row\.props\.|date\(row\.dates\.|row\.key)", text, re.MULTILINE))
+
+    assert written == stored
