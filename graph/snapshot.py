@@ -135,14 +135,16 @@ class Forest:
         start = self.position[organisation]
         return self.order[start : start + self.size[organisation]]
 
-    def ancestors(self, organisation: int) -> list[int]:
-        """Return the ids of an organisation's ancestors that day, its parent first."""
-        found = []
-        above = self.parent[organisation]
-        while above != NO_PARENT:
-            found.append(int(above))
-            above = self.parent[above]
-        return found
+    def chains(self, organisations: np.ndarray) -> list[list[int]]:
+        """Return each organisation with its ancestors that day: itself first, then its parent, up to its root."""
+        climbed = [organisations]
+        while True:
+            below = climbed[-1]
+            above = np.where(below == NO_PARENT, NO_PARENT, self.parent[np.maximum(below, 0)])
+            if (above == NO_PARENT).all():
+                break
+            climbed.append(above)
+        return [[step for step in chain if step != NO_PARENT] for chain in np.stack(climbed, axis=1).tolist()]
 
     def covered(self, tops: np.ndarray) -> np.ndarray:
         """Return the ids, sorted, of every organisation in the subtree of one of `tops` that day."""
@@ -176,6 +178,7 @@ class Assignments:
         territories: the territory number of every assignment; ascending within an organisation.
         by_territory: the organisation ids of the assignments ordered by territory number, then id.
         territory_starts: where each territory's assignments begin in `by_territory`, and their end.
+        count: how many organisations the snapshot holds.
     """
 
     territory_keys: list[str]
@@ -184,15 +187,17 @@ class Assignments:
     territories: np.ndarray
     by_territory: np.ndarray
     territory_starts: np.ndarray
+    count: int
 
     def holders(self, territory_keys: Iterable[str]) -> np.ndarray:
         """Return the ids, sorted, of the organisations assigned to one of the territories."""
-        wanted = [bisect.bisect_left(self.territory_keys, key) for key in territory_keys]
-        known = [number for number, key in zip(wanted, territory_keys, strict=True) if self._is(number, key)]
-        slices = [
-            self.by_territory[self.territory_starts[number] : self.territory_starts[number + 1]] for number in known
-        ]
-        return np.unique(np.concatenate(slices)) if slices else np.empty(0, np.int64)
+        held = np.zeros(self.count, bool)
+        starts = self.territory_starts
+        for key in territory_keys:
+            number = bisect.bisect_left(self.territory_keys, key)
+            if number < len(self.territory_keys) and self.territory_keys[number] == key:
+                held[self.by_territory[starts[number] : starts[number + 1]]] = True
+        return np.flatnonzero(held)
 
     def territories_of(self, organisations: list[int]) -> list[list[int]]:
         """Return the numbers of the territories each organisation is assigned to, in key order."""
@@ -200,9 +205,6 @@ class Assignments:
         ends = np.searchsorted(self.organisations, organisations, side="right").tolist()
         territories = self.territories
         return [territories[start:end].tolist() for start, end in zip(starts, ends, strict=True)]
-
-    def _is(self, number: int, key: str) -> bool:
-        return number < len(self.territory_keys) and self.territory_keys[number] == key
 
 
 @dataclass(eq=False)
@@ -344,6 +346,7 @@ def _snapshot(row: dict) -> Snapshot:
         territories[ordered],
         organisations[by_territory],
         np.searchsorted(territories[by_territory], np.arange(len(territory_keys) + 1)),
+        len(keys),
     )
     return Snapshot(row["token"], keys, index, links, _ledger(index, row), assignments)
 

@@ -604,7 +604,7 @@ async def portfolio(
     assignments = found.assignments
     holding = {number for number, key in enumerate(assignments.territory_keys) if key in set(granted)}
     items = []
-    chains = [[organisation, *(forest.ancestors(organisation) if forest else [])] for organisation in page.tolist()]
+    chains = forest.chains(page) if forest else [[organisation] for organisation in page.tolist()]
     holders = sorted({holder for chain in chains for holder in chain})
     territories_of = dict(zip(holders, assignments.territories_of(holders), strict=True))
     for key, chain in zip(page_keys, chains, strict=True):
