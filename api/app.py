@@ -19,6 +19,7 @@ from api.routes import (
     territories,
     users,
 )
+from graph import snapshot
 from graph.settings import Settings, get_settings
 from graph.store import open_store
 
@@ -26,12 +27,12 @@ API_PREFIX = "/v1"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Return the API application; its lifespan opens the store and closes it again."""
+    """Return the API application; its lifespan opens the store, keeps its snapshot current and closes it again."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        async with await open_store(settings) as store:
+        async with await open_store(settings) as store, snapshot.kept_current(store):
             app.state.store = store
             yield
 
