@@ -9,8 +9,10 @@ so queries write `date($day)`: the one form both engines understand.
 import datetime
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
+
+import numpy as np
 
 from graph.errors import QueryError
 from graph.queries import Query, declare
@@ -38,24 +40,34 @@ class Store(ABC):
         :func:`new_revision_params`): see :meth:`revision`.
         """
 
-    async def read_columns(self, query: Query, params: Mapping[str, Any] | None = None) -> dict[str, list]:
+    async def read_columns(
+        self, query: Query, params: Mapping[str, Any] | None = None, *, integers: Collection[str] = ()
+    ) -> dict[str, Any]:
         """Run a read-only query that returns one row of lists of the same length; return the lists by column.
 
         For bulk reads (graph/snapshot.py). The items are integers, or strings without `, ` (keys, periods,
         ISO dates): an engine may send each list as one text and split it, which is many times faster than
-        one value at a time. Integers may come back as their decimal text. An empty graph gives `{}`.
+        one value at a time. The columns named in `integers` come back as int64 numpy arrays, the others as
+        lists of strings. An empty graph gives `{}`.
 
         Raises:
             QueryError: the engine failed the read, or the lists are not all of the same length.
         """
-        columns = await self._read_lists(query, params)
+        columns = await self._read_lists(query, params, integers)
         if len({len(items) for items in columns.values()}) > 1:
             raise QueryError(f"query {query.name} returned lists of different lengths, or items with ', ' in them")
         return columns
 
-    async def _read_lists(self, query: Query, params: Mapping[str, Any] | None) -> dict[str, list]:
+    async def _read_lists(
+        self, query: Query, params: Mapping[str, Any] | None, integers: Collection[str]
+    ) -> dict[str, Any]:
         rows = await self.read(query, params)
-        return dict(rows[0]) if rows else {}
+        if not rows:
+            return {}
+        return {
+            name: np.asarray(items, dtype=np.int64) if name in integers else [str(item) for item in items]
+            for name, items in rows[0].items()
+        }
 
     async def revision(self) -> str | None:
         """Return the graph's revision token: a new one after every write, None before the first.

@@ -2,6 +2,7 @@
 
 import datetime
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,11 +49,13 @@ async def test_read_columns_gives_lists_by_column_and_refuses_lists_of_different
     assert await store.read_columns(query("MATCH (n:Nothing) RETURN collect(n.key) AS keys")) in ({}, {"keys": []})
     await load_rows(store, tmp_path, "users", [{"key": "ana", "name": "Ana", "role": "rep"}])
 
-    found = await store.read_columns(query("RETURN ['a', 'b.c', '2024-01-31'] AS keys, [-1, 0, 12345678901] AS n"))
+    text = "RETURN ['a', 'b.c', '2024-01-31'] AS keys, [-1, 0, 12345678901] AS n"
+    found = await store.read_columns(query(text), integers=("n",))
 
     assert found["keys"] == ["a", "b.c", "2024-01-31"]
-    assert [int(number) for number in found["n"]] == [-1, 0, 12345678901]
+    assert found["n"].dtype == np.int64 and found["n"].tolist() == [-1, 0, 12345678901]
     assert await store.read_columns(query("RETURN [] AS keys")) == {"keys": []}
+    assert (await store.read_columns(query("RETURN [] AS n"), integers=("n",)))["n"].tolist() == []
     with pytest.raises(QueryError, match="different lengths"):
         await store.read_columns(query("RETURN ['a', 'b'] AS keys, [1] AS n"))
 
