@@ -21,9 +21,9 @@ class Contact(StructuredNode):
     """A person at one or more organisations."""
 
     key = KeyProperty(unique_index=True, required=True)
-    last_name = StringProperty(required=True, index=True)
+    last_name = StringProperty(required=True)
     first_name = StringProperty()
-    email = StringProperty(index=True)
+    email = StringProperty()
     phone = StringProperty()
 
     employers = RelationshipTo("graph.schema.organisation.Organisation", "WORKS_AT", model=WorksAt)
