@@ -203,8 +203,9 @@ class EmbeddedEngine:
             reply = _ping(self.socket)
             if reply.startswith(b"+PONG"):
                 return
-            if reply.startswith(b"-LOADING"):
-                # Reading a large data set from disk takes as long as it takes; it is progress, not a hang.
+            if reply.startswith(b"-LOADING") or reply == BUSY:
+                # Reading a large data set from disk takes as long as it takes, and so does building its indexes
+                # afterwards (the server then takes connections but answers none): progress, not a hang.
                 deadline = time.monotonic() + START_TIMEOUT_S
             time.sleep(0.05)
         process.kill()
@@ -232,6 +233,10 @@ def _binaries() -> tuple[str, str]:
     return server, module
 
 
+# What _ping answers for a server that is alive but too busy to answer, e.g. building indexes after a load.
+BUSY = b"-BUSY"
+
+
 def _send_command(path: Path, command: bytes) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
         client.settimeout(2.0)
@@ -241,10 +246,13 @@ def _send_command(path: Path, command: bytes) -> bytes:
 
 
 def _ping(path: Path) -> bytes:
+    """Return the server's answer to PING; BUSY when it took the connection but did not answer in time."""
     if not path.exists():
         return b""
     try:
         return _send_command(path, b"PING")
+    except TimeoutError:
+        return BUSY
     except OSError:
         return b""
 

@@ -1,6 +1,7 @@
 """The embedded engine: start, reuse, stale files, clear errors, persistence after a crash."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 
 from graph.errors import ConfigurationError, EngineUnavailable
 from graph.settings import Settings
+from graph.store import embedded
 from graph.store.embedded import EmbeddedEngine
 
 
@@ -83,3 +85,14 @@ def test_cli_reports_unwritable_data_directory_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: the data directory")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_server_that_takes_the_connection_but_does_not_answer_is_busy_not_gone(tmp_path):
+    # A large data set's indexes are built after loading: the server then takes connections and answers none.
+    path = tmp_path / "busy.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.bind(str(path))
+        silent.listen(1)
+
+        assert embedded._ping(path) == embedded.BUSY
+    assert embedded._ping(tmp_path / "missing.sock") == b""
