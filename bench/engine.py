@@ -18,6 +18,8 @@ from graph.store import Store, open_store
 from graph.store.embedded import EmbeddedEngine
 
 SERVER_START_TIMEOUT_S = 60
+# One worker per core of the 2-core machine the targets are set for (W6).
+SERVE_WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,15 @@ class Engine:
 
     @contextmanager
     def serving(self, log: Path):
-        """Run `crmgraph serve` on a free loopback port while the block runs; yield its base URL."""
+        """Run `crmgraph serve` on a free loopback port while the block runs; yield its base URL.
+
+        With SERVE_WORKERS worker processes, as docs/production.md advises for a machine's cores.
+        """
         port = _free_port()
         with open(log, "ab") as output:
             server = subprocess.Popen(
-                [crmgraph_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [crmgraph_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+                + ["--workers", str(SERVE_WORKERS)],
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
