@@ -213,7 +213,9 @@ class Snapshot:
     with its revision token."""
 
     token: str | None
-    keys: list[str]
+    # A tuple: the garbage collector stops scanning a tuple of strings, it would scan a list of a million on
+    # every full collection and hold up the requests of the process meanwhile.
+    keys: tuple[str, ...]
     index: dict[str, int]
     links: _Links
     ledger: Ledger
@@ -331,7 +333,7 @@ async def _keep_current(store: Store, poll_seconds: float, quiet_seconds: float)
 
 
 def _snapshot(row: dict) -> Snapshot:
-    keys = sorted(row["keys"])
+    keys = tuple(sorted(row["keys"]))
     index = {key: number for number, key in enumerate(keys)}
     links = _Links(
         parents=_ids(index, row["parents"]),

@@ -22,7 +22,7 @@ async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_afte
     first = await snapshot.current(store)
 
     assert await snapshot.current(store) is first
-    assert first.keys == ["A", "B", "C"]
+    assert first.keys == ("A", "B", "C")
     assert first.ids(["C", "NOPE", "A"]).tolist() == [0, 2]
 
     await structure.set_parent(store, child="B", parent="A", valid_from=DAY)
@@ -37,10 +37,10 @@ async def held_keys(store, expected: list[str]) -> list[str]:
     """Return the keys of the snapshot held for the store once they are `expected`, or after ten seconds."""
     for _ in range(500):
         held = snapshot._held.get(store)
-        if held and held.snapshot and held.snapshot.keys == expected:
+        if held and held.snapshot and list(held.snapshot.keys) == expected:
             break
         await asyncio.sleep(0.02)
-    return held.snapshot.keys if held and held.snapshot else []
+    return list(held.snapshot.keys) if held and held.snapshot else []
 
 
 async def test_kept_current_reads_the_snapshot_again_once_writes_have_paused(store, tmp_path):
