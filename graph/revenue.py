@@ -24,7 +24,7 @@ Scopes (the structure as of `as_of`):
 - `group`: everything under the organisation's root, the root included;
 - `association`: the association itself and its direct members (`MEMBER_OF` valid on `as_of`);
 - `territory` (:func:`territory_rollup`): the organisations a territory and the territories below it hold
-  that day (:func:`graph.visibility.held_organisations`, with the inheritance setting);
+  that day (:func:`graph.visibility.held_ids`, with the inheritance setting);
 - `portfolio` (:func:`portfolio_rollup`): the organisations a user holds that day through their
   territories, those of users they substitute for and the territories below those.
 
@@ -366,7 +366,7 @@ async def portfolio_rollup(
 ) -> Rollup:
     """Return the revenue and gross profit of a user's portfolio on a day: what the user holds through territories.
 
-    The portfolio is what :func:`graph.visibility.held_organisations` gives for the user's
+    The portfolio is what :func:`graph.visibility.held_ids` gives for the user's
     :func:`graph.visibility.granted_territories`; an analyst's or admin's is only what their own assignments give.
 
     Args:

@@ -139,18 +139,6 @@ async def granted_territories(store: Store, *, user_key: str, as_of: datetime.da
     return sorted(rows[0]["keys"]) if rows else []
 
 
-async def held_organisations(
-    store: Store, *, territory_keys: Collection[str], as_of: datetime.date, inherit: Inheritance
-) -> set[str]:
-    """Return the keys of the organisations some territories hold on a day (see :func:`held_ids`).
-
-    Raises:
-        QueryError: the engine failed a read.
-    """
-    found = await snapshot.current(store)
-    return set(found.keys_of(await held_ids(store, found, territory_keys=territory_keys, as_of=as_of, inherit=inherit)))
-
-
 async def held_ids(
     store: Store,
     found: snapshot.Snapshot,
@@ -560,7 +548,7 @@ async def portfolio(
 ) -> Portfolio:
     """Return one page of a user's portfolio on a day: the organisations the user holds through territories.
 
-    Those :func:`held_organisations` gives for the user's :func:`granted_territories`: what a user who
+    Those :func:`held_ids` gives for the user's :func:`granted_territories`: what a user who
     does not see everything by role sees. An analyst's or admin's portfolio is only what their own
     assignments give them.
 
