@@ -453,6 +453,8 @@ async def groups(
     after = paging.decode_cursor(cursor, int, str)
     periods = period_range(first, last, as_of=as_of)
     found = await snapshot.current(store)
+    if not found.keys:
+        return GroupPage([], None, 0, Figures(), 0)
     forest = await found.forest(as_of)
     shown = np.ones(len(found.keys), bool)
     seen = await visibility.visible_ids(store, found, viewer=viewer, as_of=as_of)
@@ -465,15 +467,12 @@ async def groups(
     # Each group is one slice of the pre-order, its root first: sums per group are sums per slice.
     starts = forest.position[forest.roots]
     group_revenue, group_profit, sizes = (
-        np.add.reduceat(values[forest.order], starts) if len(starts) else values[:0]
-        for values in (revenue, gross_profit, shown.astype(np.int64))
+        np.add.reduceat(values[forest.order], starts) for values in (revenue, gross_profit, shown.astype(np.int64))
     )
     # The key a group is listed under: its root, or for a hidden root its visible member with the smallest key.
     unseen = len(found.keys)
-    faces = (
-        np.minimum.reduceat(np.where(shown, np.arange(unseen), unseen)[forest.order], starts) if len(starts) else starts
-    )
-    faces = np.where(shown[forest.roots], forest.roots, faces) if len(starts) else faces
+    smallest_seen = np.minimum.reduceat(np.where(shown, np.arange(unseen), unseen)[forest.order], starts)
+    faces = np.where(shown[forest.roots], forest.roots, smallest_seen)
     listed = sizes > 0
     faces, group_revenue, group_profit, sizes = (
         faces[listed],

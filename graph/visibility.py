@@ -590,7 +590,8 @@ async def portfolio(
     forest = await found.forest(as_of) if inherit is Inheritance.DOWN else None
     names = await hierarchy.names(store, keys=page_keys)
     assignments = found.assignments
-    holding = {number for number, key in enumerate(assignments.territory_keys) if key in set(granted)}
+    granted_keys = set(granted)
+    holding = {number for number, key in enumerate(assignments.territory_keys) if key in granted_keys}
     items = []
     chains = forest.chains(page) if forest else [[organisation] for organisation in page.tolist()]
     holders = sorted({holder for chain in chains for holder in chain})
