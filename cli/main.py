@@ -158,11 +158,12 @@ def db() -> None:
 @db.command("init")
 @fails_cleanly
 def db_init() -> None:
-    """Create the constraints and indexes of the schema (safe to run again)."""
-    created = with_store(admin.init_schema)
-    for item in created:
-        click.echo(f"created {item}")
-    click.echo("schema is up to date" if not created else f"schema initialised: {len(created)} created")
+    """Create the constraints and indexes of the schema, and bring data stored by an older crmgraph up to date
+    (safe to run again)."""
+    done = with_store(admin.init_schema)
+    for line in done:
+        click.echo(line)
+    click.echo("schema is up to date" if not done else f"schema initialised: {len(done)} changes")
 
 
 @db.command("start")

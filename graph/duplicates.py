@@ -35,13 +35,12 @@ own former keys) in the survivor's `former_keys`; :func:`resolve_key` follows th
   `SUPPLIES` or `WORKS_AT` spans both periods (an open end stays open), a `WORKS_AT` is the main
   contact when either was, and an `ASSIGNED_TO` is `manual` when either was. A collapsed `PARENT_OF`
   keeps the survivor's `valid_to`, open or not.
-- Bookings attributed to the duplicate are re-keyed to the survivor (`<debtor>|<period>|<survivor>`).
-  When the survivor already has a booking for that debtor account and period, the two are different
-  attributions of real money to what is one organisation: their revenue and gross profit are summed
-  into the survivor's booking and the duplicate's is deleted, so every amount stays attributed to
-  exactly one organisation and group totals do not change. An absent gross profit counts as none
-  on one side (as `sum()` counts it) and stays absent when both lack it. (A booking's key ends with
-  its organisation's key, as the loader makes it; that end is what is replaced.)
+- Bookings attributed to the duplicate (its `BOOKED_FOR` links from debtor accounts) are attributed
+  to the survivor. When the survivor already has a booking of that debtor account and period, the
+  two are different attributions of real money to what is one organisation: their revenue and gross
+  profit are summed into the survivor's booking and the duplicate's goes, so every amount stays
+  attributed to exactly one organisation and group totals do not change. An absent gross profit
+  counts as none on one side (as `sum()` counts it) and stays absent when both lack it.
 - `SUPPLIES` and `RELATED_TO` links between the two would become self-loops; they are dropped
   (counted in `dropped`).
 - The survivor keeps its properties and takes those it lacks from the duplicate.
@@ -142,7 +141,7 @@ class Candidate:
 class LinkTally:
     """How many links of one type and direction (`out` of or `in` to the duplicate) the merge moved.
 
-    `collapsed` counts those that joined a link the survivor had already; for `ATTRIBUTED_TO` it is
+    `collapsed` counts those that joined a link the survivor had already; for `BOOKED_FOR` it is
     the bookings whose amounts were summed into a booking of the survivor.
     """
 

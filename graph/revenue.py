@@ -5,8 +5,8 @@ Use it as a module: `from graph import revenue`, then
 or `await revenue.groups(store, as_of=…, first=…, last=…, classes=revenue.AbcClasses(80, 15))`;
 `revenue.territory_rollup` and `revenue.portfolio_rollup` sum what a territory or a user's portfolio holds.
 
-Storage: one `Booking` node per debtor account, month and attributed organisation (the loader's
-`revenue` kind), `ATTRIBUTED_TO` exactly one organisation and `BOOKED_ON` its debtor account. The
+Storage: one `BOOKED_FOR` link per debtor account, month and attributed organisation (the loader's
+`revenue` kind), from the debtor account to exactly one organisation. The
 loader attributes a booking without an organisation to the one `sold_to` holder of its account and
 rejects it when there is not exactly one, so every amount belongs to exactly one organisation. A
 rollup is then the sum of the bookings of a set of organisations, each organisation counted once:

@@ -6,6 +6,12 @@ from pathlib import Path
 from graph import loading
 from graph.store import Store
 
+# Every booking, named `<debtor>|<period>|<organisation>` as the revenue file identifies it: `key`, `b` the link.
+BOOKINGS = (
+    "MATCH (a:DebtorAccount)-[b:BOOKED_FOR]->(o:Organisation) "
+    "WITH a.number + '|' + b.period + '|' + o.key AS key, a, b, o "
+)
+
 
 async def load_rows(store: Store, directory: Path, kind: str, rows: list[dict[str, str]]) -> None:
     """Write `rows` as `<kind>.csv` in `directory` and load it; fail on any rejected row."""

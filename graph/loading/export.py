@@ -20,8 +20,8 @@ What each kind holds:
   it is attributed to, so a load never has to work the attribution out again.
 
 Not exported, because no load file has a column for it: an organisation's
-`former_keys` (the keys of duplicates merged into it; the report counts them),
-API keys, and the derived booking keys (a load derives them again).
+`former_keys` (the keys of duplicates merged into it; the report counts them)
+and API keys.
 
 Order: rows are sorted by their identity (the columns that identify a row, then
 the rest), so two exports of the same graph are byte-identical. `territories`

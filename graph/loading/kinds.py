@@ -17,7 +17,7 @@ from neomodel import StructuredNode, StructuredRel
 from graph.queries import Query, declare
 from graph.schema import (
     AssignedTo,
-    Booking,
+    BookedFor,
     Contact,
     DebtorAccount,
     FieldError,
@@ -90,8 +90,6 @@ class Kind:
         node: the node class a node kind upserts; None for a relationship kind.
         relationship: the relationship class whose properties the row sets.
         fixed: stored properties every row of the kind sets to the same value.
-        derived: stored properties computed from a row's coerced values (after
-            references are resolved), by property name.
         attribution: (account column, organisation column): a row whose
             organisation is empty is attributed to the one organisation that
             holds the account as `sold_to`, and rejected when there is not one.
@@ -108,7 +106,6 @@ class Kind:
     node: type[StructuredNode] | None = None
     relationship: type[StructuredRel] | None = None
     fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=lambda: MappingProxyType({}))
     attribution: tuple[str, str] | None = None
     rules: tuple[RowRule, ...] = ()
 
@@ -222,11 +219,6 @@ def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:
     if currency is not None and currency != reporting:
         return FieldError("currency", f"{currency!r} is not the reporting currency {reporting}: convert it first")
     return None
-
-
-def booking_key(debtor_number: str, period: str, organisation_key: str) -> str:
-    """Return the key of a booking: `<debtor_number>|<period>|<organisation_key>`."""
-    return f"{debtor_number}|{period}|{organisation_key}"
 
 
 def _upsert(kind: str) -> Query:
@@ -448,18 +440,15 @@ KINDS: tuple[Kind, ...] = (
         description="one month's booking of a debtor account, by debtor number, period and attributed organisation",
         columns=(
             _reference("debtor_number", DebtorAccount),
-            *_properties(Booking, "period", "revenue", "gross_profit"),
+            *_properties(BookedFor, "period", "revenue", "gross_profit"),
             _reference("organisation_key", Organisation, required=False),
-            *_properties(Booking, "currency"),
+            *_properties(BookedFor, "currency"),
         ),
         query=_upsert("revenue"),
         compare=_compare("revenue"),
         create=_create("revenue"),
         identity=("debtor_number", "period", "organisation_key"),
-        node=Booking,
-        derived=MappingProxyType(
-            {"key": lambda row: booking_key(row["debtor_number"], row["period"], row["organisation_key"])}
-        ),
+        relationship=BookedFor,
         attribution=("debtor_number", "organisation_key"),
         rules=(_reporting_currency,),
     ),

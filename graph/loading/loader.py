@@ -1256,8 +1256,6 @@ class _Shape:
             elif prop.default is not None:
                 defaults[prop.name] = prop.default
         props.update(self.kind.fixed)
-        for name, derive in self.kind.derived.items():
-            props[name] = derive(values)
         row = {"i": line, "props": props, "dates": dates, "clears": clears, "defaults": defaults}
         for name in self.plain_references:
             if name in given or values[name] is not None:

@@ -11,7 +11,7 @@ from graph.schema.account import DebtorAccount, HasAccount
 from graph.schema.contact import Contact, WorksAt
 from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, fields_of
 from graph.schema.organisation import MemberOf, Organisation, ParentOf, RelatedTo, RelationshipType, Supplies
-from graph.schema.revenue import Booking
+from graph.schema.revenue import BookedFor
 from graph.schema.revision import Revision
 from graph.schema.territory import AssignedTo, Territory
 from graph.schema.user import ApiKey, Substitutes, User
@@ -23,7 +23,6 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     Territory,
     User,
     RelationshipType,
-    Booking,
     ApiKey,
     Revision,
 )
@@ -47,7 +46,7 @@ def indexed_properties() -> list[tuple[str, str]]:
 __all__ = [
     "ApiKey",
     "AssignedTo",
-    "Booking",
+    "BookedFor",
     "Contact",
     "DebtorAccount",
     "FieldError",

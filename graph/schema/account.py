@@ -1,8 +1,9 @@
 """Debtor accounts: the finance system's customer numbers."""
 
-from neomodel import StringProperty, StructuredNode, StructuredRel
+from neomodel import RelationshipTo, StringProperty, StructuredNode, StructuredRel
 
 from graph.schema.properties import KeyProperty
+from graph.schema.revenue import BookedFor
 
 ACCOUNT_ROLES = {
     "sold_to": "the organisation buys on this account",
@@ -23,3 +24,5 @@ class DebtorAccount(StructuredNode):
     number = KeyProperty(unique_index=True, required=True)
     name = StringProperty(required=True)
     erp = StringProperty()
+
+    bookings = RelationshipTo("graph.schema.organisation.Organisation", "BOOKED_FOR", model=BookedFor)

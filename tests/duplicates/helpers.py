@@ -5,7 +5,7 @@ from typing import Any
 
 from graph.queries import Query
 from graph.store import Store
-from tests.helpers import load_rows
+from tests.helpers import BOOKINGS, load_rows
 
 ORGANISATION_COLUMNS = ("key", "name", "kind", "vat_id", "postcode", "city", "industry", "street", "country")
 
@@ -37,7 +37,7 @@ async def links(store: Store) -> set[tuple[str, str, str]]:
     """Return (from, type, to) of every relationship but a booking's, ends named by their keys."""
     found = await rows(
         store,
-        "MATCH (a)-[r]->(b) WHERE NOT a:Booking "
+        "MATCH (a)-[r]->(b) WHERE type(r) <> 'BOOKED_FOR' "
         "RETURN coalesce(a.key, a.number, a.type) AS source, type(r) AS type, "
         "coalesce(b.key, b.number, b.type) AS target",
     )
@@ -48,7 +48,7 @@ async def link_properties(store: Store) -> dict[tuple[str, str, str], list[dict[
     """Return the properties of every relationship but a booking's, by (from, type, to), sorted."""
     found = await rows(
         store,
-        "MATCH (a)-[r]->(b) WHERE NOT a:Booking "
+        "MATCH (a)-[r]->(b) WHERE type(r) <> 'BOOKED_FOR' "
         "RETURN coalesce(a.key, a.number, a.type) AS source, type(r) AS type, "
         "coalesce(b.key, b.number, b.type) AS target, properties(r) AS props",
     )
@@ -59,11 +59,9 @@ async def link_properties(store: Store) -> dict[tuple[str, str, str], list[dict[
 
 
 async def bookings(store: Store) -> set[tuple[str, str, int, int | None]]:
-    """Return (key, attributed organisation, revenue, gross profit) of every booking."""
+    """Return (`<debtor>|<period>|<organisation>`, attributed organisation, revenue, gross profit) of every booking."""
     found = await rows(
-        store,
-        "MATCH (b:Booking)-[:ATTRIBUTED_TO]->(o:Organisation) "
-        "RETURN b.key AS key, o.key AS organisation, b.revenue AS revenue, b.gross_profit AS gross_profit",
+        store, BOOKINGS + "RETURN key, o.key AS organisation, b.revenue AS revenue, b.gross_profit AS gross_profit"
     )
     return {(row["key"], row["organisation"], row["revenue"], row["gross_profit"]) for row in found}
 

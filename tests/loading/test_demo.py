@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from graph import loading
+from tests.helpers import BOOKINGS
 from tests.loading.helpers import rows
 
 DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo"
@@ -31,7 +32,6 @@ NODES = {
     ("Territory", 6),
     ("User", 9),
     ("RelationshipType", 3),
-    ("Booking", 413),
 }
 RELATIONSHIPS = {
     ("Organisation", "PARENT_OF", "Organisation", 20),
@@ -45,8 +45,7 @@ RELATIONSHIPS = {
     ("User", "SUBSTITUTES", "User", 1),
     ("Organisation", "RELATED_TO", "Organisation", 3),
     ("Contact", "RELATED_TO", "Organisation", 1),
-    ("Booking", "BOOKED_ON", "DebtorAccount", 413),
-    ("Booking", "ATTRIBUTED_TO", "Organisation", 413),
+    ("DebtorAccount", "BOOKED_FOR", "Organisation", 413),
 }
 
 
@@ -116,11 +115,11 @@ async def test_demo_values_are_stored_with_their_types(store):
     )
     credit_note = await rows(
         store,
-        "MATCH (b:Booking {key: '100045|2025-02|ORG-DE-0007'})-[:ATTRIBUTED_TO]->(o:Organisation) "
+        BOOKINGS + "WHERE key = '100045|2025-02|ORG-DE-0007' "
         "RETURN b.revenue AS revenue, b.gross_profit AS gross_profit, o.key AS organisation",
     )
     unnamed = await rows(
-        store, "MATCH (b:Booking {key: '100012|2025-01|ORG-DE-0002'}) RETURN b.revenue AS revenue, b.period AS period"
+        store, BOOKINGS + "WHERE key = '100012|2025-01|ORG-DE-0002' RETURN b.revenue AS revenue, b.period AS period"
     )
     territory = await rows(
         store,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from graph import loading
+from tests.helpers import BOOKINGS
 from tests.loading.helpers import counts, file_report, keys, rejections, rows, write
 
 ORGANISATIONS = "key,name,kind,city\nORG-A,Alpha,company,Berlin\nORG-B,Beta,branch,Köln\nORG-C,Gamma,,\n"
@@ -91,7 +92,7 @@ async def test_a_bad_booking_is_rejected(store, tmp_path, base, row, field, reas
 
     assert counts(file_report(report, "revenue")) == (1, 0, 0, 1)
     assert rejections(report) == {(2, field, reason)}
-    assert await rows(store, "MATCH (b:Booking) RETURN b.key AS key, b.revenue AS revenue") == [
+    assert await rows(store, BOOKINGS + "RETURN key, b.revenue AS revenue") == [
         {"key": "200|2025-02|ORG-A", "revenue": 750}
     ]
 
@@ -256,8 +257,7 @@ async def test_a_booking_without_organisation_goes_to_the_one_sold_to_holder(sto
         (row["key"], row["revenue"], row["organisation"])
         for row in await rows(
             store,
-            "MATCH (a:DebtorAccount)<-[:BOOKED_ON]-(b:Booking)-[:ATTRIBUTED_TO]->(o:Organisation) "
-            "RETURN b.key AS key, b.revenue AS revenue, o.key AS organisation",
+            BOOKINGS + "RETURN key, b.revenue AS revenue, o.key AS organisation",
         )
     } == {("200|2025-01|ORG-A", 10010, "ORG-A"), ("100|2025-01|ORG-B", 6000, "ORG-B")}
 
@@ -287,9 +287,9 @@ async def test_loading_a_booking_again_replaces_its_amounts(store, tmp_path, bas
     report = await load(store, second)
 
     assert counts(report.files[0]) == (0, 1, 0, 0)
-    assert await rows(
-        store, "MATCH (b:Booking) RETURN b.key AS key, b.revenue AS revenue, b.gross_profit AS profit"
-    ) == [{"key": "200|2025-01|ORG-A", "revenue": 8000, "profit": None}]
+    assert await rows(store, BOOKINGS + "RETURN key, b.revenue AS revenue, b.gross_profit AS profit") == [
+        {"key": "200|2025-01|ORG-A", "revenue": 8000, "profit": None}
+    ]
 
 
 # Identity: loading a row again updates what it identifies; a re-run changes nothing.

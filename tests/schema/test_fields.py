@@ -18,7 +18,6 @@ def test_unique_keys_are_the_business_keys_of_domain_md():
         ("Territory", "key"),
         ("User", "key"),
         ("RelationshipType", "type"),
-        ("Booking", "key"),
         ("ApiKey", "hash"),
         ("Revision", "name"),
     }
@@ -54,9 +53,9 @@ def test_stored_name_is_used_where_neomodel_reserves_the_attribute():
         (schema.ParentOf, "share", "75.5", 75.5),
         (schema.WorksAt, "is_main_contact", "true", True),
         (schema.WorksAt, "is_main_contact", False, False),
-        (schema.Booking, "revenue", "-12.30", -1230),
-        (schema.Booking, "revenue", "7", 700),
-        (schema.Booking, "period", "2025-12", "2025-12"),
+        (schema.BookedFor, "revenue", "-12.30", -1230),
+        (schema.BookedFor, "revenue", "7", 700),
+        (schema.BookedFor, "period", "2025-12", "2025-12"),
         (schema.Territory, "countries", "DE; AT;", ["DE", "AT"]),
         (schema.Territory, "postcode_ranges", ["10000-19999"], ["10000-19999"]),
     ],
@@ -76,9 +75,9 @@ def test_valid_values_are_coerced(cls, field, raw, expected):
         (schema.ParentOf, "valid_from", "30.02.2024", "not a date YYYY-MM-DD"),
         (schema.ParentOf, "share", "75,5", "'.' as decimal separator"),
         (schema.WorksAt, "is_main_contact", "yes", "expected true or false"),
-        (schema.Booking, "revenue", "1.234", "at most two decimals"),
-        (schema.Booking, "revenue", "1,50", "at most two decimals"),
-        (schema.Booking, "period", "2025-13", "not a period YYYY-MM"),
+        (schema.BookedFor, "revenue", "1.234", "at most two decimals"),
+        (schema.BookedFor, "revenue", "1,50", "at most two decimals"),
+        (schema.BookedFor, "period", "2025-13", "not a period YYYY-MM"),
         (schema.Territory, "postcode_ranges", "10000", "of the form"),
         (schema.Contact, "last_name", {"a": 1}, "expected text"),
     ],
@@ -103,4 +102,4 @@ def test_amounts_round_trip_exactly_through_their_two_decimal_text(cents):
     sign = "-" if cents < 0 else ""
     text = f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
-    assert coerce(fields_of(schema.Booking)["revenue"], text) == cents
+    assert coerce(fields_of(schema.BookedFor)["revenue"], text) == cents

@@ -130,3 +130,9 @@ async def test_date_parameters_arrive_as_iso_text(store):
     rows = await store.read(ECHO, {"value": {"day": datetime.date(2024, 2, 29)}})
 
     assert rows == [{"value": {"day": "2024-02-29"}}]
+
+
+async def test_map_keys_that_are_not_names_and_quotes_before_colons_arrive_unchanged(store):
+    value = {"a-b": 1, "x y": 'said "k":', "nested": [{"k\\": "\\u0041"}], "c": "\x01"}
+
+    assert await store.read(ECHO, {"value": value}) == [{"value": value}]

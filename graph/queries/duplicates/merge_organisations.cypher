@@ -33,7 +33,7 @@ WITH s, d, {
                    WHERE NOT type(outgoing) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'HAS_ACCOUNT', 'ASSIGNED_TO']
                    | type(outgoing)]
          + [(d)<-[incoming]-()
-            WHERE NOT type(incoming) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'WORKS_AT', 'ATTRIBUTED_TO']
+            WHERE NOT type(incoming) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'WORKS_AT', 'BOOKED_FOR']
             | type(incoming)]
      } AS conflicts
 WITH s, d, conflicts,
@@ -224,27 +224,22 @@ FOREACH (link IN links |
 WITH s, d, ok, conflicts, dropped,
      tally + [{type: 'WORKS_AT', direction: 'in', moved: size(links), collapsed: size([link IN links WHERE link.same IS NOT NULL])}] AS tally
 
-// ATTRIBUTED_TO from bookings. A booking's key ends with the key of its organisation, so it gets the
-// survivor's instead. When the survivor has a booking with that key already (same debtor and period),
-// the amounts are summed into it and the duplicate's booking is deleted: both are real money, and each
-// amount stays attributed to exactly one organisation.
-OPTIONAL MATCH (d)<-[:ATTRIBUTED_TO]-(booking:Booking) WHERE ok
-WITH s, d, ok, conflicts, dropped, tally, booking,
-     CASE WHEN booking IS NULL THEN NULL ELSE left(booking.key, size(booking.key) - size(d.key)) + s.key END AS new_key
-OPTIONAL MATCH (twin:Booking {key: new_key})
+// BOOKED_FOR from debtor accounts: the bookings attributed to the duplicate, identified by account and period.
+// When the survivor has a booking of the same account and period already, the amounts are summed into it:
+// both are real money, and each amount stays attributed to exactly one organisation.
+OPTIONAL MATCH (d)<-[old:BOOKED_FOR]-(other) WHERE ok
+OPTIONAL MATCH (s)<-[same:BOOKED_FOR]-(other) WHERE same.period = old.period
 WITH s, d, ok, conflicts, dropped, tally,
-     collect(CASE WHEN booking IS NULL THEN NULL ELSE {booking: booking, key: new_key, twin: twin} END) AS bookings
-FOREACH (moving IN bookings |
-  FOREACH (twin IN CASE WHEN moving.twin IS NULL THEN [] ELSE [moving.twin] END |
-    SET twin.revenue = twin.revenue + moving.booking.revenue,
-        twin.gross_profit = CASE WHEN twin.gross_profit IS NULL AND moving.booking.gross_profit IS NULL THEN NULL
-                                 ELSE coalesce(twin.gross_profit, 0) + coalesce(moving.booking.gross_profit, 0) END)
-  FOREACH (summed IN CASE WHEN moving.twin IS NULL THEN [] ELSE [moving.booking] END | DETACH DELETE summed)
-  FOREACH (booking IN CASE WHEN moving.twin IS NULL THEN [moving.booking] ELSE [] END |
-    SET booking.key = moving.key
-    CREATE (booking)-[:ATTRIBUTED_TO]->(s)))
+     collect(CASE WHEN old IS NULL THEN NULL ELSE {old: old, other: other, same: same} END) AS links
+FOREACH (link IN links |
+  FOREACH (other IN CASE WHEN link.same IS NULL THEN [link.other] ELSE [] END |
+    CREATE (s)<-[new:BOOKED_FOR]-(other) SET new = properties(link.old))
+  FOREACH (same IN CASE WHEN link.same IS NULL THEN [] ELSE [link.same] END |
+    SET same.revenue = same.revenue + link.old.revenue,
+        same.gross_profit = CASE WHEN same.gross_profit IS NULL AND link.old.gross_profit IS NULL THEN NULL
+                                 ELSE coalesce(same.gross_profit, 0) + coalesce(link.old.gross_profit, 0) END))
 WITH s, d, ok, conflicts, dropped,
-     tally + [{type: 'ATTRIBUTED_TO', direction: 'in', moved: size(bookings), collapsed: size([moving IN bookings WHERE moving.twin IS NOT NULL])}] AS tally
+     tally + [{type: 'BOOKED_FOR', direction: 'in', moved: size(links), collapsed: size([link IN links WHERE link.same IS NOT NULL])}] AS tally
 
 // Last, the duplicate goes, and the survivor takes the properties it lacks and the duplicate's keys (never its
 // own: a duplicate re-created under a merged key may become a survivor).

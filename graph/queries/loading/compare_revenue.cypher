@@ -1,8 +1,11 @@
 // Compare one batch of `revenue` rows with the stored bookings, changing nothing: return how many rows
 // would be created, updated or unchanged, and the lines of those that would be written.
-// It matches as upsert_revenue does.
+// It matches as upsert_revenue does; a row whose account or organisation is not stored (yet) would be created.
 UNWIND $rows AS row
-OPTIONAL MATCH (old:Booking {key: row.key})
+OPTIONAL MATCH (account:DebtorAccount {number: row.debtor_number})
+OPTIONAL MATCH (organisation:Organisation {key: row.organisation_key})
+OPTIONAL MATCH (account)-[old:BOOKED_FOR]->(organisation)
+  WHERE old.period = row.props.period
 WITH row,
      CASE
        WHEN old IS NULL THEN 'created'

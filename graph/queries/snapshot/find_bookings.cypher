@@ -1,6 +1,6 @@
 // Every booking of the graph as four lists of the same length: the attributed organisation's key, the period, and
 // the revenue and gross profit in integer cents (0 for none): what the snapshot's ledger sums.
-MATCH (booking:Booking)-[:ATTRIBUTED_TO]->(organisation:Organisation)
+MATCH (:DebtorAccount)-[booking:BOOKED_FOR]->(organisation:Organisation)
 RETURN collect(organisation.key) AS booked_keys,
        collect(booking.period) AS periods,
        collect(booking.revenue) AS revenue,
