@@ -12,7 +12,7 @@ class BookedFor(StructuredRel):
     A booking is identified by its account, its period and its organisation, so loading the same
     booking again replaces its amounts instead of adding them up. It is a link, not a node: at five
     million bookings a node each, with a key index and two links, took about 480 bytes a booking of
-    the engine's memory and a link takes about 100 (docs/revenue.md).
+    the engine's memory; a link takes about 100 (docs/revenue.md).
     """
 
     period = PeriodProperty(required=True)
