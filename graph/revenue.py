@@ -335,7 +335,7 @@ async def territory_rollup(
             raise Forbidden(f"only those who hold the territory {key}, analysts and admins may see its revenue")
     found = await snapshot.current(store)
     held = await visibility.held_ids(
-        store, found, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit
+        found, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit
     )
     return await _held_rollup(
         store,
@@ -397,7 +397,7 @@ async def portfolio_rollup(
     found = await visibility.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
     held_by = await snapshot.current(store)
-    held = await visibility.held_ids(store, held_by, territory_keys=granted, as_of=as_of, inherit=inherit)
+    held = await visibility.held_ids(held_by, territory_keys=granted, as_of=as_of, inherit=inherit)
     return await _held_rollup(
         store,
         held_by,

@@ -140,7 +140,6 @@ async def granted_territories(store: Store, *, user_key: str, as_of: datetime.da
 
 
 async def held_ids(
-    store: Store,
     found: snapshot.Snapshot,
     *,
     territory_keys: Collection[str],
@@ -176,7 +175,7 @@ async def visible_ids(
     if viewer is None or viewer.sees_everything:
         return None
     granted = await granted_territories(store, user_key=viewer.key, as_of=as_of)
-    return await held_ids(store, found, territory_keys=granted, as_of=as_of, inherit=viewer.inherit)
+    return await held_ids(found, territory_keys=granted, as_of=as_of, inherit=viewer.inherit)
 
 
 async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str], as_of: datetime.date) -> set[str]:
@@ -579,7 +578,7 @@ async def portfolio(
     await user(store, key=user_key)
     found = await snapshot.current(store)
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
-    held = await held_ids(store, found, territory_keys=granted, as_of=as_of, inherit=inherit)
+    held = await held_ids(found, territory_keys=granted, as_of=as_of, inherit=inherit)
     seen = await visible_ids(store, found, viewer=viewer, as_of=as_of)
     shown = held if seen is None else np.intersect1d(held, seen, assume_unique=True)
     # Ids are in key order: the page after a key starts at the first id past it.

@@ -3,7 +3,7 @@
 import asyncio
 import datetime
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -50,51 +50,57 @@ class FalkorStore(Store):
         return cls(settings, engine, started)
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return await self._run(query.name, query.text_for(ENGINE), params, read_only=True)
+        return await self._run(query, params, read_only=True)
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return await self._run(query.name, query.text_for(ENGINE), params, read_only=False)
+        return await self._run(query, params, read_only=False)
 
-    async def _run(self, name: str, text: str, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
-        try:
-            if read_only:
-                response = await self._client.connection.execute_command(
-                    "GRAPH.RO_QUERY", self.graph_name, params_header(params) + text, "--compact"
-                )
-            else:
-                response = await self._write_with_revision(params_header(params) + text)
-            if isinstance(response[-1], redis.exceptions.ResponseError):
-                raise response[-1]
-            return await self._rows(response)
-        except redis.exceptions.ConnectionError as e:
-            raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
-        except redis.exceptions.ResponseError as e:
-            if read_only and EMPTY_GRAPH_MESSAGE in str(e):
-                return []
-            raise QueryError(f"query {name} failed: {e}") from e
+    async def _run(self, query: Query, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
+        text = query.text_for(ENGINE)
+        if read_only:
+            sent = self._client.connection.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, params_header(params) + text, "--compact"
+            )
+        else:
+            sent = self._write_with_revision(params_header(params) + text)
+        response = await self._reply(query.name, sent, read_only=read_only)
+        return [] if response is None else await self._rows(response)
 
     async def _read_lists(
         self, query: Query, params: Mapping[str, Any] | None, integers: Collection[str]
     ) -> dict[str, Any]:
         # Without --compact, FalkorDB sends a list as one text `[a, b, c]`: one value for the client to parse,
         # where the compact reply is a pair per item (9 s against 1 s for the snapshot of 100,000 organisations).
-        try:
-            response = await self._client.connection.execute_command(
-                "GRAPH.RO_QUERY", self.graph_name, params_header(params) + query.text_for(ENGINE)
-            )
-        except redis.exceptions.ConnectionError as e:
-            raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
-        except redis.exceptions.ResponseError as e:
-            if EMPTY_GRAPH_MESSAGE in str(e):
-                return {}
-            raise QueryError(f"query {query.name} failed: {e}") from e
-        if isinstance(response[-1], redis.exceptions.ResponseError):
-            raise QueryError(f"query {query.name} failed: {response[-1]}")
+        sent = self._client.connection.execute_command(
+            "GRAPH.RO_QUERY", self.graph_name, params_header(params) + query.text_for(ENGINE)
+        )
+        response = await self._reply(query.name, sent, read_only=True)
+        if response is None:
+            return {}
         names, (row,) = response[0], response[1]
         return {
             name: _integers(text) if name in integers else text[1:-1].split(", ") if text != "[]" else []
             for name, text in zip(names, row, strict=True)
         }
+
+    async def _reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
+        """Return the engine's reply to a query; None when a read finds a graph nothing was written to yet.
+
+        Raises:
+            EngineUnavailable: the engine does not answer.
+            QueryError: the engine refused or failed the query.
+        """
+        try:
+            response = await sent
+        except redis.exceptions.ConnectionError as e:
+            raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
+        except redis.exceptions.ResponseError as e:
+            if read_only and EMPTY_GRAPH_MESSAGE in str(e):
+                return None
+            raise QueryError(f"query {name} failed: {e}") from e
+        if isinstance(response[-1], redis.exceptions.ResponseError):
+            raise QueryError(f"query {name} failed: {response[-1]}")
+        return response
 
     async def _rows(self, response: list) -> list[Row]:
         """Return the rows of a compact reply: decoded here, or by the client where nodes or edges need the schema.

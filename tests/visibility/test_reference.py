@@ -149,7 +149,7 @@ async def test_who_sees_what_agrees_with_the_reference(store, tmp_path, world, d
         for size in range(len(world.territories) + 1):
             territories = sorted(world.territories)[:size]
             found = await snapshot.current(store)
-            held = await visibility.held_ids(store, found, territory_keys=territories, as_of=when, inherit=inherit)
+            held = await visibility.held_ids(found, territory_keys=territories, as_of=when, inherit=inherit)
             assert set(found.keys_of(held)) == reference.held(territories, when, down)
 
 
