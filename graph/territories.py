@@ -53,8 +53,8 @@ from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidInput, NotFound
 from graph.queries import Query, declare
-from graph.schema import FieldError, Territory, coerce, fields_of
-from graph.store import Row, Store
+from graph.schema import AssignedTo, FieldError, Organisation, Territory, coerce, fields_of, relationship_type
+from graph.store import End, Inserter, Insertion, InsertRefused, Row, Store
 
 if TYPE_CHECKING:
     from graph import loading
@@ -66,6 +66,7 @@ FIND_ORGANISATION_KEYS = declare("territories/find_organisation_keys")
 COMPARE_ASSIGNMENTS = declare("territories/compare_assignments")
 CREATE_RULE_ASSIGNMENTS = declare("territories/create_rule_assignments")
 DELETE_RULE_ASSIGNMENTS = declare("territories/delete_rule_assignments")
+COUNT_ASSIGNMENTS = declare("territories/count_assignments")
 
 # Organisations compared per query: each is matched against every territory in the engine.
 DEFAULT_BATCH_SIZE = 10_000
@@ -76,6 +77,15 @@ CRITERIA = ("countries", "postcode_prefixes", "postcode_ranges", "industries")
 # A proposed rule may carry these too (a territory row as the loader or the API has it); they do not affect matching.
 IGNORED_RULE_FIELDS = ("name", "parent_key")
 RANGE_SEPARATOR = "-"
+RULE = "rule"
+# The rule links, as an engine with a bulk path creates the missing ones of a page (see _write).
+RULE_LINKS = Insertion(
+    relationship_type(AssignedTo),
+    ("source",),
+    stored=None,
+    source=End(Organisation.__label__, "key"),
+    target=End(Territory.__label__, "key"),
+)
 
 
 @dataclass(frozen=True)
@@ -363,11 +373,14 @@ async def _run(
 ) -> AssignmentPlan:
     """Compare organisations page by page; when `write`, make each page's links follow before the next."""
     territories = _query_territories(rules)
+    if not territories and not await _any_assignment(store):
+        return AssignmentPlan()  # no rule matches anything and no link is stored (a first load's organisations)
     moves: list[Move] = []
     conflicts: list[Conflict] = []
-    async for rows in _compared_pages(store, territories, organisation_keys, batch_size):
+    inserter = store.inserter(RULE_LINKS) if write else None
+    async for revision, rows in _compared_pages(store, territories, organisation_keys, batch_size):
         if write:
-            rows = await _write(store, rows)
+            rows = await _write(store, rows, inserter, revision)
         for row in rows:
             current, target = sorted(row["current"]), sorted(row["target"])
             if current != target:
@@ -380,23 +393,33 @@ async def _run(
     )
 
 
+async def _any_assignment(store: Store) -> bool:
+    rows = await store.read(COUNT_ASSIGNMENTS)
+    return bool(rows and rows[0]["count"])
+
+
 async def _compared_pages(
     store: Store, territories: list[dict[str, Any]], organisation_keys: Iterable[str] | None, batch_size: int
 ) -> AsyncIterator[list[Row]]:
-    """Yield, per page of organisations, those whose current rule links differ from the target, or conflict."""
+    """Yield, per page of organisations, the revision it was compared at and those whose current rule links
+    differ from the target, or conflict."""
     if organisation_keys is None:
         pages = [row["keys"] for row in await store.read(FIND_ORGANISATION_KEYS, {"batch_size": batch_size})]
     else:
         pages = list(_chunks(sorted(set(organisation_keys)), batch_size))
     for keys in pages:
-        yield await store.read(COMPARE_ASSIGNMENTS, {"keys": keys, "territories": territories})
+        revision = await store.revision()
+        yield revision, await store.read(COMPARE_ASSIGNMENTS, {"keys": keys, "territories": territories})
 
 
-async def _write(store: Store, rows: list[Row]) -> list[Row]:
+async def _write(store: Store, rows: list[Row], inserter: Inserter | None, revision: str | None) -> list[Row]:
     """Delete stale and create missing rule links for compared rows; return the rows as they now stand.
 
     Each row's `target` becomes what was actually done: a link the write
-    queries refused (a manual assignment stored meanwhile) is left out.
+    queries refused (a manual assignment stored meanwhile) is left out. When
+    no link is stale, the store has a bulk path and nothing was written since
+    the comparison (at `revision`), the missing links are exactly the plan's and
+    are created in bulk, without the create query's checks.
     """
     stale = [
         {"organisation_key": row["organisation_key"], "territory_key": key}
@@ -411,7 +434,9 @@ async def _write(store: Store, rows: list[Row]) -> list[Row]:
         if key not in row["current"]
     ]
     deleted = await _write_batches(store, DELETE_RULE_ASSIGNMENTS, stale)
-    created = await _write_batches(store, CREATE_RULE_ASSIGNMENTS, missing)
+    created = await _insert(inserter, revision, missing) if missing and not stale and inserter else None
+    if created is None:
+        created = await _write_batches(store, CREATE_RULE_ASSIGNMENTS, missing)
     done = []
     for row in rows:
         key = row["organisation_key"]
@@ -419,6 +444,16 @@ async def _write(store: Store, rows: list[Row]) -> list[Row]:
         added = [territory for territory in row["target"] if (key, territory) in created]
         done.append({"organisation_key": key, "current": row["current"], "target": kept + added})
     return done
+
+
+async def _insert(inserter: Inserter, revision: str | None, pairs: list[dict[str, str]]) -> set[tuple[str, str]] | None:
+    """Create the rule links of `pairs` in bulk; return the pairs, or None when the store refused them all."""
+    inserter.expect(revision)
+    try:
+        await inserter.insert([(pair["organisation_key"], pair["territory_key"], RULE) for pair in pairs])
+    except InsertRefused:
+        return None
+    return {(pair["organisation_key"], pair["territory_key"]) for pair in pairs}
 
 
 async def _write_batches(store: Store, query: Query, pairs: list[dict[str, str]]) -> set[tuple[str, str]]:

@@ -41,12 +41,15 @@ class RawRow:
         values: the raw values by column: CSV cells as text, JSON values as parsed.
         field: with `error`, the column it concerns, if one.
         error: why the record could not be read; `values` is then empty.
+        given: the columns the record gave, when the reader knows them as a set (every row of a CSV
+            file gives its header's columns); None: the keys of `values`.
     """
 
     line: int
     values: dict[str, Any]
     field: str | None = None
     error: str | None = None
+    given: frozenset[str] | None = None
 
 
 def kind_of(path: Path) -> Kind:
@@ -182,6 +185,7 @@ def _csv_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
     header, header_line = _read_header(path, reader, lines)
     _check_columns(path, kind, header, header_line)
     width = len(header)
+    given = frozenset(header)  # one set shared by the rows: a row's fingerprint hashes it
     last = reader.line_num
     while True:
         first = last + 1
@@ -202,7 +206,7 @@ def _csv_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
         elif len(cells) != width:
             yield RawRow(first, {}, error=f"has {len(cells)} cells, but the header has {width} columns")
         else:
-            yield RawRow(first, dict(zip(header, cells, strict=True)))
+            yield RawRow(first, dict(zip(header, cells, strict=True)), given=given)
 
 
 def _read_header(path: Path, reader: Any, lines: _Lines) -> tuple[list[str], int]:

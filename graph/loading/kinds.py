@@ -66,6 +66,22 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Insert:
+    """How the rows of a kind are created in bulk when the graph holds none of the kind yet (a first load).
+
+    Attributes:
+        stored: counts the stored nodes or links of the kind (`count`).
+        ends: for a relationship kind, the columns of its start and of its end.
+        dated: for a kind with dates, the engine's query that turns the texts a bulk insert
+            stores into dates, in the same transaction (see :class:`graph.store.Insertion`).
+    """
+
+    stored: Query
+    ends: tuple[str, str] | None = None
+    dated: Query | None = None
+
+
+@dataclass(frozen=True)
 class Kind:
     """One kind of load file: `<name>.csv` or `<name>.jsonl`.
 
@@ -94,6 +110,9 @@ class Kind:
             organisation is empty is attributed to the one organisation that
             holds the account as `sold_to`, and rejected when there is not one.
         rules: checks over a whole row, run after each column is coerced.
+        insert: how a file of the kind is created in bulk when the graph holds none of the kind yet
+            (see :meth:`graph.store.Store.inserter`); None for a kind that is always written with
+            its queries.
     """
 
     name: str
@@ -108,6 +127,7 @@ class Kind:
     fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     attribution: tuple[str, str] | None = None
     rules: tuple[RowRule, ...] = ()
+    insert: Insert | None = None
 
     def __post_init__(self):
         names = [column.name for column in self.columns]
@@ -116,6 +136,10 @@ class Kind:
         unknown = (set(self.identity) | set(self.attribution or ())) - set(names)
         if unknown:
             raise ValueError(f"kind {self.name}: identity or attribution names unknown columns {sorted(unknown)}")
+        insert = self.insert
+        dated = any(column.spec.kind == "date" for column in self.columns)
+        if insert is not None and (self.create is None or self.fixed or dated != (insert.dated is not None)):
+            raise ValueError(f"kind {self.name}: inserted in bulk needs a create query, nothing fixed, dated if dates")
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -233,6 +257,10 @@ def _create(kind: str) -> Query:
     return declare(f"loading/create_{kind}")
 
 
+def _insert(kind: str, ends: tuple[str, str] | None = None, *, dated: bool = False) -> Insert:
+    return Insert(declare(f"loading/count_{kind}"), ends, declare(f"falkordb/date_{kind}") if dated else None)
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="organisations",
@@ -241,6 +269,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("organisations"),
         compare=_compare("organisations"),
         create=_create("organisations"),
+        insert=_insert("organisations"),
         identity=("key",),
         node=Organisation,
     ),
@@ -251,6 +280,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("contacts"),
         compare=_compare("contacts"),
         create=_create("contacts"),
+        insert=_insert("contacts"),
         identity=("key",),
         node=Contact,
     ),
@@ -261,6 +291,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("debtors"),
         compare=_compare("debtors"),
         create=_create("debtors"),
+        insert=_insert("debtors"),
         identity=("number",),
         node=DebtorAccount,
     ),
@@ -306,6 +337,8 @@ KINDS: tuple[Kind, ...] = (
         ),
         query=_upsert("parents"),
         compare=_compare("parents"),
+        create=_create("parents"),
+        insert=_insert("parents", ("parent_key", "child_key"), dated=True),
         identity=("parent_key", "child_key", "valid_from"),
         relationship=ParentOf,
         rules=(
@@ -358,6 +391,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("employments"),
         compare=_compare("employments"),
         create=_create("employments"),
+        insert=_insert("employments", ("contact_key", "organisation_key"), dated=True),
         identity=("contact_key", "organisation_key"),
         relationship=WorksAt,
         rules=(_ordered("since", "until"),),
@@ -373,6 +407,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("accounts"),
         compare=_compare("accounts"),
         create=_create("accounts"),
+        insert=_insert("accounts", ("organisation_key", "debtor_number")),
         identity=("organisation_key", "debtor_number"),
         relationship=HasAccount,
     ),
@@ -447,6 +482,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("revenue"),
         compare=_compare("revenue"),
         create=_create("revenue"),
+        insert=_insert("revenue", ("debtor_number", "organisation_key")),
         identity=("debtor_number", "period", "organisation_key"),
         relationship=BookedFor,
         attribution=("debtor_number", "organisation_key"),

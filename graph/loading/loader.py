@@ -63,6 +63,7 @@ A row the queries receive has:
 
 import asyncio
 import datetime
+import operator
 import re
 import time
 from collections import Counter, deque
@@ -78,9 +79,9 @@ from graph.errors import InvalidInput
 from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind, key_property
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
-from graph.schema import FieldError, FieldSpec, HasAccount, coerce
+from graph.schema import FieldError, FieldSpec, HasAccount, coerce, relationship_type
 from graph.schema.fields import AMOUNT_PATTERN, DATE_PATTERN
-from graph.store import Store
+from graph.store import End, Insertion, InsertRefused, Store
 
 DEFAULT_BATCH_SIZE = 5000
 # A write-mode batch is compared before it is written when at least this share of the
@@ -496,7 +497,7 @@ class _Row:
     line: int
     values: dict[str, Any]
     given: Container[str]  # the columns the record gave
-    param: dict[str, Any] | None  # the query row; None until a row to attribute has its organisation
+    param: dict[str, Any] | None = None  # the query row, made once a query needs it (see _FileLoader.params)
 
 
 @dataclass
@@ -589,6 +590,10 @@ class _FileLoader:
         self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
         self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
         self.proposed_rules: list[dict[str, Any]] = []  # a previewed territories file's rules
+        # Creates the rows in bulk while the graph held none of the kind before the file (a first load);
+        # None once the store refuses, and for records in memory, which are one write of the queries.
+        insertion = self.shape.insertion() if writes and not all_or_nothing else None
+        self.inserter = store.inserter(insertion) if insertion is not None else None
 
     async def load(self) -> FileReport:
         """Load (or check) every row of the file and return the file's report.
@@ -604,7 +609,8 @@ class _FileLoader:
         reader = self.reader
         self.size = reader.size
         rows = iter(reader)
-        in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
+        # A bulk insert checks that nothing else wrote since its last batch: one write at a time.
+        in_flight = 1 if self.shape.refers_to_itself or self.hierarchy or self.inserter else WRITES_IN_FLIGHT
         reading: asyncio.Future[_Batch] | None = None
         writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
         try:
@@ -667,10 +673,7 @@ class _FileLoader:
             if error is not None:
                 batch.reject(self.report.path, raw.line, [(error.field, error.reason)])
                 return None
-        attribution = self.kind.attribution
-        if attribution is not None and values[attribution[1]] is None:
-            return _Row(raw.line, values, given.keys(), None)  # `attribute` makes its query row
-        return _Row(raw.line, values, given.keys(), self.shape.param(raw.line, values, given))
+        return _Row(raw.line, values, raw.given or given.keys())
 
     async def prepare(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
         """Check a batch's references, attribution, identities and hierarchy rules; compare it where useful.
@@ -707,6 +710,9 @@ class _FileLoader:
             self.note_assignments(ready.rows, changed, written=False)
             return ready
         self.note_assignments(ready.rows, _ALL, written=False)
+        if self.inserter is not None:  # every row is new while the bulk insert is taken; `create` falls back
+            ready.to_create = ready.rows
+            return ready
         # Records in memory are one write, all or nothing: creating first would make it two.
         creates = self.kind.create is not None and not self.all_or_nothing
         if self.compare_first:
@@ -760,12 +766,12 @@ class _FileLoader:
         report.updated += counts["updated"]
         report.unchanged += counts["unchanged"]
         if self.kind.node in FIND_KEYS:  # only kinds that other rows may refer to
-            keys = [row.param["key"] for row in ready.rows]
+            keys = [row.values[self.shape.key_column] for row in ready.rows]
             (self.keys.remember if self.writes else self.keys.assume)(self.kind.node, keys)
         if not self.writes and self.kind.relationship is HasAccount:  # revenue may be attributed through these
             self.keys.assume_accounts(
-                (row.values["organisation_key"], row.values["debtor_number"], row.param["props"].get("role"))
-                for row in ready.rows
+                (row.values["organisation_key"], row.values["debtor_number"], param["props"].get("role"))
+                for row, param in zip(ready.rows, self.params(ready.rows), strict=True)
             )
         self.done += ready.read
         if self.progress is not None:
@@ -774,7 +780,7 @@ class _FileLoader:
 
     def is_new_identity(self, row: _Row, ready: _Ready) -> bool:
         """Return whether no earlier row of the file had the row's identity; else count or reject it."""
-        identity = tuple(row.values[name] for name in self.kind.identity)
+        identity = self.shape.identity_of(row.values)
         earlier = self.identities.add(hash(identity), self.shape.fingerprint(row), row.line)
         if earlier is None:
             return True
@@ -830,7 +836,7 @@ class _FileLoader:
         name = self.kind.name
         if name == "organisations":
             if written or not self.writes:
-                self.assign_keys.update(row.param["key"] for row in rows if row.line in changed)
+                self.assign_keys.update(row.values[self.shape.key_column] for row in rows if row.line in changed)
         elif written:
             return
         elif name == "org_territories":
@@ -965,13 +971,20 @@ class _FileLoader:
                     self.report.reject(row.line, [(organisation, _attribution_problem(number, candidates))])
                     continue
                 row.values[organisation] = candidates[0]
-                row.param = self.shape.param(row.line, row.values, row.given)
             attributed.append(row)
         return attributed
 
+    def params(self, rows: Sequence[_Row]) -> list[dict[str, Any]]:
+        """Return the query rows of `rows`, made now for the rows that have none yet."""
+        shape = self.shape
+        for row in rows:
+            if row.param is None:
+                row.param = shape.param(row.line, row.values, row.given)
+        return [row.param for row in rows]  # type: ignore[misc]
+
     async def compare(self, rows: Sequence[_Row]) -> tuple[Counter, set[int], set[int]]:
         """Return how many rows the write would report with each status, and the lines it would create and update."""
-        results = await self.store.read(self.kind.compare, {"rows": [row.param for row in rows]})
+        results = await self.store.read(self.kind.compare, {"rows": self.params(rows)})
         if not results:  # a graph nothing was ever written to answers no rows: everything is new
             return Counter(created=len(rows)), {row.line for row in rows}, set()
         counts: Counter = Counter()
@@ -982,14 +995,27 @@ class _FileLoader:
         return counts, lines["created"], lines["updated"]
 
     async def create(self, rows: Sequence[_Row]) -> int:
-        """Create the rows whose node or relationship is not stored; return how many it created."""
+        """Create the rows whose node or relationship is not stored; return how many it created.
+
+        While the bulk insert is taken, it creates them all; once the store refuses it (the graph held
+        the kind, another writer wrote, a value it cannot carry), the kind's create query does, for the
+        rest of the file.
+        """
+        if self.inserter is not None:
+            try:
+                inserted = self.shape.inserted
+                assert inserted is not None
+                await self.inserter.insert([inserted(row.values) for row in rows])
+                return len(rows)
+            except InsertRefused:
+                self.inserter = None
         assert self.kind.create is not None
-        results = await self.store.write(self.kind.create, {"rows": [row.param for row in rows]})
+        results = await self.store.write(self.kind.create, {"rows": self.params(rows)})
         return results[0]["count"] if results else 0
 
     async def upsert(self, rows: Sequence[_Row]) -> Counter:
         """Write rows that have no identity twice, and return how many had each status."""
-        results = await self.store.write(self.kind.query, {"rows": [row.param for row in rows]})
+        results = await self.store.write(self.kind.query, {"rows": self.params(rows)})
         counts = Counter({result["status"]: result["count"] for result in results})
         if sum(counts.values()) < len(rows):
             await self._reject_unwritten(rows)
@@ -1086,6 +1112,14 @@ def _attribution_problem(number: str, holders: Sequence[str]) -> str:
     )
 
 
+def _picker(columns: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]:
+    """Return a function that picks the values of `columns` from a row's values, as a tuple, in C."""
+    if len(columns) == 1:
+        (column,) = columns
+        return lambda values: (values[column],)
+    return operator.itemgetter(*columns)
+
+
 # Marks a value the quick path of a converter leaves to `coerce`.
 _SLOW = object()
 NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -1125,7 +1159,7 @@ def _converter(spec: FieldSpec) -> Callable[[Any], Any]:
 
 
 def _quick_text(spec: FieldSpec) -> Callable[[str], Any]:
-    return lambda value: value
+    return lambda value: _SLOW if "\0" in value else value
 
 
 def _quick_pattern(spec: FieldSpec) -> Callable[[str], Any]:
@@ -1152,6 +1186,8 @@ def _quick_date(spec: FieldSpec) -> Callable[[str], Any]:
 
 def _quick_cents(spec: FieldSpec) -> Callable[[str], Any]:
     def convert(value: str) -> Any:
+        if len(value) > 3 and value[-3] == "." and AMOUNT_PATTERN.fullmatch(value):
+            return int(value[:-3] + value[-2:])  # the usual form, two decimals: 12.34 is 1234 cents
         if not AMOUNT_PATTERN.fullmatch(value):
             return _SLOW
         negative = value.startswith("-")
@@ -1210,6 +1246,9 @@ class _Shape:
     refers_to_itself: bool
     list_columns: frozenset[str]
     identity_columns: frozenset[str]
+    identity_of: Callable[[Mapping[str, Any]], tuple]  # a row's values -> its identity
+    stored: tuple[_Property, ...]  # what a bulk-inserted row stores besides a node's key, in order
+    inserted: Callable[[Mapping[str, Any]], Sequence[Any]] | None  # a row's values -> its insertion's row
 
     @classmethod
     def of(cls, kind: Kind) -> "_Shape":
@@ -1221,6 +1260,13 @@ class _Shape:
             if column.fills
         )
         specs = kind.specs
+        # Dates last, as the create queries list them: a bulk insert's dates are set after the rest (falkordb_bulk).
+        stored = tuple(sorted((prop for prop in properties if prop.name != key), key=lambda prop: prop.is_date))
+        if kind.node is not None:
+            inserted_columns = [prop.column for prop in properties if prop.name == key]
+        else:
+            inserted_columns = list(kind.insert.ends if kind.insert and kind.insert.ends else ())
+        inserted_columns += [prop.column for prop in stored]
         return cls(
             kind=kind,
             specs=specs,
@@ -1233,7 +1279,30 @@ class _Shape:
             refers_to_itself=any(kind.node in column.refers_to for column in kind.references),
             list_columns=frozenset(name for name, spec in specs.items() if spec.kind == "list"),
             identity_columns=frozenset(kind.identity),
+            identity_of=_picker(kind.identity),
+            stored=stored,
+            inserted=operator.itemgetter(*inserted_columns) if kind.insert is not None else None,
         )
+
+    def insertion(self) -> Insertion | None:
+        """Return what a bulk insert of the kind creates, or None for a kind always written with its queries."""
+        kind, insert = self.kind, self.kind.insert
+        if insert is None:
+            return None
+        names = tuple(prop.name for prop in self.stored)
+        if kind.node is not None:
+            assert self.key_property is not None
+            return Insertion(kind.node.__label__, (self.key_property, *names), insert.stored)
+        assert kind.relationship is not None and insert.ends is not None
+        source, target = (self._end(name) for name in insert.ends)
+        dates = tuple(prop.name for prop in self.stored if prop.is_date)
+        return Insertion(
+            relationship_type(kind.relationship), names, insert.stored, source, target, dates, insert.dated
+        )
+
+    def _end(self, column_name: str) -> End:
+        (cls,) = next(column for column in self.kind.columns if column.name == column_name).refers_to
+        return End(cls.__label__, key_property(cls))
 
     def param(self, line: int, values: Mapping[str, Any], given: Container[str]) -> dict[str, Any]:
         """Return the query row for the values of the row on `line`, whose record gave the columns `given`.
@@ -1270,9 +1339,9 @@ class _Shape:
         A column the record left out holds its default (or None) in every row,
         so it tells rows apart only through the columns given.
         """
-        given = frozenset(row.given)
-        if self.kind.attribution is not None:  # an attributed identity counts as given, however it was found
-            given |= self.identity_columns
+        given = frozenset(row.given)  # the same set when it is one (a CSV file's header)
+        if self.kind.attribution is not None and not self.identity_columns <= given:
+            given |= self.identity_columns  # an attributed identity counts as given, however it was found
         values = row.values.values()
         if self.list_columns:
             values = (tuple(value) if type(value) is list else value for value in values)

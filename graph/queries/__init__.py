@@ -2,7 +2,10 @@
 
 A query `<concept>/<verb_noun>` lives in `<concept>/<verb_noun>.cypher`. Where the
 dialects of FalkorDB and Neo4j really differ, `<verb_noun>.falkordb.cypher` or
-`<verb_noun>.neo4j.cypher` replaces the shared text for that engine. Modules
+`<verb_noun>.neo4j.cypher` replaces the shared text for that engine. A query
+that serves a feature only one engine has (FalkorDB's bulk insert) lives in the
+directory named after that engine, `falkordb/<verb_noun>.cypher`, and has no
+text for the other. Modules
 declare the queries they use at import time with :func:`declare`, so a missing
 file fails when the process starts, not when a user first asks.
 """
@@ -24,12 +27,21 @@ class Query:
     texts: dict[str, str]
 
     def text_for(self, engine: str) -> str:
-        """Return the Cypher text this query runs on `engine`."""
-        return self.texts[engine]
+        """Return the Cypher text this query runs on `engine`.
+
+        Raises:
+            UnknownQuery: the query serves a feature of another engine only.
+        """
+        try:
+            return self.texts[engine]
+        except KeyError:
+            raise UnknownQuery(f"query {self.name} runs only on {', '.join(self.texts)}, not on {engine}") from None
 
 
 def read_queries(directory: Path) -> dict[str, Query]:
     """Return every query under `directory` by name, with its text for each engine.
+
+    A query under a directory named after an engine (`falkordb/…`) has a text for that engine only.
 
     Raises:
         UnknownQuery: a variant names an unknown engine, or an engine has no text.
@@ -43,11 +55,21 @@ def read_queries(directory: Path) -> dict[str, Query]:
         variants.setdefault(name, {})[engine or "shared"] = path.read_text(encoding="utf-8").strip()
     queries = {}
     for name, texts in variants.items():
+        only = engine_only(name)
+        if only is not None:
+            queries[name] = Query(name, {only: texts.get(only, texts.get("shared", ""))})
+            continue
         missing = [engine for engine in ENGINES if engine not in texts and "shared" not in texts]
         if missing:
             raise UnknownQuery(f"query {name!r} has no text for {', '.join(missing)}: add {name}.cypher")
         queries[name] = Query(name, {engine: texts.get(engine, texts.get("shared", "")) for engine in ENGINES})
     return queries
+
+
+def engine_only(name: str) -> str | None:
+    """Return the engine a query serves alone (its directory is named after it), or None for a query of both."""
+    directory = name.partition("/")[0]
+    return directory if directory in ENGINES else None
 
 
 ALL_QUERIES: dict[str, Query] = read_queries(QUERY_DIR)

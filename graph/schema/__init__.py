@@ -5,7 +5,7 @@ required fields and unique keys are declared; constraints, indexes and input
 validation are derived from them.
 """
 
-from neomodel import StructuredNode
+from neomodel import StructuredNode, StructuredRel
 
 from graph.schema.account import DebtorAccount, HasAccount
 from graph.schema.contact import Contact, WorksAt
@@ -43,6 +43,19 @@ def indexed_properties() -> list[tuple[str, str]]:
     ]
 
 
+def relationship_type(model: type[StructuredRel]) -> str:
+    """Return the type of the relationships whose properties `model` declares (`HAS_ACCOUNT` for HasAccount)."""
+    types = {
+        definition.definition["relation_type"]
+        for cls in NODE_CLASSES
+        for definition in cls.defined_properties(aliases=False, properties=False).values()
+        if definition.definition["model"] is model
+    }
+    if len(types) != 1:
+        raise ValueError(f"{model.__name__} is the model of {len(types)} relationship types: {sorted(types)}")
+    return types.pop()
+
+
 __all__ = [
     "ApiKey",
     "AssignedTo",
@@ -68,5 +81,6 @@ __all__ = [
     "coerce_row",
     "fields_of",
     "indexed_properties",
+    "relationship_type",
     "unique_properties",
 ]

@@ -130,7 +130,11 @@ def coerce_row(specs: Mapping[str, FieldSpec], row: Mapping[str, Any]) -> tuple[
 def _text(spec: FieldSpec, raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise FieldError(spec.name, f"expected text, got {type(raw).__name__}")
-    return str(raw).strip()
+    value = str(raw).strip()
+    if "\0" in value:
+        # FalkorDB reads queries and bulk inserts as C strings: the text would end there, or fail the whole batch.
+        raise FieldError(spec.name, "holds a NUL character (\\0), which cannot be stored")
+    return value
 
 
 def _matching(spec: FieldSpec, raw: Any, what: str) -> str:

@@ -9,7 +9,8 @@ so queries write `date($day)`: the one form both engines understand.
 import datetime
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,68 @@ from graph.settings import Backend, Settings
 Row = dict[str, Any]
 REPLACE_REVISION = declare("store/replace_revision")
 FIND_REVISION = declare("store/find_revision")
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of the links an :class:`Insertion` creates: the label of its nodes and their key property."""
+
+    label: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """New nodes of one label, or new links of one type, to create in bulk: see :meth:`Store.inserter`.
+
+    Attributes:
+        name: the label of the nodes, or the type of the links.
+        properties: the stored properties, in the order of each row's values; a None value is not stored.
+        stored: a read that counts the nodes or links of the kind that are stored (`count`): the
+            first batch is inserted only when it answers 0, as every row is new then; None when the
+            caller knows its rows are new by the plan it made (see :meth:`Inserter.expect`).
+        source, target: for links, their ends; a link's row starts with the key of each.
+        dates: those of `properties` that hold dates (`datetime.date`), for an engine whose bulk
+            format has none: it stores them as `<name>_text` and `dated` makes them dates.
+        dated: for links with dates, the query that makes them dates in the insert's transaction,
+            on the links of the batch's start nodes (`$sources`, the engine's node ids) or its end
+            nodes (`$targets`), whichever have fewer links each.
+    """
+
+    name: str
+    properties: tuple[str, ...]
+    stored: Query | None
+    source: End | None = None
+    target: End | None = None
+    dates: tuple[str, ...] = ()
+    dated: Query | None = None
+
+
+class InsertRefused(Exception):
+    """The store cannot create these rows as new ones; the caller writes them with its queries instead."""
+
+
+class Inserter(ABC):
+    """Creates the nodes or links of one :class:`Insertion`, batch after batch, without Cypher."""
+
+    @abstractmethod
+    def expect(self, revision: str | None) -> None:
+        """Insert the next batch only if the graph is still at `revision`, the token its rows were planned at.
+
+        Without it, the first batch expects the token read when it starts, and each later one the
+        token the batch before it wrote.
+        """
+
+    @abstractmethod
+    async def insert(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Create one node or link per row, and replace the revision token, in one transaction.
+
+        Raises:
+            InsertRefused: the rows may not all be new (the graph held the kind before the first
+                batch, or it is no longer at the expected revision), or a value cannot be sent this
+                way; nothing of the batch was written.
+            EngineUnavailable, QueryError: the engine failed.
+        """
 
 
 class Store(ABC):
@@ -76,6 +139,14 @@ class Store(ABC):
         """
         rows = await self.read(FIND_REVISION)
         return rows[0]["token"] if rows else None
+
+    def inserter(self, insertion: Insertion) -> Inserter | None:
+        """Return what creates the rows of `insertion` in bulk, or None when this engine has no such path.
+
+        A load file of a kind the graph holds nothing of yet (a first load) is created this way, at
+        a fraction of the engine's cost of its create query (docs/load-files.md, "Throughput").
+        """
+        return None
 
     @abstractmethod
     async def engine_version(self) -> str:

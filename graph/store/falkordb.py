@@ -17,8 +17,9 @@ from graph import schema
 from graph.errors import EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import REPLACE_REVISION, Row, Store, new_revision_params
+from graph.store import FIND_REVISION, REPLACE_REVISION, Inserter, Insertion, Row, Store, new_revision_params
 from graph.store.embedded import EmbeddedEngine
+from graph.store.falkordb_bulk import BulkInserter, can_insert
 
 ENGINE = "falkordb"
 # FalkorDB answers this on a graph no query has written to yet.
@@ -49,21 +50,31 @@ class FalkorStore(Store):
             raise EngineUnavailable(f"the embedded engine is not running on {engine.socket}: run `crmgraph db start`")
         return cls(settings, engine, started)
 
-    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return await self._run(query, params, read_only=True)
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None, *, via: Any = None) -> list[Row]:
+        """Run a read-only query; `via` is the connection or pipeline to send it on (default: the pool)."""
+        return await self._run(query, params, read_only=True, via=via)
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         return await self._run(query, params, read_only=False)
 
-    async def _run(self, query: Query, params: Mapping[str, Any] | None, *, read_only: bool) -> list[Row]:
+    async def revision(self, *, via: Any = None) -> str | None:
+        rows = await self.read(FIND_REVISION, via=via)
+        return rows[0]["token"] if rows else None
+
+    def inserter(self, insertion: Insertion) -> Inserter | None:
+        return BulkInserter(self, insertion) if can_insert(insertion) else None
+
+    async def _run(
+        self, query: Query, params: Mapping[str, Any] | None, *, read_only: bool, via: Any = None
+    ) -> list[Row]:
         text = query.text_for(ENGINE)
         if read_only:
-            sent = self._client.connection.execute_command(
+            sent = (via or self._client.connection).execute_command(
                 "GRAPH.RO_QUERY", self.graph_name, params_header(params) + text, "--compact"
             )
         else:
             sent = self._write_with_revision(params_header(params) + text)
-        response = await self._reply(query.name, sent, read_only=read_only)
+        response = await self.reply(query.name, sent, read_only=read_only)
         return [] if response is None else await self._rows(response)
 
     async def _read_lists(
@@ -74,7 +85,7 @@ class FalkorStore(Store):
         sent = self._client.connection.execute_command(
             "GRAPH.RO_QUERY", self.graph_name, params_header(params) + query.text_for(ENGINE)
         )
-        response = await self._reply(query.name, sent, read_only=True)
+        response = await self.reply(query.name, sent, read_only=True)
         if response is None:
             return {}
         names, (row,) = response[0], response[1]
@@ -83,7 +94,7 @@ class FalkorStore(Store):
             for name, text in zip(names, row, strict=True)
         }
 
-    async def _reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
+    async def reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
         """Return the engine's reply to a query; None when a read finds a graph nothing was written to yet.
 
         Raises:
@@ -121,12 +132,24 @@ class FalkorStore(Store):
 
     async def _write_with_revision(self, text: str) -> list:
         """Run a write and replace the revision token in one MULTI/EXEC: no reader sees one without the other."""
-        revision = params_header(new_revision_params()) + REPLACE_REVISION.text_for(ENGINE)
         transaction = self._client.connection.pipeline(transaction=True)
-        for command in (text, revision):
-            transaction.execute_command("GRAPH.QUERY", self.graph_name, command, "--compact")
+        transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
+        self.replace_revision(transaction, new_revision_params())
         written, _ = await transaction.execute()
         return written
+
+    def queue(self, transaction: Any, query: Query, params: Mapping[str, Any]) -> None:
+        """Queue a write on a MULTI/EXEC pipeline; the replacement of the revision token goes last, by the caller."""
+        text = params_header(params) + query.text_for(ENGINE)
+        transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
+
+    def replace_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
+        """Queue the replacement of the revision token (:func:`new_revision_params`) on a MULTI/EXEC pipeline."""
+        self.queue(transaction, REPLACE_REVISION, params)
+
+    def pipeline(self) -> Any:
+        """Return a MULTI/EXEC pipeline on a connection of its own, which can WATCH the graph."""
+        return self._client.connection.pipeline(transaction=True)
 
     async def engine_version(self) -> str:
         modules = await self._client.connection.execute_command("MODULE", "LIST")

@@ -141,10 +141,31 @@ class FailingStore:
         return await self._store.read(query, params)
 
     async def write(self, query, params=None):
+        self._use_up_one()
+        return await self._store.write(query, params)
+
+    def inserter(self, insertion):
+        inserter = self._store.inserter(insertion)
+        return None if inserter is None else FailingInserter(self, inserter)
+
+    def _use_up_one(self):
         if self.allowed == 0:
             raise EngineUnavailable("the engine went away")
         self.allowed -= 1
-        return await self._store.write(query, params)
+
+
+class FailingInserter:
+    """A bulk inserter whose batches count as writes of its FailingStore, and fail as they do."""
+
+    def __init__(self, store: FailingStore, inserter):
+        self._store, self._inserter = store, inserter
+
+    def expect(self, revision):
+        self._inserter.expect(revision)
+
+    async def insert(self, rows):
+        self._store._use_up_one()
+        await self._inserter.insert(rows)
 
 
 @pytest.mark.parametrize("allowed", [3, 170, 400], ids=["in organisations", "in parents", "in revenue"])

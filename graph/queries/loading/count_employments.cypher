@@ -1,0 +1,4 @@
+// How many links of the `employments` kind are stored: a file of them into a graph that has none may be bulk inserted
+// (graph/loading/loader.py). The engines answer this count without a scan, as long as the ends have no label.
+MATCH ()-[link:WORKS_AT]->()
+RETURN count(link) AS count

@@ -1,0 +1,4 @@
+// How many nodes of the `organisations` kind are stored: a file of them into a graph that has none may be bulk inserted
+// (graph/loading/loader.py). The engines answer this count without a scan.
+MATCH (organisation:Organisation)
+RETURN count(organisation) AS count

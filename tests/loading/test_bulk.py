@@ -1,0 +1,162 @@
+"""A first load creates the kinds the graph holds none of in bulk (FalkorDB's GRAPH.BULK), as the queries would.
+
+The bulk path skips every check the create queries make, so these tests hold it to the queries: the same graph
+from the same files, the queries again as soon as the graph holds the kind or another writer writes, and values
+the binary format cannot carry sent the queries' way.
+"""
+
+import json
+
+import pytest
+
+from graph import admin, loading, territories
+from graph.store import InsertRefused, Store
+from graph.store.falkordb_bulk import _value
+from seed.generate import generate
+from tests.loading.helpers import counts, rejections, rows, write
+from tests.loading.test_dry_run import snapshot
+
+BULK_KINDS = {kind.name for kind in loading.KINDS if kind.insert is not None}
+
+
+class QueriesOnly:
+    """The store, without a bulk path: every row is written by the kinds' queries."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self.engine = store.engine
+
+    async def read(self, query, params=None):
+        return await self._store.read(query, params)
+
+    async def write(self, query, params=None):
+        return await self._store.write(query, params)
+
+    async def revision(self):
+        return await self._store.revision()
+
+    def inserter(self, insertion):
+        return None
+
+
+class CountingInserts(QueriesOnly):
+    """The store with its bulk path, counting the write queries and the batches inserted, by name."""
+
+    def __init__(self, store: Store, *, before_insert=None):
+        super().__init__(store)
+        self.writes: list[str] = []
+        self.inserted: list[str] = []
+        self.before_insert = before_insert  # awaited with the insertion's name before each batch
+
+    async def write(self, query, params=None):
+        self.writes.append(query.name)
+        return await self._store.write(query, params)
+
+    def inserter(self, insertion):
+        inserter = self._store.inserter(insertion)
+        return None if inserter is None else _Counted(self, insertion.name, inserter)
+
+
+class _Counted:
+    def __init__(self, store: CountingInserts, name: str, inserter):
+        self._store, self._name, self._inserter = store, name, inserter
+
+    def expect(self, revision):
+        self._inserter.expect(revision)
+
+    async def insert(self, rows):
+        if self._store.before_insert is not None:
+            await self._store.before_insert(self._name)
+        await self._inserter.insert(rows)
+        self._store.inserted.append(self._name)
+
+
+@pytest.fixture
+def bulk(store):
+    if store.inserter(territories.RULE_LINKS) is None:
+        pytest.skip(f"{store.engine} has no bulk path: every load is written by the queries")
+    return store
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_first_load_inserts_in_bulk_exactly_what_the_queries_store(bulk, tmp_path, seed):
+    generate(tmp_path, organisations=400, seed=seed)
+    await loading.load_paths(QueriesOnly(bulk), [tmp_path], batch_size=97)
+    by_queries = await snapshot(bulk)
+    await admin.delete_everything(bulk)  # the engine reuses the deleted nodes' ids: links must still find their ends
+    counting = CountingInserts(bulk)
+
+    report = await loading.load_paths(counting, [tmp_path], batch_size=97)
+
+    assert report.ok
+    assert await snapshot(bulk) == by_queries
+    assert set(counting.inserted) == {
+        *("Organisation", "Contact", "DebtorAccount", "HAS_ACCOUNT", "BOOKED_FOR", "WORKS_AT", "PARENT_OF"),
+        "ASSIGNED_TO",  # the territory rules' links
+    }
+    assert not {f"loading/create_{kind}" for kind in BULK_KINDS} & set(counting.writes)
+    assert "territories/create_rule_assignments" not in counting.writes
+    assert "loading/create_memberships" in counting.writes  # a kind without its bulk path takes the queries
+    created = {file.kind: file.created for file in report.files}
+    assert all(created[kind] > 0 for kind in BULK_KINDS)
+
+
+async def test_a_file_of_a_kind_the_graph_holds_is_written_by_the_queries(bulk, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write(tmp_path / "a", "organisations.csv", "key,name\nORG-1,One\nORG-2,Two\n")
+    second = write(tmp_path / "b", "organisations.csv", "key,name\nORG-2,Two again\nORG-3,Three\n")
+    counting = CountingInserts(bulk)
+
+    await loading.load_paths(counting, [first])
+    report = await loading.load_paths(counting, [second])
+
+    assert counting.inserted == ["Organisation"]  # the first file only
+    assert counts(report.files[0]) == (1, 1, 0, 0)
+    assert await rows(bulk, "MATCH (o:Organisation) RETURN o.key AS key, o.name AS name ORDER BY key") == [
+        {"key": "ORG-1", "name": "One"},
+        {"key": "ORG-2", "name": "Two again"},
+        {"key": "ORG-3", "name": "Three"},
+    ]
+
+
+async def test_another_writer_during_a_bulk_load_hands_the_rest_to_the_queries(bulk, tmp_path):
+    path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(30)))
+
+    async def someone_else_writes(name):
+        if counting.inserted:  # after the first batch: another writer stores a key of a later one
+            await loading.load_records(bulk, "organisations", [{"key": "ORG-25", "name": "Someone else's"}])
+
+    counting = CountingInserts(bulk, before_insert=someone_else_writes)
+    report = await loading.load_paths(counting, [path], batch_size=10)
+
+    assert counting.inserted == ["Organisation"]  # the second batch was refused, and the queries took over
+    assert counts(report.files[0]) == (29, 1, 0, 0)
+    assert await rows(bulk, "MATCH (o:Organisation) RETURN count(*) AS n, count(DISTINCT o.key) AS keys") == [
+        {"n": 30, "keys": 30}
+    ]
+    assert await rows(bulk, "MATCH (o:Organisation {key: 'ORG-25'}) RETURN o.name AS name") == [{"name": "Org 25"}]
+
+
+async def test_a_text_with_a_nul_character_is_rejected_naming_its_line_and_field(bulk, tmp_path):
+    records = [{"key": "ORG-1", "name": "Plain"}, {"key": "ORG-2", "name": "Nul\u0000inside"}]
+    path = write(tmp_path, "organisations.jsonl", "".join(json.dumps(record) + "\n" for record in records))
+
+    report = await loading.load_paths(bulk, [path])
+
+    assert counts(report.files[0]) == (1, 0, 0, 1)
+    assert rejections(report) == {(2, "name", "holds a NUL character (\\0), which cannot be stored")}
+
+
+@pytest.mark.parametrize("value", ["a\u0000b", 2**63, float("inf"), float("nan"), object()])
+def test_values_the_binary_format_cannot_carry_are_refused(value):
+    with pytest.raises(InsertRefused):
+        _value(value)
+
+
+def test_values_are_encoded_as_falkordb_reads_them():
+    assert _value("Köln") == b"\x03K\xc3\xb6ln\x00"
+    assert _value(None) == b"\x00"
+    assert _value(True) == b"\x01\x01"
+    assert _value(-2) == b"\x04" + (-2).to_bytes(8, "little", signed=True)
+    assert _value(0.5) == b"\x02" + bytes.fromhex("000000000000e03f")
