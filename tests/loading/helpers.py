@@ -40,3 +40,23 @@ async def keys(store: Store, label: str) -> set[str]:
     """Return the keys of every node with `label` (from a fixed allow-list of test labels)."""
     assert label in {"Organisation", "Contact", "Territory", "User"}
     return {row["key"] for row in await rows(store, f"MATCH (n:`{label}`) RETURN n.key AS key")}
+
+
+class QueriesOnly:
+    """The store, without a bulk path: every row is written by the kinds' queries, batch by batch."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self.engine = store.engine
+
+    async def read(self, query, params=None):
+        return await self._store.read(query, params)
+
+    async def write(self, query, params=None):
+        return await self._store.write(query, params)
+
+    async def revision(self):
+        return await self._store.revision()
+
+    def inserter(self, insertion):
+        return None

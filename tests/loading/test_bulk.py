@@ -13,30 +13,10 @@ from graph import admin, loading, territories
 from graph.store import InsertRefused, Store
 from graph.store.falkordb_bulk import _value
 from seed.generate import generate
-from tests.loading.helpers import counts, rejections, rows, write
+from tests.loading.helpers import QueriesOnly, counts, rejections, rows, write
 from tests.loading.test_dry_run import snapshot
 
 BULK_KINDS = {kind.name for kind in loading.KINDS if kind.insert is not None}
-
-
-class QueriesOnly:
-    """The store, without a bulk path: every row is written by the kinds' queries."""
-
-    def __init__(self, store: Store):
-        self._store = store
-        self.engine = store.engine
-
-    async def read(self, query, params=None):
-        return await self._store.read(query, params)
-
-    async def write(self, query, params=None):
-        return await self._store.write(query, params)
-
-    async def revision(self):
-        return await self._store.revision()
-
-    def inserter(self, insertion):
-        return None
 
 
 class CountingInserts(QueriesOnly):
@@ -81,12 +61,12 @@ def bulk(store):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_a_first_load_inserts_in_bulk_exactly_what_the_queries_store(bulk, tmp_path, seed):
     generate(tmp_path, organisations=400, seed=seed)
-    await loading.load_paths(QueriesOnly(bulk), [tmp_path], batch_size=97)
+    await loading.load_paths(QueriesOnly(bulk), [tmp_path], batch_size=13)
     by_queries = await snapshot(bulk)
     await admin.delete_everything(bulk)  # the engine reuses the deleted nodes' ids: links must still find their ends
     counting = CountingInserts(bulk)
 
-    report = await loading.load_paths(counting, [tmp_path], batch_size=97)
+    report = await loading.load_paths(counting, [tmp_path], batch_size=13)
 
     assert report.ok
     assert await snapshot(bulk) == by_queries
@@ -121,21 +101,30 @@ async def test_a_file_of_a_kind_the_graph_holds_is_written_by_the_queries(bulk, 
 
 
 async def test_another_writer_during_a_bulk_load_hands_the_rest_to_the_queries(bulk, tmp_path):
-    path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(30)))
+    path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(300)))
 
     async def someone_else_writes(name):
-        if counting.inserted:  # after the first batch: another writer stores a key of a later one
-            await loading.load_records(bulk, "organisations", [{"key": "ORG-25", "name": "Someone else's"}])
+        if counting.inserted:  # after the first insert: another writer stores a key of a later one
+            await loading.load_records(bulk, "organisations", [{"key": "ORG-250", "name": "Someone else's"}])
 
     counting = CountingInserts(bulk, before_insert=someone_else_writes)
-    report = await loading.load_paths(counting, [path], batch_size=10)
+    report = await loading.load_paths(counting, [path], batch_size=10)  # an insert takes 10 batches: 100 rows
 
-    assert counting.inserted == ["Organisation"]  # the second batch was refused, and the queries took over
-    assert counts(report.files[0]) == (29, 1, 0, 0)
+    assert counting.inserted == ["Organisation"]  # the second insert was refused, and the queries took over
+    assert counts(report.files[0]) == (299, 1, 0, 0)
     assert await rows(bulk, "MATCH (o:Organisation) RETURN count(*) AS n, count(DISTINCT o.key) AS keys") == [
-        {"n": 30, "keys": 30}
+        {"n": 300, "keys": 300}
     ]
-    assert await rows(bulk, "MATCH (o:Organisation {key: 'ORG-25'}) RETURN o.name AS name") == [{"name": "Org 25"}]
+    assert await rows(bulk, "MATCH (o:Organisation {key: 'ORG-250'}) RETURN o.name AS name") == [{"name": "Org 250"}]
+
+
+async def test_a_bulk_insert_takes_ten_batches_and_reports_progress_after_each(bulk, tmp_path):
+    write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(250)))
+    seen = []
+
+    await loading.load_paths(bulk, [tmp_path], batch_size=10, progress=seen.append)
+
+    assert [step.rows for step in seen] == [100, 200, 250]
 
 
 async def test_a_text_with_a_nul_character_is_rejected_naming_its_line_and_field(bulk, tmp_path):
