@@ -27,6 +27,10 @@ How step 5 runs depends on the mode:
   Rows expected to be new go to the kind's `create` query, when it has one (a
   plain CREATE, about half the engine's cost of an upsert), the others to its
   upsert `query`; rows the create query finds stored after all are upserted.
+  A file of a kind the graph holds none of yet (a first load) is created in
+  bulk instead, ten batches at a time, by the store's inserter when it has one
+  (:meth:`graph.store.Store.inserter`, FalkorDB's `GRAPH.BULK`), until the
+  store refuses (another writer wrote); then the create query takes over.
 - **check** (a dry run, and the first pass of `strict`): the batch is only
   compared; keys and account links it would create are *assumed*, so later
   batches and files see them.
