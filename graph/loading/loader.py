@@ -649,12 +649,13 @@ class _FileLoader:
     def read_batch(self, rows: Iterator[RawRow], reader: RowReader | RecordReader) -> _Batch:
         """Read records until a batch of valid rows is full or the file ends; validate each."""
         batch = _Batch()
+        size = self.batch_size * BATCHES_PER_INSERT if self.inserter else self.batch_size
         for raw in rows:
             batch.read += 1
             row = self.validate(raw, batch)
             if row is not None:
                 batch.rows.append(row)
-                if len(batch.rows) >= (self.batch_size * BATCHES_PER_INSERT if self.inserter else self.batch_size):
+                if len(batch.rows) >= size:
                     break
         batch.position = reader.position
         return batch

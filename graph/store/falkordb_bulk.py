@@ -90,11 +90,17 @@ class BulkInserter(Inserter):
         expected = self._expected
         if self._dates:
             rows = [_dates_as_text(row, self._dates) for row in rows]
+        ends: dict[str, list[int]] = {}  # the node ids of the batch's starts and ends, for the `dated` query
         if insertion.source is not None and insertion.target is not None:
-            sources = await self._node_ids(insertion.source, {row[0] for row in rows})
-            targets = await self._node_ids(insertion.target, {row[1] for row in rows})
+            source_keys, target_keys = {row[0] for row in rows}, {row[1] for row in rows}
+            sources = await self._node_ids(insertion.source, source_keys)
+            targets = await self._node_ids(insertion.target, target_keys)
             body = [_ENDS.pack(sources[row[0]], targets[row[1]]) + _values(row[2:]) for row in rows]
             counts = (0, len(rows), 0, 1)
+            ends = {
+                "sources": sorted(sources[key] for key in source_keys),
+                "targets": sorted(targets[key] for key in target_keys),
+            }
         else:
             body = [_values(row) for row in rows]
             counts = (len(rows), 0, 1, 0)
@@ -110,10 +116,6 @@ class BulkInserter(Inserter):
             transaction.multi()
             transaction.execute_command("GRAPH.BULK", graph, *begin, *counts, self._header + b"".join(body))
             if insertion.dated is not None:
-                ends = {
-                    "sources": sorted({sources[row[0]] for row in rows}),
-                    "targets": sorted({targets[row[1]] for row in rows}),
-                }
                 store.queue(transaction, insertion.dated, ends)
             store.replace_revision(transaction, params)
             try:

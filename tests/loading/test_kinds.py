@@ -118,3 +118,14 @@ def test_a_create_query_writes_every_property_its_kind_stores(kind):
     written = set(re.findall(filled, text, re.MULTILINE))
 
     assert written == stored
+
+
+def test_a_kind_inserted_in_bulk_has_a_create_query_and_a_dating_query_for_its_dates():
+    # The bulk path falls back to the create query, and its format has no dates (graph/store/falkordb_bulk.py).
+    employments = next(kind for kind in KINDS if kind.name == "employments")
+    assert employments.insert is not None and employments.insert.dated is not None
+
+    with pytest.raises(ValueError, match="dated if dates"):
+        replace(employments, insert=replace(employments.insert, dated=None))
+    with pytest.raises(ValueError, match="needs a create query"):
+        replace(employments, create=None)
