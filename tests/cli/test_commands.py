@@ -240,3 +240,11 @@ def test_territories_preview_prints_the_moves_of_changed_rules_and_changes_nothi
     # The stored rules still hold: applying them moves nothing.
     assert applied.stdout.startswith("0 organisation(s) moved"), applied.stdout
     assert wrong.returncode == 1 and wrong.stderr.startswith("error: users.csv: a preview takes one territories file")
+
+
+def test_json_output_is_what_the_standard_library_indents(capsys):
+    from cli.main import echo_json
+
+    value = {"moves": [{"organisation": "ORG-1", "from": [], "to": ["T-Süd"]}], "empty": {}, "ok": True, "seconds": 1.5}
+    echo_json(value)
+    assert capsys.readouterr().out == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
