@@ -6,10 +6,12 @@ the binary format cannot carry sent the queries' way.
 """
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from graph import admin, loading, territories
+from graph.loading import loader
 from graph.store import InsertRefused, Store
 from graph.store.falkordb_bulk import _value
 from seed.generate import generate
@@ -79,6 +81,81 @@ async def test_a_first_load_inserts_in_bulk_exactly_what_the_queries_store(bulk,
     assert "loading/create_memberships" in counting.writes  # a kind without its bulk path takes the queries
     created = {file.kind: file.created for file in report.files}
     assert all(created[kind] > 0 for kind in BULK_KINDS)
+
+
+@pytest.fixture
+def processes(monkeypatch):
+    """Every file created in bulk is read by a process of its own, however small; yields the files so read."""
+    monkeypatch.setattr(loader, "PROCESS_READ_BYTES", 0)
+    read: list[str] = []
+    start = loader._ProcessBatches.__init__
+
+    def recording(self, kind, path, size):
+        read.append(kind.name)
+        start(self, kind, path, size)
+
+    monkeypatch.setattr(loader._ProcessBatches, "__init__", recording)
+    return read
+
+
+async def test_files_read_by_processes_of_their_own_load_what_the_queries_store(bulk, tmp_path, processes):
+    generate(tmp_path, organisations=300, seed=4)
+    by_queries = await loading.load_paths(QueriesOnly(bulk), [tmp_path], batch_size=13)
+    stored = await snapshot(bulk)
+    await admin.delete_everything(bulk)
+
+    report = await loading.load_paths(bulk, [tmp_path], batch_size=13)
+
+    assert sorted(processes) == sorted(BULK_KINDS)
+    assert report.ok
+    assert await snapshot(bulk) == stored
+    assert [counts(file) for file in report.files] == [counts(file) for file in by_queries.files]
+
+
+BAD_FILES = {
+    "values": ("organisations.csv", b"key,name,country\nORG-1,One,DE\nORG-2,,DE\nORG-3,Three,Germany\nORG-4,Four\n"),
+    "encoding": ("organisations.csv", b"key,name\nORG-1,One\nORG-2,T\xffo\nORG-3,Three\n"),
+    "json": ("organisations.jsonl", b'{"key": "ORG-1", "name": "One"}\n{"key": "ORG-2", "nam": "Two"}\n[1]\n{"key"\n'),
+    "header": ("organisations.csv", b"key,name,colour\nORG-1,One,red\n"),
+    "empty": ("organisations.csv", b""),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+async def test_a_process_reports_bad_rows_and_files_as_the_load_itself_does(bulk, tmp_path, request, name):
+    file_name, content = BAD_FILES[name]
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    in_the_load = (await loading.load_paths(bulk, [path], batch_size=2)).files[0]
+    await admin.delete_everything(bulk)
+    processes = request.getfixturevalue("processes")
+
+    in_a_process = (await loading.load_paths(bulk, [path], batch_size=2)).files[0]
+
+    assert processes == ["organisations"]
+    assert in_a_process.to_dict() == in_the_load.to_dict()
+    assert in_a_process.rejections or in_a_process.error
+
+
+def test_closing_the_batches_of_a_process_stops_it(tmp_path):
+    path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(20_000)))
+    batches = loader._ProcessBatches(loading.KINDS_BY_NAME["organisations"], path, 10)
+
+    assert [row.values["key"] for row in batches.next().rows] == [f"ORG-{n}" for n in range(10)]
+    batches.close()
+
+    assert batches._process.returncode is not None
+    assert not batches._receiver.is_alive()
+
+
+def test_a_process_that_stops_without_a_reason_is_an_error(tmp_path):
+    path = write(tmp_path, "organisations.csv", "key,name\nORG-1,One\n")
+    batches = loader._ProcessBatches(SimpleNamespace(name="no such kind"), path, 10)
+    try:
+        with pytest.raises(RuntimeError, match=r"the process reading .*organisations.csv stopped \(exit code 1\)"):
+            batches.next()
+    finally:
+        batches.close()
 
 
 async def test_a_file_of_a_kind_the_graph_holds_is_written_by_the_queries(bulk, tmp_path):
