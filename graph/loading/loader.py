@@ -610,8 +610,8 @@ class _ProcessBatches:
     Reading and coercing a record costs 5 to 10 µs of the loader's CPU, about half of what a row costs
     it in a first load. The process does it on the other core, while the load checks and writes the
     batches before; a thread receives them as they come, up to :data:`BATCHES_AHEAD`, so that the
-    process is not held up by the load. A batch arrives pickled, which costs the load 1 to 2 µs a row
-    (docs/load-files.md, "Throughput").
+    process is not held up by the load. A batch arrives pickled, by column, which costs the load about
+    1 µs a row (docs/load-files.md, "Throughput").
     """
 
     def __init__(self, kind: Kind, path: Path, size: int):
@@ -861,7 +861,11 @@ class _FileLoader:
         return self.report
 
     def batches(self) -> "_ThreadBatches | _ProcessBatches":
-        """Return where the file's batches come from: a process of their own for a large file created in bulk."""
+        """Return where the file's batches come from: a process of their own for a large file created in bulk.
+
+        The process reads batches of a bulk insert's size; should the store refuse the insert, the queries
+        take the rest of the file in batches of that size too (the create query a `batch_size` at a time).
+        """
         reader = self.reader
         if self.inserter is not None and isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES:
             return _ProcessBatches(self.kind, reader.path, self.batch_size * BATCHES_PER_INSERT)

@@ -111,6 +111,11 @@ async def test_files_read_by_processes_of_their_own_load_what_the_queries_store(
     assert await snapshot(bulk) == stored
     assert [counts(file) for file in report.files] == [counts(file) for file in by_queries.files]
 
+    again = await loading.load_paths(bulk, [tmp_path], batch_size=13)  # every kind is stored: the queries take it
+
+    assert again.ok and again.created == again.updated == 0
+    assert await snapshot(bulk) == stored
+
 
 BAD_FILES = {
     "values": ("organisations.csv", b"key,name,country\nORG-1,One,DE\nORG-2,,DE\nORG-3,Three,Germany\nORG-4,Four\n"),
