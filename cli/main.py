@@ -276,7 +276,7 @@ def load(paths: tuple[Path, ...], dry_run: bool, strict: bool, as_json: bool, ba
         )
 
     # The report too: a first load's lists a million territory moves, and the collector's passes over
-    # them at its usual thresholds took 8 of the 10 seconds its JSON took to build at 1,000,000 organisations.
+    # them at its usual thresholds took 7 of the 10 seconds its JSON took to build at 1,000,000 organisations.
     with _bulk_collection():
         try:
             report = with_store(run)
