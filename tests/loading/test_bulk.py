@@ -85,7 +85,7 @@ async def test_a_first_load_inserts_in_bulk_exactly_what_the_queries_store(bulk,
 
 @pytest.fixture
 def processes(monkeypatch):
-    """Every file created in bulk is read by a process of its own, however small; yields the files so read."""
+    """Every file created in bulk is read by a process of its own, however small; returns the kinds so read."""
     monkeypatch.setattr(loader, "PROCESS_READ_BYTES", 0)
     read: list[str] = []
     start = loader._ProcessBatches.__init__
