@@ -378,7 +378,8 @@ async def _run(
     moves: list[Move] = []
     conflicts: list[Conflict] = []
     inserter = store.inserter(RULE_LINKS) if write else None
-    async for revision, rows in _compared_pages(store, territories, organisation_keys, batch_size):
+    pages = _compared_pages(store, territories, organisation_keys, batch_size, revisions=inserter is not None)
+    async for revision, rows in pages:
         if write:
             rows = await _write(store, rows, inserter, revision)
         for row in rows:
@@ -399,16 +400,21 @@ async def _any_assignment(store: Store) -> bool:
 
 
 async def _compared_pages(
-    store: Store, territories: list[dict[str, Any]], organisation_keys: Iterable[str] | None, batch_size: int
-) -> AsyncIterator[list[Row]]:
-    """Yield, per page of organisations, the revision it was compared at and those whose current rule links
-    differ from the target, or conflict."""
+    store: Store,
+    territories: list[dict[str, Any]],
+    organisation_keys: Iterable[str] | None,
+    batch_size: int,
+    *,
+    revisions: bool,
+) -> AsyncIterator[tuple[str | None, list[Row]]]:
+    """Yield, per page of organisations, those whose current rule links differ from the target, or conflict,
+    with the revision they were compared at when `revisions` is asked for (a bulk insert expects it), else None."""
     if organisation_keys is None:
         pages = [row["keys"] for row in await store.read(FIND_ORGANISATION_KEYS, {"batch_size": batch_size})]
     else:
         pages = list(_chunks(sorted(set(organisation_keys)), batch_size))
     for keys in pages:
-        revision = await store.revision()
+        revision = await store.revision() if revisions else None
         yield revision, await store.read(COMPARE_ASSIGNMENTS, {"keys": keys, "territories": territories})
 
 

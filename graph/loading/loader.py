@@ -586,8 +586,9 @@ class _BatchReader:
         return _Row(raw.line, values, raw.given or given.keys())
 
 
-class _ThreadBatches:
-    """The batches of a file, read when asked (in a worker thread: see _FileLoader.load)."""
+class _LocalBatches:
+    """The batches of a file, read in this process when asked (by the load in a worker thread: see
+    _FileLoader.load; by a reading process for the load that started it: see send_batches)."""
 
     def __init__(self, batch_reader: _BatchReader, reader: RowReader | RecordReader, size: Callable[[], int]):
         self._batch_reader = batch_reader
@@ -674,19 +675,17 @@ def send_batches(kind_name: str, path: Path, size: int, out: BinaryIO) -> None:
     The last batch read no record; a file that cannot be read sends its error (:func:`pack_error`) instead.
     """
     kind = KINDS_BY_NAME[kind_name]
-    batch_reader = _BatchReader(kind, _Shape.of(kind), path)
-    reader = RowReader(path, kind)
+    batches = _LocalBatches(_BatchReader(kind, _Shape.of(kind), path), RowReader(path, kind), lambda: size)
     try:
-        rows = iter(reader)
         while True:
-            batch = batch_reader.read_batch(rows, reader, size)
+            batch = batches.next()
             pickle.dump(pack_batch(batch), out, protocol=pickle.HIGHEST_PROTOCOL)
             if not batch.read:
                 break
     except LoadFileError as e:
         pickle.dump(pack_error(e), out, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
-        reader.close()
+        batches.close()
     out.flush()
 
 
@@ -860,7 +859,7 @@ class _FileLoader:
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
-    def batches(self) -> "_ThreadBatches | _ProcessBatches":
+    def batches(self) -> "_LocalBatches | _ProcessBatches":
         """Return where the file's batches come from: a process of their own for a large file created in bulk.
 
         The process reads batches of a bulk insert's size; should the store refuse the insert, the queries
@@ -868,8 +867,8 @@ class _FileLoader:
         """
         reader = self.reader
         if self.inserter is not None and isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES:
-            return _ProcessBatches(self.kind, reader.path, self.batch_size * BATCHES_PER_INSERT)
-        return _ThreadBatches(_BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
+            return _ProcessBatches(self.kind, reader.path, self.next_batch_size())
+        return _LocalBatches(_BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
 
     def next_batch_size(self) -> int:
         """Return how many valid rows the next batch takes: those of ten batches while the bulk insert is taken."""
@@ -1486,7 +1485,7 @@ class _Shape:
             identity_columns=frozenset(kind.identity),
             identity_of=_picker(kind.identity),
             stored=stored,
-            inserted=operator.itemgetter(*inserted_columns) if kind.insert is not None else None,
+            inserted=_picker(inserted_columns) if kind.insert is not None else None,
         )
 
     def insertion(self) -> Insertion | None:

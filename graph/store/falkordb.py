@@ -132,7 +132,7 @@ class FalkorStore(Store):
 
     async def _write_with_revision(self, text: str) -> list:
         """Run a write and replace the revision token in one MULTI/EXEC: no reader sees one without the other."""
-        transaction = self._client.connection.pipeline(transaction=True)
+        transaction = self.pipeline()
         transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
         self.replace_revision(transaction, new_revision_params())
         written, _ = await transaction.execute()
