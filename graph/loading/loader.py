@@ -822,15 +822,15 @@ class _FileLoader:
         written: parsing stays off the event loop (an API process keeps
         answering) and overlaps the engine's work. Up to
         :data:`WRITES_IN_FLIGHT` writes run at once, so that one batch's
-        parameters are encoded while the engine writes the one before; a kind
-        whose rows refer to each other (territories) writes one batch at a time,
-        in file order. A batch's statuses are counted in file order either way.
+        parameters (or bulk insert) are encoded while the engine writes the one
+        before; a kind whose rows refer to each other (territories) writes one
+        batch at a time, in file order. A batch's statuses are counted in file
+        order either way.
         """
         reader = self.reader
         self.size = reader.size
         batches = self.batches()
-        # A bulk insert checks that nothing else wrote since its last batch: one write at a time.
-        in_flight = 1 if self.shape.refers_to_itself or self.hierarchy or self.inserter else WRITES_IN_FLIGHT
+        in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
         reading: asyncio.Future[_Batch] | None = None
         writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
         try:

@@ -21,10 +21,17 @@ runs under WATCH and is written only when:
   the WATCH on the graph's key fails the transaction if any write comes
   between that check and the insert.
 
+A batch looks up its ends and encodes its rows while the batch before it is
+being written: only the transactions take turns. That is safe because once
+another writer writes, every later transaction finds a token it does not
+expect, so whatever a batch looked up after the first expected token is still
+true when it is written.
+
 Otherwise it raises :class:`InsertRefused` and writes nothing, and the loader
 creates the rows with its Cypher queries, which check each one.
 """
 
+import asyncio
 import math
 import struct
 from collections.abc import Iterable, Mapping, Sequence
@@ -76,6 +83,7 @@ class BulkInserter(Inserter):
         self._expects = False  # whether `_expected` holds the revision the next batch expects
         self._expected: str | None = None
         self._ids: dict[End, dict[str, int]] = {}  # node ids by key, per end
+        self._turn = asyncio.Lock()  # one transaction at a time: each expects the token of the one before
 
     def expect(self, revision: str | None) -> None:
         self._expects = True
@@ -87,7 +95,6 @@ class BulkInserter(Inserter):
         store, insertion = self._store, self._insertion
         if not self._expects:
             self.expect(await store.revision())
-        expected = self._expected
         if self._dates:
             rows = [_dates_as_text(row, self._dates) for row in rows]
         ends: dict[str, list[int]] = {}  # the node ids of the batch's starts and ends, for the `dated` query
@@ -106,9 +113,9 @@ class BulkInserter(Inserter):
             counts = (len(rows), 0, 1, 0)
         params = new_revision_params()
         graph = store.graph_name
-        async with store.pipeline() as transaction:
+        async with self._turn, store.pipeline() as transaction:
             await transaction.watch(graph)
-            if await store.revision(via=transaction) != expected:
+            if await store.revision(via=transaction) != self._expected:
                 raise InsertRefused("another writer changed the graph during the load")
             if insertion.stored is not None and not self._started and await self._stored(transaction):
                 raise InsertRefused(f"the graph holds {insertion.name} already")
@@ -122,8 +129,8 @@ class BulkInserter(Inserter):
                 await store.reply(f"bulk insert of {insertion.name}", transaction.execute(), read_only=False)
             except redis.exceptions.WatchError:
                 raise InsertRefused("another writer changed the graph during the load") from None
-        self._started = True
-        self.expect(params["token"])
+            self._started = True
+            self.expect(params["token"])
 
     async def _stored(self, transaction: Any) -> int:
         assert self._insertion.stored is not None
