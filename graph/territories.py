@@ -46,6 +46,7 @@ territories load file, and `await territories.apply(store)` to make the stored
 links follow the stored rules.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +69,11 @@ CREATE_RULE_ASSIGNMENTS = declare("territories/create_rule_assignments")
 DELETE_RULE_ASSIGNMENTS = declare("territories/delete_rule_assignments")
 COUNT_ASSIGNMENTS = declare("territories/count_assignments")
 
-# Organisations compared per query: each is matched against every territory in the engine.
+# Organisations compared per page: each is matched against every territory in the engine.
 DEFAULT_BATCH_SIZE = 10_000
+# Queries a page is compared in at once: the engine runs each on a thread of its own, and the matching is most
+# of a first load's rule assignment (docs/load-files.md, "Throughput").
+COMPARE_PARTS = 2
 # Links created or deleted per write query.
 WRITE_BATCH_SIZE = 5_000
 
@@ -415,7 +419,11 @@ async def _compared_pages(
         pages = list(_chunks(sorted(set(organisation_keys)), batch_size))
     for keys in pages:
         revision = await store.revision() if revisions else None
-        yield revision, await store.read(COMPARE_ASSIGNMENTS, {"keys": keys, "territories": territories})
+        parts = _chunks(keys, max(1, -(-len(keys) // COMPARE_PARTS)))
+        compared = await asyncio.gather(
+            *(store.read(COMPARE_ASSIGNMENTS, {"keys": part, "territories": territories}) for part in parts)
+        )
+        yield revision, [row for part in compared for row in part]
 
 
 async def _write(store: Store, rows: list[Row], inserter: Inserter | None, revision: str | None) -> list[Row]:
