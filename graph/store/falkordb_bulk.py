@@ -59,7 +59,6 @@ _NULL = b"\x00"
 _TRUE = b"\x01\x01"
 _FALSE = b"\x01\x00"
 _DOUBLE = struct.Struct("<Bd")
-_STRING = b"\x03"
 _LONG = struct.Struct("<Bq")
 _ENDS = struct.Struct("<QQ")
 
@@ -190,10 +189,9 @@ def _values(values: Iterable[Any]) -> bytes:
 def _value(value: Any) -> bytes:
     kind = type(value)
     if kind is str:
-        encoded = value.encode()
-        if b"\0" in encoded:
+        if "\0" in value:
             raise InsertRefused("a text holds a NUL character")
-        return _STRING + encoded + b"\0"
+        return b"\x03%b\x00" % value.encode()  # type 3 (a text), then the text and its end: one copy, not two
     if value is None:
         return _NULL
     if kind is bool:
