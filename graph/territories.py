@@ -47,6 +47,7 @@ links follow the stored rules.
 """
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -419,7 +420,7 @@ async def _compared_pages(
         pages = list(_chunks(sorted(set(organisation_keys)), batch_size))
     for keys in pages:
         revision = await store.revision() if revisions else None
-        parts = _chunks(keys, max(1, -(-len(keys) // COMPARE_PARTS)))
+        parts = _chunks(keys, max(1, math.ceil(len(keys) / COMPARE_PARTS)))
         compared = await asyncio.gather(
             *(store.read(COMPARE_ASSIGNMENTS, {"keys": part, "territories": territories}) for part in parts)
         )

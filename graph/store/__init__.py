@@ -71,12 +71,15 @@ class Inserter(ABC):
         """Insert the next batch only if the graph is still at `revision`, the token its rows were planned at.
 
         Without it, the first batch expects the token read when it starts, and each later one the
-        token the batch before it wrote.
+        token the batch written before it wrote.
         """
 
     @abstractmethod
     async def insert(self, rows: Sequence[Sequence[Any]]) -> None:
         """Create one node or link per row, and replace the revision token, in one transaction.
+
+        Several batches may be inserted at once (the loader prepares the next while one is
+        written): their transactions take turns, each expecting the token of the one before.
 
         Raises:
             InsertRefused: the rows may not all be new (the graph held the kind before the first

@@ -5,6 +5,7 @@ from the same files, the queries again as soon as the graph holds the kind or an
 the binary format cannot carry sent the queries' way.
 """
 
+import asyncio
 import json
 from types import SimpleNamespace
 
@@ -186,14 +187,16 @@ async def test_another_writer_during_a_bulk_load_hands_the_rest_to_the_queries(b
     path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(300)))
 
     async def someone_else_writes(name, rows):
-        if any(row[0] == "ORG-250" for row in rows):  # the third insert: another writer stores one of its keys first
+        if any(row[0] == "ORG-250" for row in rows):  # the third insert: another writer stores one of its keys first,
+            while not counting.inserted:  # once the first insert is written
+                await asyncio.sleep(0.001)
             await loading.load_records(bulk, "organisations", [{"key": "ORG-250", "name": "Someone else's"}])
 
     counting = CountingInserts(bulk, before_insert=someone_else_writes)
     report = await loading.load_paths(counting, [path], batch_size=10)  # an insert takes 10 batches: 100 rows
 
     # The first insert was written before the other writer; the second only if it was written before it too
-    # (two are prepared at once). The third was refused, and the queries took over.
+    # (three are prepared at once). The third was refused, and the queries took over.
     assert counting.inserted in (["Organisation"], ["Organisation"] * 2)
     assert counts(report.files[0]) == (299, 1, 0, 0)
     assert await rows(bulk, "MATCH (o:Organisation) RETURN count(*) AS n, count(DISTINCT o.key) AS keys") == [
