@@ -412,10 +412,10 @@ async def load_paths(
     report = LoadReport(dry_run=dry_run, strict=strict)
     started = time.perf_counter()
 
-    async def run(kind: Kind, path: Path, *, writes: bool) -> FileReport:
+    def file_loader(kind: Kind, path: Path, *, writes: bool) -> _FileLoader:
         # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.
         rules = APPLY if writes else PREVIEW if dry_run else None
-        loader = _FileLoader(
+        return _FileLoader(
             store,
             kind,
             RowReader(path, kind),
@@ -425,14 +425,24 @@ async def load_paths(
             progress=progress,
             territory_rules=rules,
         )
-        return await loader.load()
 
+    if not strict:
+        # Each file but the first starts reading while the one before loads (see _FileLoader.start_reading).
+        loaders = [file_loader(kind, path, writes=not dry_run) for kind, path in files]
+        try:
+            for loader, upcoming in zip(loaders, [*loaders[1:], None], strict=True):
+                loader.start_reading()
+                if upcoming is not None:
+                    upcoming.start_reading()
+                report.files.append(await loader.load())
+        finally:
+            for loader in loaders:
+                loader.stop_reading()
+        report.seconds = time.perf_counter() - started
+        return report
     for kind, path in files:
-        if not strict:
-            report.files.append(await run(kind, path, writes=not dry_run))
-            continue
         keys.begin()
-        checked = await run(kind, path, writes=False)
+        checked = await file_loader(kind, path, writes=False).load()
         if not checked.ok or not dry_run:
             keys.discard()
         else:
@@ -440,7 +450,7 @@ async def load_paths(
         if checked.error is None and checked.rejected:
             checked.refuse()
         if checked.ok and not dry_run:
-            checked = await run(kind, path, writes=True)
+            checked = await file_loader(kind, path, writes=True).load()
         report.files.append(checked)
     report.seconds = time.perf_counter() - started
     return report
@@ -814,6 +824,7 @@ class _FileLoader:
         # None once the store refuses, and for records in memory, which are one write of the queries.
         insertion = self.shape.insertion() if writes and not all_or_nothing else None
         self.inserter = store.inserter(insertion) if insertion is not None else None
+        self.reading: _LocalBatches | _ProcessBatches | None = None  # where the batches come from, once asked
 
     async def load(self) -> FileReport:
         """Load (or check) every row of the file and return the file's report.
@@ -828,9 +839,8 @@ class _FileLoader:
         batch at a time, in file order. A batch's statuses are counted in file
         order either way.
         """
-        reader = self.reader
-        self.size = reader.size
-        batches = self.batches()
+        self.size = self.reader.size
+        batches = self.start_reading()
         in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
         reading: asyncio.Future[_Batch] | None = None
         writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
@@ -855,10 +865,26 @@ class _FileLoader:
                     await asyncio.wait([task])
                 if not task.cancelled():
                     task.exception()  # the error that stopped the load is the one raised, not this one
-            batches.close()
+            self.stop_reading()
         await self.assign()
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
+
+    def start_reading(self) -> "_LocalBatches | _ProcessBatches":
+        """Return where the file's batches come from (:meth:`batches`), made on the first call.
+
+        A load calls it for the next file while it loads the one before, so that a process of the next
+        file's own is started (about 0.6 s) and reads its first batches meanwhile.
+        """
+        if self.reading is None:
+            self.reading = self.batches()
+        return self.reading
+
+    def stop_reading(self) -> None:
+        """Let go of the file, if reading started: its process, if any, stops."""
+        if self.reading is not None:
+            self.reading.close()
+            self.reading = None
 
     def batches(self) -> "_LocalBatches | _ProcessBatches":
         """Return where the file's batches come from: a process of their own for a large file created in bulk.

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from graph import admin, loading, territories
+from graph.errors import EngineUnavailable
 from graph.loading import loader
 from graph.store import InsertRefused, Store
 from graph.store.falkordb_bulk import _value
@@ -141,6 +142,32 @@ async def test_a_process_reports_bad_rows_and_files_as_the_load_itself_does(bulk
     assert processes == ["organisations"]
     assert in_a_process.to_dict() == in_the_load.to_dict()
     assert in_a_process.rejections or in_a_process.error
+
+
+async def test_the_next_file_starts_its_process_while_one_loads_and_a_failed_load_stops_them(
+    bulk, tmp_path, processes, monkeypatch
+):
+    generate(tmp_path, organisations=300, seed=4)
+    started: list[loader._ProcessBatches] = []
+    start = loader._ProcessBatches.__init__
+
+    def recording(self, *args):
+        started.append(self)
+        start(self, *args)
+
+    monkeypatch.setattr(loader._ProcessBatches, "__init__", recording)
+    reading_at_the_first_insert: list[str] = []
+
+    async def the_engine_fails(name, rows):
+        reading_at_the_first_insert.extend(processes)
+        raise EngineUnavailable("the engine went away")
+
+    with pytest.raises(EngineUnavailable):
+        await loading.load_paths(CountingInserts(bulk, before_insert=the_engine_fails), [tmp_path])
+
+    assert reading_at_the_first_insert == ["organisations", "contacts"]
+    assert [batches._process.returncode is not None for batches in started] == [True, True]
+    assert not any(batches._receiver.is_alive() for batches in started)
 
 
 def test_closing_the_batches_of_a_process_stops_it(tmp_path):
