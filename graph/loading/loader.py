@@ -824,7 +824,7 @@ class _FileLoader:
         # None once the store refuses, and for records in memory, which are one write of the queries.
         insertion = self.shape.insertion() if writes and not all_or_nothing else None
         self.inserter = store.inserter(insertion) if insertion is not None else None
-        self.reading: _LocalBatches | _ProcessBatches | None = None  # where the batches come from, once asked
+        self.source: _LocalBatches | _ProcessBatches | None = None  # where the batches come from, once asked
 
     async def load(self) -> FileReport:
         """Load (or check) every row of the file and return the file's report.
@@ -876,15 +876,15 @@ class _FileLoader:
         A load calls it for the next file while it loads the one before, so that a process of the next
         file's own is started (about 0.6 s) and reads its first batches meanwhile.
         """
-        if self.reading is None:
-            self.reading = self.batches()
-        return self.reading
+        if self.source is None:
+            self.source = self.batches()
+        return self.source
 
     def stop_reading(self) -> None:
         """Let go of the file, if reading started: its process, if any, stops."""
-        if self.reading is not None:
-            self.reading.close()
-            self.reading = None
+        if self.source is not None:
+            self.source.close()
+            self.source = None
 
     def batches(self) -> "_LocalBatches | _ProcessBatches":
         """Return where the file's batches come from: a process of their own for a large file created in bulk.
