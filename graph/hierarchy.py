@@ -177,12 +177,14 @@ class Membership:
         return self.member, self.association
 
 
-async def check_parent_links(store: Store, links: Sequence[Link]) -> dict[int, str]:
+async def check_parent_links(store: Store, links: Sequence[Link], *, assumed: Sequence[Link] = ()) -> dict[int, str]:
     """Check proposed `PARENT_OF` periods, in order, against the stored ones and each other.
 
     Args:
         store: the graph the links would be written to.
         links: the periods to write, in the order they would be written.
+        assumed: periods taken as written before `links`, each accepted by an earlier check
+            (a dry run's earlier batches); only those the checks of `links` can meet are used.
 
     Returns:
         The index of each refused link, with the reason, naming both organisations.
@@ -190,15 +192,19 @@ async def check_parent_links(store: Store, links: Sequence[Link]) -> dict[int, s
     Raises:
         QueryError: the engine failed a read.
     """
-    return await _check(store, _PARENT_OF, links)
+    return await _check(store, _PARENT_OF, links, assumed)
 
 
-async def check_memberships(store: Store, memberships: Sequence[Membership]) -> dict[int, str]:
+async def check_memberships(
+    store: Store, memberships: Sequence[Membership], *, assumed: Sequence[Membership] = ()
+) -> dict[int, str]:
     """Check proposed `MEMBER_OF` links, in order, against the stored ones and each other.
 
     Args:
         store: the graph the links would be written to.
         memberships: the links to write, in the order they would be written.
+        assumed: links taken as written before `memberships`, each accepted by an earlier check
+            (a dry run's earlier batches); only those the checks of `memberships` can meet are used.
 
     Returns:
         The index of each refused link, with the reason, naming both organisations.
@@ -206,7 +212,7 @@ async def check_memberships(store: Store, memberships: Sequence[Membership]) -> 
     Raises:
         QueryError: the engine failed a read.
     """
-    return await _check(store, _MEMBER_OF, memberships)
+    return await _check(store, _MEMBER_OF, memberships, assumed)
 
 
 def find_parent_problems(
@@ -488,30 +494,42 @@ def _search_starts(
     return starts
 
 
-async def _check(store: Store, relation: "_Relation", links: Sequence[Any]) -> dict[int, str]:
+async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assumed: Sequence[Any]) -> dict[int, str]:
     """Fetch what the checks of `links` need, level by level, then check them.
 
     First the stored links above the links' lower ends; with them, the links that would change
     nothing are known, and need no search. Then which lower ends of the others have anything
     below them; then the links above the upper ends whose search may need them, one query per level.
+
+    The `assumed` links that end below a link's lower end or on a way up that a search may take go
+    ahead of `links`, in their order; the others cannot change a check of `links`, so that a dry run
+    checks each batch in time of its own size, not of the batches before it.
     """
     if not links:
         return {}
     pairs = [relation.ends(link) for link in links]
+    assumed_pairs = [relation.ends(link) for link in assumed]
     lowers = {lower for _, lower in pairs}
     rows = await store.read(relation.periods, {"keys": sorted(lowers)})
     stored = [relation.from_row(row) for row in rows]
     current = {link.identity: link for link in stored}
+    # A link whose identity repeats, or is assumed, is searched whatever the stored one holds.
     repeated = {identity for identity, count in Counter(link.identity for link in links).items() if count > 1}
+    repeated |= {link.identity for link in assumed}
     changing = [
         link.identity in repeated or relation.resolve(link, current.get(link.identity)) != current.get(link.identity)
         for link in links
     ]
     searched = {lower for (_, lower), changes in zip(pairs, changing, strict=True) if changes}
     without_lower = searched - await _keys_with(store, relation.with_lower, searched)
+    without_lower -= {upper for upper, _ in assumed_pairs}
     starts = _search_starts(pairs, changing, without_lower)
-    above = await _fetch_above(store, relation, starts=starts, fetched=lowers, stored=stored, proposed=pairs)
-    return _find_problems(relation, [*stored, *above], links, without_lower)
+    above, reached = await _fetch_above(
+        store, relation, starts=starts, fetched=lowers, stored=stored, proposed=[*assumed_pairs, *pairs]
+    )
+    met = [link for link, (_, lower) in zip(assumed, assumed_pairs, strict=True) if lower in lowers or lower in reached]
+    problems = _find_problems(relation, [*stored, *above], [*met, *links], without_lower)
+    return {index - len(met): reason for index, reason in problems.items() if index >= len(met)}
 
 
 async def _keys_with(store: Store, query: Query, keys: Collection[str]) -> set[str]:
@@ -529,8 +547,9 @@ async def _fetch_above(
     fetched: Collection[str],
     stored: Iterable[Any],
     proposed: Iterable[tuple[str, str]],
-) -> list[Any]:
-    """Return every stored link up from `starts` that is not among `stored`, one query per level.
+) -> tuple[list[Any], set[str]]:
+    """Return every stored link up from `starts` that is not among `stored`, one query per level,
+    and the organisations reached on the way up.
 
     Going up follows the stored links and the proposed (upper, lower) ones, which the checks may
     accept; the links above the organisations in `fetched` are `stored` already, and each query
@@ -562,7 +581,7 @@ async def _fetch_above(
                 stored_above[lower].append(upper)
             fetched |= to_fetch
             stack = list(to_fetch)
-    return found_links
+    return found_links, reached
 
 
 def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

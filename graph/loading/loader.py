@@ -78,7 +78,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -1031,17 +1031,16 @@ class _FileLoader:
         """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
 
         One call of the rules per batch, with a link per row in file order; in a check
-        (no writes) the links earlier batches would write lead the call, their results ignored.
+        (no writes) the links earlier batches would write are assumed written before them.
         """
         assert self.hierarchy is not None
         check, link_of = self.hierarchy
         links = [link_of(row) for row in rows]
-        pending = [] if self.writes else self.pending
-        problems = await check(self.store, [*pending, *links])
+        problems = await check(self.store, links, assumed=[] if self.writes else self.pending)
         accepted: list[_Row] = []
         by_line: dict[int, Any] = {}
         for index, (row, link) in enumerate(zip(rows, links, strict=True)):
-            reason = problems.get(len(pending) + index)
+            reason = problems.get(index)
             if reason is None:
                 accepted.append(row)
                 by_line[row.line] = link
@@ -1297,7 +1296,7 @@ def _membership(row: _Row) -> hierarchy.Membership:
 
 
 # Per kind with hierarchy rules: the check of one batch, and the link of one row.
-_HIERARCHY: dict[str, tuple[Callable[[Store, Sequence[Any]], Any], Callable[[_Row], Any]]] = {
+_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[_Row], Any]]] = {
     "parents": (hierarchy.check_parent_links, _parent_link),
     "memberships": (hierarchy.check_memberships, _membership),
 }

@@ -150,3 +150,38 @@ def test_membership_checks_fetch_what_they_need(case):
     problems = asyncio.run(check_memberships(MemoryStore(memberships=stored), proposed))
 
     assert _categories(problems) == reference.membership_problems(stored, proposed)
+
+
+async def _split_and_whole(check, store, proposed, cut):
+    """Return what checking the proposed links after `cut` finds with the accepted ones before it assumed, and
+    what checking the accepted ones and the rest in one call finds for the rest (a dry run's batches)."""
+    earlier = await check(store, proposed[:cut])
+    assumed = [link for index, link in enumerate(proposed[:cut]) if index not in earlier]
+    later = proposed[cut:]
+    whole = await check(store, [*assumed, *later])
+    split = await check(store, later, assumed=assumed)
+    return _categories(split), _categories(
+        {index - len(assumed): reason for index, reason in whole.items() if index >= len(assumed)}
+    )
+
+
+@SETTINGS
+@given(forests_and_links(), st.integers(0, 12))
+def test_parent_checks_with_assumed_links_find_what_one_call_with_them_finds(case, cut):
+    stored, proposed = case
+    cut = min(cut, len(proposed) - 1)
+
+    split, whole = asyncio.run(_split_and_whole(check_parent_links, MemoryStore(links=stored), proposed, cut))
+
+    assert split == whole
+
+
+@SETTINGS
+@given(networks_and_memberships(), st.integers(0, 12))
+def test_membership_checks_with_assumed_links_find_what_one_call_with_them_finds(case, cut):
+    stored, proposed = case
+    cut = min(cut, len(proposed) - 1)
+
+    split, whole = asyncio.run(_split_and_whole(check_memberships, MemoryStore(memberships=stored), proposed, cut))
+
+    assert split == whole
