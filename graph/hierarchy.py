@@ -177,7 +177,9 @@ class Membership:
         return self.member, self.association
 
 
-async def check_parent_links(store: Store, links: Sequence[Link], *, assumed: Sequence[Link] = ()) -> dict[int, str]:
+async def check_parent_links(
+    store: Store, links: Sequence[Link], *, assumed: "Assumed | None" = None
+) -> dict[int, str]:
     """Check proposed `PARENT_OF` periods, in order, against the stored ones and each other.
 
     Args:
@@ -192,11 +194,11 @@ async def check_parent_links(store: Store, links: Sequence[Link], *, assumed: Se
     Raises:
         QueryError: the engine failed a read.
     """
-    return await _check(store, _PARENT_OF, links, assumed)
+    return await _check(store, _PARENT_OF, links, assumed or Assumed())
 
 
 async def check_memberships(
-    store: Store, memberships: Sequence[Membership], *, assumed: Sequence[Membership] = ()
+    store: Store, memberships: Sequence[Membership], *, assumed: "Assumed | None" = None
 ) -> dict[int, str]:
     """Check proposed `MEMBER_OF` links, in order, against the stored ones and each other.
 
@@ -212,7 +214,7 @@ async def check_memberships(
     Raises:
         QueryError: the engine failed a read.
     """
-    return await _check(store, _MEMBER_OF, memberships, assumed)
+    return await _check(store, _MEMBER_OF, memberships, assumed or Assumed())
 
 
 def find_parent_problems(
@@ -476,6 +478,39 @@ class _Graph:
         return None
 
 
+class Assumed:
+    """Links taken as written before the ones a check gets, in order, indexed by their lower end as they come.
+
+    A dry run keeps its earlier batches' accepted links here, so that a check reads only those it
+    can meet, in time of its own batch rather than of every batch before it. For `PARENT_OF` the
+    lower end is the child, for `MEMBER_OF` the member.
+    """
+
+    def __init__(self) -> None:
+        self._links: list[Any] = []
+        self._above: dict[str, list[tuple[int, str]]] = defaultdict(list)  # lower end -> (index, upper end)
+        self.uppers: set[str] = set()  # organisations with an assumed link below them
+        self.identities: set[Hashable] = set()
+
+    def extend(self, links: Iterable[Any]) -> None:
+        """Take `links` (each a Link or a Membership) as written after the ones taken before."""
+        for link in links:
+            upper, lower = _RELATIONS[type(link)].ends(link)
+            self._above[lower].append((len(self._links), upper))
+            self._links.append(link)
+            self.uppers.add(upper)
+            self.identities.add(link.identity)
+
+    def above(self, lower: str) -> list[str]:
+        """Return the upper ends of the assumed links above `lower`."""
+        return [upper for _, upper in self._above.get(lower, ())]
+
+    def below(self, lowers: Iterable[str]) -> list[Any]:
+        """Return the assumed links whose lower end is one of `lowers`, in the order they were taken."""
+        indexes = sorted(index for lower in lowers for index, _ in self._above.get(lower, ()))
+        return [self._links[index] for index in indexes]
+
+
 def _search_starts(
     pairs: Sequence[tuple[str, str]], changing: Sequence[bool], without_lower: Collection[str]
 ) -> set[str]:
@@ -494,7 +529,7 @@ def _search_starts(
     return starts
 
 
-async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assumed: Sequence[Any]) -> dict[int, str]:
+async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assumed: "Assumed") -> dict[int, str]:
     """Fetch what the checks of `links` need, level by level, then check them.
 
     First the stored links above the links' lower ends; with them, the links that would change
@@ -508,26 +543,26 @@ async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assu
     if not links:
         return {}
     pairs = [relation.ends(link) for link in links]
-    assumed_pairs = [relation.ends(link) for link in assumed]
     lowers = {lower for _, lower in pairs}
     rows = await store.read(relation.periods, {"keys": sorted(lowers)})
     stored = [relation.from_row(row) for row in rows]
     current = {link.identity: link for link in stored}
     # A link whose identity repeats, or is assumed, is searched whatever the stored one holds.
     repeated = {identity for identity, count in Counter(link.identity for link in links).items() if count > 1}
-    repeated |= {link.identity for link in assumed}
     changing = [
-        link.identity in repeated or relation.resolve(link, current.get(link.identity)) != current.get(link.identity)
+        link.identity in repeated
+        or link.identity in assumed.identities
+        or relation.resolve(link, current.get(link.identity)) != current.get(link.identity)
         for link in links
     ]
     searched = {lower for (_, lower), changes in zip(pairs, changing, strict=True) if changes}
-    without_lower = searched - await _keys_with(store, relation.with_lower, searched)
-    without_lower -= {upper for upper, _ in assumed_pairs}
+    with_lower = await _keys_with(store, relation.with_lower, searched)
+    without_lower = {key for key in searched if key not in with_lower and key not in assumed.uppers}
     starts = _search_starts(pairs, changing, without_lower)
     above, reached = await _fetch_above(
-        store, relation, starts=starts, fetched=lowers, stored=stored, proposed=[*assumed_pairs, *pairs]
+        store, relation, starts=starts, fetched=lowers, stored=stored, proposed=pairs, assumed=assumed
     )
-    met = [link for link, (_, lower) in zip(assumed, assumed_pairs, strict=True) if lower in lowers or lower in reached]
+    met = assumed.below(lowers | reached)
     problems = _find_problems(relation, [*stored, *above], [*met, *links], without_lower)
     return {index - len(met): reason for index, reason in problems.items() if index >= len(met)}
 
@@ -547,13 +582,14 @@ async def _fetch_above(
     fetched: Collection[str],
     stored: Iterable[Any],
     proposed: Iterable[tuple[str, str]],
+    assumed: "Assumed",
 ) -> tuple[list[Any], set[str]]:
     """Return every stored link up from `starts` that is not among `stored`, one query per level,
     and the organisations reached on the way up.
 
-    Going up follows the stored links and the proposed (upper, lower) ones, which the checks may
-    accept; the links above the organisations in `fetched` are `stored` already, and each query
-    asks for those above the organisations reached for the first time.
+    Going up follows the stored links, the assumed ones and the proposed (upper, lower) ones, which
+    the checks may accept; the links above the organisations in `fetched` are `stored` already, and
+    each query asks for those above the organisations reached for the first time.
     """
     proposed_above: Mapping[str, list[str]] = _group((lower, upper) for upper, lower in proposed)
     stored_above = _group(relation.ends(link)[::-1] for link in stored)
@@ -573,6 +609,7 @@ async def _fetch_above(
             reached.add(node)
             stack.extend(stored_above.get(node, ()))
             stack.extend(proposed_above.get(node, ()))
+            stack.extend(assumed.above(node))
         if to_fetch:
             for row in await store.read(relation.periods, {"keys": sorted(to_fetch)}):
                 link = relation.from_row(row)
@@ -635,6 +672,7 @@ _MEMBER_OF = _Relation(
     own_problem=_membership_problem,
     graph_problem=_membership_graph_problem,
 )
+_RELATIONS: dict[type, _Relation] = {Link: _PARENT_OF, Membership: _MEMBER_OF}
 
 
 # ---------------------------------------------------------------------------------------------

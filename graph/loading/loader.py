@@ -813,9 +813,9 @@ class _FileLoader:
         self.done = 0
         self.size = 0
         self.hierarchy = _HIERARCHY.get(kind.name)
-        # A check (dry run, strict's first pass) writes nothing, so the links its earlier batches would
-        # write go again, ahead of the next batch's, into its hierarchy check (results ignored).
-        self.pending: list[Any] = []
+        # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
+        # its earlier batches would write as written (see check_hierarchy).
+        self.pending = hierarchy.Assumed()
         self.refused: dict[int, str] = {}  # line -> reason, of rows the hierarchy rules refused
         self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
         self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
@@ -1036,7 +1036,7 @@ class _FileLoader:
         assert self.hierarchy is not None
         check, link_of = self.hierarchy
         links = [link_of(row) for row in rows]
-        problems = await check(self.store, links, assumed=[] if self.writes else self.pending)
+        problems = await check(self.store, links, assumed=None if self.writes else self.pending)
         accepted: list[_Row] = []
         by_line: dict[int, Any] = {}
         for index, (row, link) in enumerate(zip(rows, links, strict=True)):

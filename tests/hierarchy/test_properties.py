@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from graph.hierarchy import (
     KEEP,
+    Assumed,
     Link,
     Membership,
     check_memberships,
@@ -156,12 +157,14 @@ async def _split_and_whole(check, store, proposed, cut):
     """Return what checking the proposed links after `cut` finds with the accepted ones before it assumed, and
     what checking the accepted ones and the rest in one call finds for the rest (a dry run's batches)."""
     earlier = await check(store, proposed[:cut])
-    assumed = [link for index, link in enumerate(proposed[:cut]) if index not in earlier]
+    accepted = [link for index, link in enumerate(proposed[:cut]) if index not in earlier]
+    assumed = Assumed()
+    assumed.extend(accepted)
     later = proposed[cut:]
-    whole = await check(store, [*assumed, *later])
+    whole = await check(store, [*accepted, *later])
     split = await check(store, later, assumed=assumed)
     return _categories(split), _categories(
-        {index - len(assumed): reason for index, reason in whole.items() if index >= len(assumed)}
+        {index - len(accepted): reason for index, reason in whole.items() if index >= len(accepted)}
     )
 
 
@@ -185,3 +188,12 @@ def test_membership_checks_with_assumed_links_find_what_one_call_with_them_finds
     split, whole = asyncio.run(_split_and_whole(check_memberships, MemoryStore(memberships=stored), proposed, cut))
 
     assert split == whole
+
+
+def test_a_check_follows_the_assumed_links_up_to_a_cycle():
+    assumed = Assumed()
+    assumed.extend([Link("B", "A"), Link("C", "B")])  # A below B below C, none of it stored
+
+    problems = asyncio.run(check_parent_links(MemoryStore(), [Link("A", "C")], assumed=assumed))
+
+    assert list(problems) == [0] and "would make a cycle" in problems[0]
