@@ -168,24 +168,20 @@ async def _split_and_whole(check, store, proposed, cut):
     )
 
 
-@SETTINGS
-@given(forests_and_links(), st.integers(0, 12))
-def test_parent_checks_with_assumed_links_find_what_one_call_with_them_finds(case, cut):
-    stored, proposed = case
-    cut = min(cut, len(proposed) - 1)
-
-    split, whole = asyncio.run(_split_and_whole(check_parent_links, MemoryStore(links=stored), proposed, cut))
-
-    assert split == whole
+# A check of parents or of memberships: the check, a store holding the stored links, the proposed links.
+checks_and_links = st.one_of(
+    forests_and_links().map(lambda case: (check_parent_links, MemoryStore(links=case[0]), case[1])),
+    networks_and_memberships().map(lambda case: (check_memberships, MemoryStore(memberships=case[0]), case[1])),
+)
 
 
 @SETTINGS
-@given(networks_and_memberships(), st.integers(0, 12))
-def test_membership_checks_with_assumed_links_find_what_one_call_with_them_finds(case, cut):
-    stored, proposed = case
+@given(checks_and_links, st.integers(0, 12))
+def test_checks_with_assumed_links_find_what_one_call_with_them_finds(case, cut):
+    check, store, proposed = case
     cut = min(cut, len(proposed) - 1)
 
-    split, whole = asyncio.run(_split_and_whole(check_memberships, MemoryStore(memberships=stored), proposed, cut))
+    split, whole = asyncio.run(_split_and_whole(check, store, proposed, cut))
 
     assert split == whole
 
