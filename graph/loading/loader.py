@@ -814,8 +814,8 @@ class _FileLoader:
         self.size = 0
         self.hierarchy = _HIERARCHY.get(kind.name)
         # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
-        # its earlier batches would write as written (see check_hierarchy).
-        self.pending = hierarchy.Assumed()
+        # its earlier batches would write as written (see check_hierarchy); a load's stays empty.
+        self.assumed = hierarchy.Assumed()
         self.refused: dict[int, str] = {}  # line -> reason, of rows the hierarchy rules refused
         self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
         self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
@@ -830,7 +830,7 @@ class _FileLoader:
         """Load (or check) every row of the file and return the file's report.
 
         The next batch is read and validated in a worker thread (or a process
-        of its own: :meth:`batches`), and checked, while earlier ones are
+        of its own: :meth:`start_reading`), and checked, while earlier ones are
         written: parsing stays off the event loop (an API process keeps
         answering) and overlaps the engine's work. Up to
         :data:`WRITES_IN_FLIGHT` writes run at once, so that one batch's
@@ -871,13 +871,20 @@ class _FileLoader:
         return self.report
 
     def start_reading(self) -> "_LocalBatches | _ProcessBatches":
-        """Return where the file's batches come from (:meth:`batches`), made on the first call.
+        """Return where the file's batches come from, made on the first call: a process of their own for a
+        large file created in bulk.
 
         A load calls it for the next file while it loads the one before, so that a process of the next
-        file's own is started (about 0.6 s) and reads its first batches meanwhile.
+        file's own is started (about 0.6 s) and reads its first batches meanwhile. The process reads
+        batches of a bulk insert's size; should the store refuse the insert, the queries take the rest
+        of the file in batches of that size too (the create query a `batch_size` at a time).
         """
-        if self.source is None:
-            self.source = self.batches()
+        reader = self.reader
+        large = isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES
+        if self.source is None and self.inserter is not None and large:
+            self.source = _ProcessBatches(self.kind, reader.path, self.next_batch_size())
+        elif self.source is None:
+            self.source = _LocalBatches(_BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
         return self.source
 
     def stop_reading(self) -> None:
@@ -885,17 +892,6 @@ class _FileLoader:
         if self.source is not None:
             self.source.close()
             self.source = None
-
-    def batches(self) -> "_LocalBatches | _ProcessBatches":
-        """Return where the file's batches come from: a process of their own for a large file created in bulk.
-
-        The process reads batches of a bulk insert's size; should the store refuse the insert, the queries
-        take the rest of the file in batches of that size too (the create query a `batch_size` at a time).
-        """
-        reader = self.reader
-        if self.inserter is not None and isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES:
-            return _ProcessBatches(self.kind, reader.path, self.next_batch_size())
-        return _LocalBatches(_BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
 
     def next_batch_size(self) -> int:
         """Return how many valid rows the next batch takes: those of ten batches while the bulk insert is taken."""
@@ -932,7 +928,7 @@ class _FileLoader:
             counts, created, updated = await self.compare(ready.rows)
             changed = created | updated
             ready.known.update(counts)
-            self.pending.extend(links[row.line] for row in ready.rows if row.line in changed and row.line in links)
+            self.assumed.extend(links[row.line] for row in ready.rows if row.line in changed and row.line in links)
             self.note_assignments(ready.rows, changed, written=False)
             return ready
         self.note_assignments(ready.rows, _ALL, written=False)
@@ -1036,7 +1032,7 @@ class _FileLoader:
         assert self.hierarchy is not None
         check, link_of = self.hierarchy
         links = [link_of(row) for row in rows]
-        problems = await check(self.store, links, assumed=None if self.writes else self.pending)
+        problems = await check(self.store, links, assumed=self.assumed)
         accepted: list[_Row] = []
         by_line: dict[int, Any] = {}
         for index, (row, link) in enumerate(zip(rows, links, strict=True)):

@@ -85,15 +85,24 @@ async def test_a_first_load_inserts_in_bulk_exactly_what_the_queries_store(bulk,
     assert all(created[kind] > 0 for kind in BULK_KINDS)
 
 
+class _Started(list):
+    """The kinds of the files read by processes of their own, in the order the processes started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[loader._ProcessBatches] = []  # each file's, in the same order
+
+
 @pytest.fixture
 def processes(monkeypatch):
     """Every file created in bulk is read by a process of its own, however small; returns the kinds so read."""
     monkeypatch.setattr(loader, "PROCESS_READ_BYTES", 0)
-    read: list[str] = []
+    read = _Started()
     start = loader._ProcessBatches.__init__
 
     def recording(self, kind, path, size):
         read.append(kind.name)
+        read.batches.append(self)
         start(self, kind, path, size)
 
     monkeypatch.setattr(loader._ProcessBatches, "__init__", recording)
@@ -144,18 +153,9 @@ async def test_a_process_reports_bad_rows_and_files_as_the_load_itself_does(bulk
     assert in_a_process.rejections or in_a_process.error
 
 
-async def test_the_next_file_starts_its_process_while_one_loads_and_a_failed_load_stops_them(
-    bulk, tmp_path, processes, monkeypatch
-):
+async def test_the_next_file_starts_its_process_while_one_loads_and_a_failed_load_stops_them(bulk, tmp_path, processes):
     generate(tmp_path, organisations=300, seed=4)
-    started: list[loader._ProcessBatches] = []
-    start = loader._ProcessBatches.__init__
-
-    def recording(self, *args):
-        started.append(self)
-        start(self, *args)
-
-    monkeypatch.setattr(loader._ProcessBatches, "__init__", recording)
+    started = processes.batches
     reading_at_the_first_insert: list[str] = []
 
     async def the_engine_fails(name, rows):
