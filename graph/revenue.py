@@ -225,6 +225,9 @@ class GroupPage:
     hidden_count: int = 0
 
 
+FIRST_MONTH = snapshot.month_number("0001-01")
+
+
 def period_range(first: str | None, last: str | None, *, as_of: datetime.date) -> list[str]:
     """Return every month from `first` to `last`, both `YYYY-MM` and inclusive.
 
@@ -234,7 +237,8 @@ def period_range(first: str | None, last: str | None, *, as_of: datetime.date) -
         InvalidInput: a period is not `YYYY-MM`, `first` comes after `last`, or the range is longer than MAX_PERIODS.
     """
     end = _month_number(last, "to") if last is not None else as_of.year * 12 + as_of.month - 1
-    start = _month_number(first, "from") if first is not None else end - 11
+    # The default year is cut at the calendar's first month: there is no year 0.
+    start = _month_number(first, "from") if first is not None else max(end - 11, FIRST_MONTH)
     if start > end:
         raise InvalidInput(f"from {snapshot.period_of(start)} comes after to {snapshot.period_of(end)}")
     if end - start + 1 > MAX_PERIODS:

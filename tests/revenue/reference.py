@@ -76,7 +76,7 @@ def months(first: str, last: str) -> list[str]:
     """Return the months from `first` to `last`, both included, by stepping one month at a time."""
     year, month = int(first[:4]), int(first[5:])
     found = []
-    while f"{year:04d}-{month:02d}" <= last:
+    while (year, month) <= (int(last[:4]), int(last[5:])):  # not as text: "10000-01" sorts before "9999-12"
         found.append(f"{year:04d}-{month:02d}")
         month += 1
         if month == 13:
@@ -85,11 +85,14 @@ def months(first: str, last: str) -> list[str]:
 
 
 def default_range(first: str | None, last: str | None, when: datetime.date) -> tuple[str, str]:
-    """Return the range asked for: `last` defaults to the month of `when`, `first` to eleven months before `last`."""
+    """Return the range asked for: `last` defaults to the month of `when`, `first` to eleven months before `last`
+    but not before 0001-01: there is no year 0."""
     last = last or f"{when.year:04d}-{when.month:02d}"
     if first is None:
         year, month = int(last[:4]), int(last[5:])
         for _ in range(11):
+            if (year, month) == (1, 1):
+                break
             month -= 1
             if month == 0:
                 year, month = year - 1, 12

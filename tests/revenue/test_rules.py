@@ -53,6 +53,19 @@ def test_a_period_range_holds_every_month_from_its_first_to_its_last(first, last
 
 
 @pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (datetime.date(1, 3, 1), ("0001-01", "0001-03", 3)),  # no year 0: the default year is cut at 0001-01
+        (datetime.date(9999, 12, 31), ("9999-01", "9999-12", 12)),
+    ],
+)
+def test_the_default_year_stays_within_the_calendar(as_of, expected):
+    periods = revenue.period_range(None, None, as_of=as_of)
+
+    assert (periods[0], periods[-1], len(periods)) == expected
+
+
+@pytest.mark.parametrize(
     "period",
     ["2024-13", "2024-00", "24-01", "2024-1", "2024/01", "", "2024-01-01", " 2024-01", "2024-01\n", "２０２４-01"],
 )
