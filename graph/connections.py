@@ -46,10 +46,10 @@ from graph.store import Row, Store
 
 FIND_ASSOCIATION_KEYS = declare("connections/find_association_keys")
 FIND_MEMBER_KEYS = declare("connections/find_member_keys")
-FIND_MEMBERSHIPS = declare("connections/find_memberships")
+FIND_MEMBERSHIPS = declare("connections/find_memberships", days=("valid_from", "valid_to"))
 FIND_SUPPLIER_KEYS = declare("connections/find_supplier_keys")
 FIND_CUSTOMER_KEYS = declare("connections/find_customer_keys")
-FIND_SUPPLIES = declare("connections/find_supplies")
+FIND_SUPPLIES = declare("connections/find_supplies", days=("since", "until"))
 FIND_RELATED = declare("connections/find_related")
 FIND_RELATIONSHIP_TYPES = declare("connections/find_relationship_types")
 

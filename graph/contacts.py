@@ -40,8 +40,8 @@ from graph.errors import InvalidInput, NotFound
 from graph.queries import declare
 from graph.store import Row, Store
 
-FIND_EMPLOYMENTS = declare("contacts/find_employments")
-FIND_CONTACT = declare("contacts/find_contact")
+FIND_EMPLOYMENTS = declare("contacts/find_employments", days=("since", "until"))
+FIND_CONTACT = declare("contacts/find_contact", days=("since", "until"))
 
 # Organisations whose employments are read in one query.
 ORGANISATION_CHUNK = 5000

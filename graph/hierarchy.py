@@ -95,12 +95,12 @@ from graph.queries import Query, declare
 from graph.schema.organisation import PARENT_KINDS
 from graph.store import Row, Store
 
-FIND_PARENT_PERIODS = declare("hierarchy/find_parent_periods")
+FIND_PARENT_PERIODS = declare("hierarchy/find_parent_periods", days=("valid_from", "valid_to"))
 FIND_ORGANISATIONS_WITH_CHILDREN = declare("hierarchy/find_organisations_with_children")
-FIND_MEMBERSHIP_PERIODS = declare("hierarchy/find_membership_periods")
+FIND_MEMBERSHIP_PERIODS = declare("hierarchy/find_membership_periods", days=("valid_from", "valid_to"))
 FIND_ORGANISATIONS_WITH_MEMBERS = declare("hierarchy/find_organisations_with_members")
 FIND_ORGANISATION = declare("hierarchy/find_organisation")
-FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail")
+FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail", days=("valid_from", "valid_to"))
 FIND_ORGANISATION_NAMES = declare("hierarchy/find_organisation_names")
 FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")

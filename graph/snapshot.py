@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graph import days
 from graph.errors import Conflict, CrmGraphError, QueryError
 from graph.queries import declare
 from graph.store import Store
@@ -66,11 +67,11 @@ LISTS = (
     "assigned_keys",
     "assigned_territories",
 )
-# How the snapshot's queries write an open end of a link.
-OPEN = "-"
-# Day numbers (proleptic ordinals) that stand for an open end of a link.
-OPEN_START = 0
-OPEN_END = datetime.date.max.toordinal() + 1
+INTEGER_LISTS = ("valid_from", "valid_to", "revenue", "gross_profit")
+# Day numbers (graph/days.py) that stand for an open end of a link: before the first day, after the last.
+OPEN_START = days.FIRST_DAY - 1
+OPEN_END = days.LAST_DAY + 1
+OPEN_ENDS = {"open_start": OPEN_START, "open_end": OPEN_END}
 
 
 def month_number(period: str) -> int:
@@ -282,13 +283,16 @@ async def current(store: Store) -> Snapshot:
             lists = (FIND_ORGANISATION_KEYS, FIND_PARENT_LINKS, FIND_BOOKINGS, FIND_TERRITORY_ASSIGNMENTS)
             parts = await asyncio.gather(
                 store.read(FIND_TERRITORIES),
-                *(store.read_columns(query, integers=("revenue", "gross_profit")) for query in lists),
+                *(
+                    store.read_columns(query, OPEN_ENDS if query is FIND_PARENT_LINKS else None, integers=INTEGER_LISTS)
+                    for query in lists
+                ),
             )
             if await store.revision() == token:
                 row = {
                     "token": token,
                     **dict.fromkeys(LISTS, []),
-                    **dict.fromkeys(("revenue", "gross_profit"), np.empty(0, np.int64)),
+                    **dict.fromkeys(INTEGER_LISTS, np.empty(0, np.int64)),
                 }
                 row.update(parts[0][0] if parts[0] else {})
                 for columns in parts[1:]:
@@ -338,8 +342,8 @@ def _snapshot(row: dict) -> Snapshot:
     links = _Links(
         parents=_ids(index, row["parents"]),
         children=_ids(index, row["children"]),
-        starts=_days(row["valid_from"], OPEN_START),
-        ends=_days(row["valid_to"], OPEN_END),
+        starts=row["valid_from"],
+        ends=row["valid_to"],
     )
     territory_keys = sorted(row["territory_keys"])
     names = dict(zip(row["territory_keys"], row["territory_names"], strict=True))
@@ -381,14 +385,9 @@ def _ids(index: dict[str, int], keys: list[str]) -> np.ndarray:
     return np.fromiter(map(index.__getitem__, keys), np.int64, count=len(keys))
 
 
-def _days(days: list[str], open_end: int) -> np.ndarray:
-    ordinal = {day: datetime.date.fromisoformat(day).toordinal() if day != OPEN else open_end for day in set(days)}
-    return _ids(ordinal, days)
-
-
 def _forest(day: datetime.date, count: int, links: _Links) -> Forest:
     """Compute the structure of a day: level by level from the roots, then sizes bottom up, then pre-order places."""
-    today = day.toordinal()
+    today = days.number(day)
     valid = (links.starts <= today) & (today <= links.ends)
     # More than one parent only on data that breaks the rules: the smallest key, as the walks of graph.hierarchy take.
     parent = np.full(count, count, np.int64)

@@ -57,9 +57,9 @@ from graph.hierarchy import Link, Membership
 from graph.queries import Query, declare
 from graph.store import Row, Store
 
-FIND_PARENT_PERIODS = declare("structure/find_parent_periods")
-FIND_MEMBERSHIP = declare("structure/find_membership")
-FIND_SUPPLY = declare("structure/find_supply")
+FIND_PARENT_PERIODS = declare("structure/find_parent_periods", days=("valid_from", "valid_to"))
+FIND_MEMBERSHIP = declare("structure/find_membership", days=("first_day", "last_day"))
+FIND_SUPPLY = declare("structure/find_supply", days=("first_day", "last_day"))
 DELETE_RELATIONSHIP = declare("structure/delete_relationship")
 
 ONE_DAY = datetime.timedelta(days=1)

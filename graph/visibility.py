@@ -37,15 +37,15 @@ from graph.store import Row, Store
 FIND_VISIBLE_ORGANISATIONS = declare("visibility/find_visible_organisations")
 FIND_CURRENT_EMPLOYERS = declare("visibility/find_current_employers")
 FIND_GRANTED_TERRITORIES = declare("visibility/find_granted_territories")
-FIND_ASSIGNMENTS = declare("visibility/find_assignments")
-FIND_COVERED_USERS = declare("visibility/find_covered_users")
-FIND_COVERING_USERS = declare("visibility/find_covering_users")
+FIND_ASSIGNMENTS = declare("visibility/find_assignments", days=("valid_from", "valid_to"))
+FIND_COVERED_USERS = declare("visibility/find_covered_users", days=("valid_from", "valid_to"))
+FIND_COVERING_USERS = declare("visibility/find_covering_users", days=("valid_from", "valid_to"))
 FIND_TERRITORY_PARENTS = declare("visibility/find_territory_parents")
 FIND_ORGANISATION_TERRITORIES = declare("visibility/find_organisation_territories")
-FIND_TERRITORY_USERS = declare("visibility/find_territory_users")
+FIND_TERRITORY_USERS = declare("visibility/find_territory_users", days=("valid_from", "valid_to"))
 FIND_USERS_WITH_ROLES = declare("visibility/find_users_with_roles")
 FIND_OWNED_ORGANISATIONS = declare("visibility/find_owned_organisations")
-FIND_PARENT_LINKS = declare("visibility/find_parent_links")
+FIND_PARENT_LINKS = declare("visibility/find_parent_links", days=("valid_from", "valid_to"))
 
 # Keys checked in one query.
 CHUNK = 5000

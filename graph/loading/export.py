@@ -45,7 +45,6 @@ Use it as a module: `from graph.loading import export`, then
 """
 
 import csv
-import datetime
 import heapq
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -54,6 +53,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from graph import days
 from graph.errors import InvalidInput
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Kind
 from graph.queries import Query, declare
@@ -214,7 +214,8 @@ def _number(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    """Return a stored day number (graph/days.py) as `YYYY-MM-DD`."""
+    return days.date_of(int(value)).isoformat()
 
 
 _FORMATS: dict[str, Callable[[Any], str]] = {

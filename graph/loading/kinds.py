@@ -72,13 +72,10 @@ class Insert:
     Attributes:
         stored: counts the stored nodes or links of the kind (`count`).
         ends: for a relationship kind, the columns of its start and of its end.
-        dated: for a kind with dates, the engine's query that turns the texts a bulk insert
-            stores into dates, in the same transaction (see :class:`graph.store.Insertion`).
     """
 
     stored: Query
     ends: tuple[str, str] | None = None
-    dated: Query | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +133,8 @@ class Kind:
         unknown = (set(self.identity) | set(self.attribution or ())) - set(names)
         if unknown:
             raise ValueError(f"kind {self.name}: identity or attribution names unknown columns {sorted(unknown)}")
-        insert = self.insert
-        dated = any(column.spec.kind == "date" for column in self.columns)
-        if insert is not None and (self.create is None or self.fixed or dated != (insert.dated is not None)):
-            raise ValueError(f"kind {self.name}: inserted in bulk needs a create query, nothing fixed, dated if dates")
+        if self.insert is not None and (self.create is None or self.fixed):
+            raise ValueError(f"kind {self.name}: inserted in bulk needs a create query and nothing fixed")
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -257,8 +252,8 @@ def _create(kind: str) -> Query:
     return declare(f"loading/create_{kind}")
 
 
-def _insert(kind: str, ends: tuple[str, str] | None = None, *, dated: bool = False) -> Insert:
-    return Insert(declare(f"loading/count_{kind}"), ends, declare(f"falkordb/date_{kind}") if dated else None)
+def _insert(kind: str, ends: tuple[str, str] | None = None) -> Insert:
+    return Insert(declare(f"loading/count_{kind}"), ends)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -338,7 +333,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("parents"),
         compare=_compare("parents"),
         create=_create("parents"),
-        insert=_insert("parents", ("parent_key", "child_key"), dated=True),
+        insert=_insert("parents", ("parent_key", "child_key")),
         identity=("parent_key", "child_key", "valid_from"),
         relationship=ParentOf,
         rules=(
@@ -391,7 +386,7 @@ KINDS: tuple[Kind, ...] = (
         query=_upsert("employments"),
         compare=_compare("employments"),
         create=_create("employments"),
-        insert=_insert("employments", ("contact_key", "organisation_key"), dated=True),
+        insert=_insert("employments", ("contact_key", "organisation_key")),
         identity=("contact_key", "organisation_key"),
         relationship=WorksAt,
         rules=(_ordered("since", "until"),),

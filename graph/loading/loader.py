@@ -55,8 +55,8 @@ A row the queries receive has:
     `key`: for a node kind, the node's key;
     one entry per reference column (the end keys), by column name, unless
         the record left out an optional one;
-    `props`: the stored properties the record gives a value, by name;
-    `dates`: the same for date properties, as ISO text to wrap in `date()`;
+    `props`: the stored properties the record gives a value, by name (a
+        date as its day number, graph/days.py);
     `clears`: one single-key map `{name: null}` per property the record gives
         empty, which removes it. Queries apply them one per SET clause,
         `FOREACH (clear IN row.clears | SET n += clear)`: FalkorDB 4.16.3
@@ -1453,7 +1453,6 @@ class _Property:
 
     column: str
     name: str
-    is_date: bool
     default: Any
 
 
@@ -1481,13 +1480,10 @@ class _Shape:
         """Return the shape of `kind`."""
         key = key_property(kind.node) if kind.node is not None else None
         properties = tuple(
-            _Property(column.name, column.fills, column.spec.kind == "date", column.spec.default)
-            for column in kind.columns
-            if column.fills
+            _Property(column.name, column.fills, column.spec.default) for column in kind.columns if column.fills
         )
         specs = kind.specs
-        # Dates last, as the create queries list them: a bulk insert's dates are set after the rest (falkordb_bulk).
-        stored = tuple(sorted((prop for prop in properties if prop.name != key), key=lambda prop: prop.is_date))
+        stored = tuple(prop for prop in properties if prop.name != key)
         if kind.node is not None:
             inserted_columns = [prop.column for prop in properties if prop.name == key]
         else:
@@ -1521,10 +1517,7 @@ class _Shape:
             return Insertion(kind.node.__label__, (self.key_property, *names), insert.stored)
         assert kind.relationship is not None and insert.ends is not None
         source, target = (self._end(name) for name in insert.ends)
-        dates = tuple(prop.name for prop in self.stored if prop.is_date)
-        return Insertion(
-            relationship_type(kind.relationship), names, insert.stored, source, target, dates, insert.dated
-        )
+        return Insertion(relationship_type(kind.relationship), names, insert.stored, source, target)
 
     def _end(self, column_name: str) -> End:
         (cls,) = next(column for column in self.kind.columns if column.name == column_name).refers_to
@@ -1535,10 +1528,8 @@ class _Shape:
 
         A column the record left out is not set, so the stored value stays;
         its default goes to `defaults`, which only a new node or link takes.
-        Dates travel apart in `dates`: the query must wrap each in `date()`.
         """
         props: dict[str, Any] = {}
-        dates: dict[str, Any] = {}
         clears: list[dict[str, None]] = []
         defaults: dict[str, Any] = {}
         for prop in self.properties:
@@ -1547,11 +1538,11 @@ class _Shape:
                 if value is None:
                     clears.append({prop.name: None})
                 else:
-                    (dates if prop.is_date else props)[prop.name] = value
+                    props[prop.name] = value
             elif prop.default is not None:
                 defaults[prop.name] = prop.default
         props.update(self.kind.fixed)
-        row = {"i": line, "props": props, "dates": dates, "clears": clears, "defaults": defaults}
+        row = {"i": line, "props": props, "clears": clears, "defaults": defaults}
         for name in self.plain_references:
             if name in given or values[name] is not None:
                 row[name] = values[name]

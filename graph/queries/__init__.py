@@ -10,7 +10,7 @@ declare the queries they use at import time with :func:`declare`, so a missing
 file fails when the process starts, not when a user first asks.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.errors import UnknownQuery
@@ -21,10 +21,15 @@ ENGINES = ("falkordb", "neo4j")
 
 @dataclass(frozen=True)
 class Query:
-    """One named query with its text for each engine."""
+    """One named query with its text for each engine.
+
+    Attributes:
+        days: the columns of its rows that hold a day number (graph/days.py): the store returns them as dates.
+    """
 
     name: str
     texts: dict[str, str]
+    days: tuple[str, ...] = ()
 
     def text_for(self, engine: str) -> str:
         """Return the Cypher text this query runs on `engine`.
@@ -76,8 +81,8 @@ ALL_QUERIES: dict[str, Query] = read_queries(QUERY_DIR)
 DECLARED: set[str] = set()
 
 
-def declare(name: str) -> Query:
-    """Return the query `name`, recording that code uses it.
+def declare(name: str, *, days: tuple[str, ...] = ()) -> Query:
+    """Return the query `name`, recording that code uses it; its rows' `days` columns come back as dates.
 
     Raises:
         UnknownQuery: no file holds a query of that name.
@@ -87,7 +92,7 @@ def declare(name: str) -> Query:
     except KeyError:
         raise UnknownQuery(f"no query file for {name!r} under {QUERY_DIR}") from None
     DECLARED.add(name)
-    return query
+    return replace(query, days=days) if days else query
 
 
 def query_files() -> list[Path]:

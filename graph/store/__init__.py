@@ -1,9 +1,10 @@
 """One small async interface to the graph, with an embedded and a Neo4j engine.
 
 A store runs named queries (see :mod:`graph.queries`) with parameters and
-returns plain rows: dicts of str, int, float, bool, None, `datetime.date`,
-lists and dicts. Dates go in as `datetime.date` and reach Cypher as ISO strings,
-so queries write `date($day)`: the one form both engines understand.
+returns plain rows: dicts of str, int, float, bool, None, lists and dicts.
+Dates go in as `datetime.date` and reach Cypher as day numbers (graph/days.py),
+the form every dated property is stored in: queries compare `link.valid_from <= $day`
+as integers, and a dated property comes back as a day number for `days.date_of`.
 """
 
 import datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from graph import days
 from graph.errors import QueryError
 from graph.queries import Query, declare
 from graph.settings import Backend, Settings
@@ -43,11 +45,6 @@ class Insertion:
             first batch is inserted only when it answers 0, as every row is new then; None when the
             caller knows its rows are new by the plan it made (see :meth:`Inserter.expect`).
         source, target: for links, their ends; a link's row starts with the key of each.
-        dates: those of `properties` that hold dates (`datetime.date`), for an engine whose bulk
-            format has none: it stores them as `<name>_text` and `dated` makes them dates.
-        dated: for links with dates, the query that makes them dates in the insert's transaction,
-            on the links of the batch's start nodes (`$sources`, the engine's node ids) or its end
-            nodes (`$targets`), whichever have fewer links each.
     """
 
     name: str
@@ -55,8 +52,6 @@ class Insertion:
     stored: Query | None
     source: End | None = None
     target: End | None = None
-    dates: tuple[str, ...] = ()
-    dated: Query | None = None
 
 
 class InsertRefused(Exception):
@@ -111,9 +106,9 @@ class Store(ABC):
     ) -> dict[str, Any]:
         """Run a read-only query that returns one row of lists of the same length; return the lists by column.
 
-        For bulk reads (graph/snapshot.py). The items are integers, or strings without `, ` (keys, periods,
-        ISO dates): an engine may send each list as one text and split it, which is many times faster than
-        one value at a time. The columns named in `integers` come back as int64 numpy arrays, the others as
+        For bulk reads (graph/snapshot.py). The items are integers (day numbers among them), or strings without
+        `, ` (keys, periods): an engine may send each list as one text and split it, which is many times faster
+        than one value at a time. The columns named in `integers` come back as int64 numpy arrays, the others as
         lists of strings. An empty graph gives `{}`.
 
         Raises:
@@ -179,10 +174,18 @@ def new_revision_params() -> dict[str, str]:
     return {"token": uuid.uuid4().hex}
 
 
+def with_dates(query: Query, rows: list[Row]) -> list[Row]:
+    """Return `rows` with the day numbers in the query's `days` columns as dates (None stays None)."""
+    for row in rows if query.days else ():
+        for name in query.days:
+            row[name] = days.date_of(row[name])
+    return rows
+
+
 def to_cypher_params(value: Any) -> Any:
-    """Return `value` with dates as ISO strings, recursively, ready to send as a parameter."""
+    """Return `value` with dates as day numbers, recursively, ready to send as a parameter."""
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return days.number(value)
     if isinstance(value, Mapping):
         return {key: to_cypher_params(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

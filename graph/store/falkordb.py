@@ -13,11 +13,20 @@ from falkordb.asyncio.query_result import QueryResult
 from falkordb.edge import Edge
 from falkordb.node import Node
 
-from graph import schema
+from graph import days, schema
 from graph.errors import EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import FIND_REVISION, REPLACE_REVISION, Inserter, Insertion, Row, Store, new_revision_params
+from graph.store import (
+    FIND_REVISION,
+    REPLACE_REVISION,
+    Inserter,
+    Insertion,
+    Row,
+    Store,
+    new_revision_params,
+    with_dates,
+)
 from graph.store.embedded import EmbeddedEngine
 from graph.store.falkordb_bulk import BulkInserter, can_insert
 
@@ -75,7 +84,7 @@ class FalkorStore(Store):
         else:
             sent = self._write_with_revision(params_header(params) + text)
         response = await self.reply(query.name, sent, read_only=read_only)
-        return [] if response is None else await self._rows(response)
+        return [] if response is None else with_dates(query, await self._rows(response))
 
     async def _read_lists(
         self, query: Query, params: Mapping[str, Any] | None, integers: Collection[str]
@@ -201,7 +210,7 @@ def params_header(params: Mapping[str, Any] | None) -> str:
     """Return the `CYPHER name=value …` header that carries parameters to FalkorDB.
 
     FalkorDB takes parameters as Cypher literals in front of the query. Encoding
-    them here in one pass (dates as ISO text, like every store) costs a third of
+    them here in one pass (dates as day numbers, like every store) costs a third of
     converting them first and letting the client encode the result: on a bulk
     load that is most of the Python time per row.
     """
@@ -231,7 +240,7 @@ def _literal(value: Any) -> str:
     if kind is list or kind is tuple:
         return "[" + ",".join([_literal(item) for item in value]) + "]"
     if isinstance(value, datetime.date):
-        return f'"{value.isoformat()}"'
+        return str(days.number(value))
     if isinstance(value, Mapping):
         return _literal(dict(value))
     raise QueryError(f"a parameter of type {kind.__name__} cannot be sent to the engine")

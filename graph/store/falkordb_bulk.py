@@ -32,6 +32,7 @@ creates the rows with its Cypher queries, which check each one.
 """
 
 import asyncio
+import datetime
 import math
 import struct
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis.exceptions
 
+from graph import days
 from graph.queries import Query, declare
 from graph.store import End, Inserter, Insertion, InsertRefused, new_revision_params
 
@@ -64,9 +66,8 @@ _ENDS = struct.Struct("<QQ")
 
 
 def can_insert(insertion: Insertion) -> bool:
-    """Return whether the ends of the insertion's links, if any, have an id lookup, and its dates a query."""
-    ends = all(end is None or end in FIND_IDS for end in (insertion.source, insertion.target))
-    return ends and (not insertion.dates or (insertion.dated is not None and insertion.source is not None))
+    """Return whether the ends of the insertion's links, if any, have an id lookup."""
+    return all(end is None or end in FIND_IDS for end in (insertion.source, insertion.target))
 
 
 class BulkInserter(Inserter):
@@ -76,8 +77,6 @@ class BulkInserter(Inserter):
         self._store = store
         self._insertion = insertion
         self._header = _header(insertion)
-        offset = 0 if insertion.source is None else 2  # a link's row starts with its ends' keys
-        self._dates = [offset + insertion.properties.index(name) for name in insertion.dates]
         self._started = False  # whether a batch was written
         self._expects = False  # whether `_expected` holds the revision the next batch expects
         self._expected: str | None = None
@@ -94,19 +93,12 @@ class BulkInserter(Inserter):
         store, insertion = self._store, self._insertion
         if not self._expects:
             self.expect(await store.revision())
-        if self._dates:
-            rows = [_dates_as_text(row, self._dates) for row in rows]
-        ends: dict[str, list[int]] = {}  # the node ids of the batch's starts and ends, for the `dated` query
         if insertion.source is not None and insertion.target is not None:
             source_keys, target_keys = {row[0] for row in rows}, {row[1] for row in rows}
             sources = await self._node_ids(insertion.source, source_keys)
             targets = await self._node_ids(insertion.target, target_keys)
             body = [_ENDS.pack(sources[row[0]], targets[row[1]]) + _values(row[2:]) for row in rows]
             counts = (0, len(rows), 0, 1)
-            ends = {
-                "sources": sorted(sources[key] for key in source_keys),
-                "targets": sorted(targets[key] for key in target_keys),
-            }
         else:
             body = [_values(row) for row in rows]
             counts = (len(rows), 0, 1, 0)
@@ -121,8 +113,6 @@ class BulkInserter(Inserter):
             begin = ["BEGIN"] if not await transaction.exists(graph) else []
             transaction.multi()
             transaction.execute_command("GRAPH.BULK", graph, *begin, *counts, self._header + b"".join(body))
-            if insertion.dated is not None:
-                store.queue(transaction, insertion.dated, ends)
             store.replace_revision(transaction, params)
             try:
                 await store.reply(f"bulk insert of {insertion.name}", transaction.execute(), read_only=False)
@@ -151,20 +141,9 @@ class BulkInserter(Inserter):
         return known
 
 
-def _dates_as_text(row: Sequence[Any], positions: Sequence[int]) -> list[Any]:
-    row = list(row)
-    for position in positions:
-        if row[position] is not None:
-            row[position] = row[position].isoformat()
-    return row
-
-
 def _header(insertion: Insertion) -> bytes:
-    """Return the binary header of a batch: the label or type, the number of properties and their names.
-
-    A date property goes by `<name>_text`: the format has no dates, and the insertion's `dated` query makes them.
-    """
-    properties = [f"{name}_text" if name in insertion.dates else name for name in insertion.properties]
+    """Return the binary header of a batch: the label or type, the number of properties and their names."""
+    properties = insertion.properties
     names = [insertion.name, *properties]
     if any("\0" in name for name in names):
         raise ValueError(f"a label, type or property name holds a NUL character: {names}")
@@ -181,7 +160,7 @@ def _values(values: Iterable[Any]) -> bytes:
 
     Raises:
         InsertRefused: a value the format cannot carry: a text with a NUL character (the format
-            ends texts with one), an integer beyond 64 bits, or another type (dates).
+            ends texts with one), an integer beyond 64 bits, or another type.
     """
     return b"".join(map(_value, values))
 
@@ -204,4 +183,6 @@ def _value(value: Any) -> bytes:
         if not math.isfinite(value):
             raise InsertRefused(f"{value} is not a finite number")
         return _DOUBLE.pack(2, value)
+    if isinstance(value, datetime.date):
+        return _LONG.pack(4, days.number(value))  # as every store keeps a day (graph/days.py)
     raise InsertRefused(f"a value of type {kind.__name__} cannot be bulk inserted")

@@ -13,7 +13,7 @@ import neo4j.time
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import REPLACE_REVISION, Row, Store, new_revision_params, to_cypher_params
+from graph.store import REPLACE_REVISION, Row, Store, new_revision_params, to_cypher_params, with_dates
 
 ENGINE = "neo4j"
 
@@ -71,7 +71,7 @@ class Neo4jStore(Store):
         except neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"query {query.name} failed: {e.code}: {e.message}") from e
         records = found.records if isinstance(found, neo4j.EagerResult) else found
-        return [{key: _plain(value) for key, value in record.items()} for record in records]
+        return with_dates(query, [{key: _plain(value) for key, value in record.items()} for record in records])
 
     async def engine_version(self) -> str:
         info = await self._driver.get_server_info()

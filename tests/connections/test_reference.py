@@ -13,18 +13,14 @@ from hypothesis import strategies as st
 
 from graph import admin, connections
 from graph.connections import MembershipLink, RelatedLink, SupplyLink
+from tests.calendar import day
 from tests.connections.helpers import all_pages, build
 
-BASE = datetime.date(2024, 1, 1)
 FIRST, LAST = 0, 9
 KEY_POOL = ["A", "B", "C", "D", "E", "F", "G"]
 CONTACT_POOL = ["P1", "P2"]
 ORGANISATION_KINDS = ["company", "branch", "association", "chain"]
 TYPES = ["advises", "sister_of"]
-
-
-def day(number: int) -> datetime.date:
-    return BASE + datetime.timedelta(days=number)
 
 
 def valid(start: datetime.date | None, end: datetime.date | None, when: datetime.date) -> bool:

@@ -85,8 +85,9 @@ async def merge_case(store, tmp_path):
     await write(
         store,
         "MATCH (s:Organisation {key: $s}), (c:Organisation {key: 'C2'}) "
-        "CREATE (s)-[:PARENT_OF {kind: 'legal', valid_from: date('2018-01-01')}]->(c)",
+        "CREATE (s)-[:PARENT_OF {kind: 'legal', valid_from: $valid_from}]->(c)",
         s=S,
+        valid_from=datetime.date(2018, 1, 1),
     )
     # Make S's T2 a rule assignment to see the manual one win.
     await write(
@@ -136,7 +137,10 @@ async def test_moved_links_keep_their_properties_and_collapsed_ones_combine(stor
     await duplicates.merge(store, survivor=S, duplicate=D)
 
     props = await link_properties(store)
-    day = datetime.date
+
+    def day(*parts: int) -> int:  # as stored: a day number (graph/days.py)
+        return datetime.date(*parts).toordinal()
+
     assert props["P", "PARENT_OF", S] == [{"kind": "legal", "valid_from": day(2015, 1, 1), "share": 60.0}]
     assert props[S, "PARENT_OF", "C1"] == [{"kind": "branch"}]
     # Same identity (parent, child, valid_from): one link, S's properties first, D's share fills the gap.
@@ -291,7 +295,9 @@ async def test_parents_in_consecutive_periods_are_history_and_merge(store, tmp_p
 
     await duplicates.merge(store, survivor="S", duplicate="D")
 
-    day = datetime.date
+    def day(*parts: int) -> int:  # as stored: a day number (graph/days.py)
+        return datetime.date(*parts).toordinal()
+
     props = await link_properties(store)
     assert props["P1", "PARENT_OF", "S"] == [{"kind": "legal", "valid_to": day(2019, 12, 31)}]
     assert props["P2", "PARENT_OF", "S"] == [{"kind": "legal", "valid_from": day(2020, 1, 1)}]

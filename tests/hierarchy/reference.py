@@ -3,16 +3,17 @@
 It shares no code with :mod:`graph.hierarchy`: a link's days are a set of day numbers, and a cycle
 is looked for separately on every day the new link is valid, in the graph of the links valid that
 day. A link that leaves the stored one of its identity as it is changes nothing, so only the rules
-of a link on its own apply to it. Dates must lie within `FIRST..LAST` days after `BASE`; the days
-checked reach one beyond each end, where every open period is still valid and nothing else changes.
+of a link on its own apply to it. Dates must be test days FIRST..LAST (tests/calendar.py, spread over the
+whole calendar); the days checked reach one beyond each end, where every open period is still valid and
+nothing else changes.
 """
 
 import datetime
 from collections.abc import Iterable, Sequence
 
 from graph.hierarchy import KEEP, Link, Membership
+from tests.calendar import day
 
-BASE = datetime.date(2024, 1, 1)
 FIRST, LAST = 0, 9
 DAYS = range(FIRST - 1, LAST + 2)
 
@@ -33,11 +34,6 @@ def category(reason: str) -> str:
     found = [name for phrase, name in CATEGORIES.items() if phrase in reason]
     assert found, f"a reason of no known category: {reason}"
     return found[0]
-
-
-def day(number: int) -> datetime.date:
-    """Return the date `number` days after BASE."""
-    return BASE + datetime.timedelta(days=number)
 
 
 def days(valid_from: datetime.date | None, valid_to: datetime.date | None) -> set[int]:

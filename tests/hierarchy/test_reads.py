@@ -10,15 +10,10 @@ from hypothesis import strategies as st
 from graph import admin, hierarchy, paging
 from graph.errors import InvalidInput, NotFound
 from graph.hierarchy import Member, Node
+from tests.calendar import day
 from tests.helpers import load_rows
 
-BASE = datetime.date(2024, 1, 1)
 FIRST, LAST = 0, 9
-
-
-def day(number: int) -> datetime.date:
-    """Return the date `number` days after BASE."""
-    return BASE + datetime.timedelta(days=number)
 
 
 async def build(store, directory, names, links):

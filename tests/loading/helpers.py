@@ -31,9 +31,12 @@ def file_report(report: LoadReport, kind: str) -> FileReport:
     return found
 
 
-async def rows(store: Store, text: str, **params: Any) -> list[dict[str, Any]]:
-    """Run an ad-hoc read query of a test (the same text on both engines) and return its rows."""
-    return await store.read(Query("tests/loading", {"falkordb": text, "neo4j": text}), params)
+async def rows(store: Store, text: str, *, days: tuple[str, ...] = (), **params: Any) -> list[dict[str, Any]]:
+    """Run an ad-hoc read query of a test (the same text on both engines) and return its rows.
+
+    The `days` columns hold day numbers (graph/days.py) and come back as dates.
+    """
+    return await store.read(Query("tests/loading", {"falkordb": text, "neo4j": text}, days), params)
 
 
 async def keys(store: Store, label: str) -> set[str]:

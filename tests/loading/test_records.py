@@ -36,6 +36,7 @@ async def parents(store) -> set[tuple]:
     found = await rows(
         store,
         "MATCH (p:Organisation)-[l:PARENT_OF]->(c:Organisation) RETURN p.key AS p, c.key AS c, l.valid_to AS valid_to",
+        days=("valid_to",),
     )
     return {(row["p"], row["c"], row["valid_to"]) for row in found}
 

@@ -18,8 +18,15 @@ from tests.revenue.reference import Account, Booking, Link, Membership, World, m
 
 KEY_POOL = ("A", "B", "C", "D", "E", "F", "G")
 KINDS = ("company", "branch", "association")
-# Days 20 apart from November to March: the default range (the year up to the month of as_of) moves with them.
-DAY_POOL = tuple(datetime.date(2023, 11, 1) + datetime.timedelta(days=20 * number) for number in range(8))
+# Days 20 apart from November to March: the default range (the year up to the month of as_of) moves with them;
+# and days centuries away, as real files have them (a group founded in 1901, an ERP's open end 9999-12-31).
+DAY_POOL = (
+    datetime.date(1, 1, 1),
+    datetime.date(1901, 1, 1),
+    *(datetime.date(2023, 11, 1) + datetime.timedelta(days=20 * number) for number in range(8)),
+    datetime.date(2068, 2, 1),
+    datetime.date(9999, 12, 31),
+)
 PERIOD_POOL = months("2023-08", "2024-04")
 DEBTORS = ("100", "200", "300")
 # Mostly round amounts: they make ties in the rankings, which the key must break.

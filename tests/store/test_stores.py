@@ -1,6 +1,7 @@
 """The store interface on each engine: plain rows, dates, errors."""
 
 import datetime
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,10 +15,10 @@ from graph.store import open_store, to_cypher_params
 from tests.helpers import load_rows
 
 
-def test_dates_reach_cypher_as_iso_strings_at_any_depth():
-    params = {"day": datetime.date(2024, 2, 29), "rows": [{"from": datetime.date(2020, 1, 1), "n": 1}]}
+def test_dates_reach_cypher_as_day_numbers_at_any_depth():
+    params = {"day": datetime.date(2024, 2, 29), "rows": [{"from": datetime.date(1, 1, 1), "n": 1}]}
 
-    assert to_cypher_params(params) == {"day": "2024-02-29", "rows": [{"from": "2020-01-01", "n": 1}]}
+    assert to_cypher_params(params) == {"day": 738945, "rows": [{"from": 1, "n": 1}]}
 
 
 async def test_rows_are_plain_python_values(store, tmp_path):
@@ -126,10 +127,25 @@ async def test_every_parameter_value_reaches_the_engine_unchanged(store, value):
     assert rows == [{"value": value}]
 
 
-async def test_date_parameters_arrive_as_iso_text(store):
+async def test_date_parameters_arrive_as_day_numbers(store):
     rows = await store.read(ECHO, {"value": {"day": datetime.date(2024, 2, 29)}})
 
-    assert rows == [{"value": {"day": "2024-02-29"}}]
+    assert rows == [{"value": {"day": 738945}}]
+
+
+@pytest.mark.parametrize(
+    "days", [("0001-01-01", "9999-12-31"), ("1928-09-30", "2026-12-07"), ("2000-01-01", "2068-02-01")]
+)
+async def test_days_centuries_apart_compare_right_and_come_back_as_dates(store, days):
+    # FalkorDB's own dates answered false for each of these pairs (graph/days.py).
+    early, late = (datetime.date.fromisoformat(day) for day in days)
+    compare = Query(
+        "test/compare_days", dict.fromkeys(("falkordb", "neo4j"), "RETURN $early <= $late AS ordered, $early AS early")
+    )
+
+    rows = await store.read(replace(compare, days=("early",)), {"early": early, "late": late})
+
+    assert rows == [{"ordered": True, "early": early}]
 
 
 async def test_map_keys_that_are_not_names_and_quotes_before_colons_arrive_unchanged(store):

@@ -12,6 +12,7 @@ async def parent_links(store: Store) -> set[Link]:
         "MATCH (parent:Organisation)-[link:PARENT_OF]->(child:Organisation) "
         "RETURN parent.key AS parent, child.key AS child, link.valid_from AS valid_from, "
         "link.valid_to AS valid_to, link.kind AS kind, link.share AS share",
+        days=("valid_from", "valid_to"),
     )
     return {Link(r["parent"], r["child"], r["valid_from"], r["valid_to"], r["kind"], r["share"]) for r in found}
 
@@ -23,6 +24,7 @@ async def memberships(store: Store) -> set[Membership]:
         "MATCH (member:Organisation)-[link:MEMBER_OF]->(association:Organisation) "
         "RETURN member.key AS member, association.key AS association, "
         "link.valid_from AS valid_from, link.valid_to AS valid_to",
+        days=("valid_from", "valid_to"),
     )
     return {Membership(r["member"], r["association"], r["valid_from"], r["valid_to"]) for r in found}
 
@@ -34,6 +36,7 @@ async def supplies(store: Store) -> set[tuple]:
         "MATCH (supplier:Organisation)-[link:SUPPLIES]->(customer:Organisation) "
         "RETURN supplier.key AS supplier, customer.key AS customer, link.since AS since, "
         "link.until AS until, link.note AS note",
+        days=("since", "until"),
     )
     return {(r["supplier"], r["customer"], r["since"], r["until"], r["note"]) for r in found}
 

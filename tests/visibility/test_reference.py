@@ -1,6 +1,5 @@
 """Visibility on random graphs against the plain-Python reference: territories, windows, substitutes, groups."""
 
-import datetime
 import itertools
 
 from hypothesis import HealthCheck, given, settings
@@ -8,20 +7,16 @@ from hypothesis import strategies as st
 
 from graph import admin, snapshot, visibility
 from graph.settings import Inheritance
+from tests.calendar import day
 from tests.helpers import load_rows
 from tests.visibility.reference import EVERYTHING, Reference, Window, World, name_of
 
-BASE = datetime.date(2024, 1, 1)
 FIRST, LAST = 0, 9
 TERRITORY_POOL = ("t-east", "t-north", "t-south", "t-west", "t-zone")
 USER_POOL = ("u.ada", "u.bob", "u.cy", "u.dee")
 ORGANISATION_POOL = ("acme", "beta", "ceres", "delta", "echo", "fox")
 CONTACT_POOL = ("c1", "c2", "c3")
 ROLES = ("rep", "rep", "manager", "analyst", "service")
-
-
-def day(number: int) -> datetime.date:
-    return BASE + datetime.timedelta(days=number)
 
 
 def text(value) -> str:

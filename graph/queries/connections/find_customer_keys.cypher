@@ -2,6 +2,6 @@
 // its key and the keys of its customers. No row for any other key.
 UNWIND $keys AS key
 MATCH (:Organisation {key: key})-[link:SUPPLIES]->(customer:Organisation)
-WHERE (link.since IS NULL OR link.since <= date($as_of))
-  AND (link.until IS NULL OR date($as_of) <= link.until)
+WHERE (link.since IS NULL OR link.since <= $as_of)
+  AND (link.until IS NULL OR $as_of <= link.until)
 RETURN key, collect(customer.key) AS keys

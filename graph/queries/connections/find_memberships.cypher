@@ -8,8 +8,8 @@ WITH pair, member
 MATCH (association:Organisation {key: pair.association})
 WITH member, association
 MATCH (member)-[link:MEMBER_OF]->(association)
-WHERE (link.valid_from IS NULL OR link.valid_from <= date($as_of))
-  AND (link.valid_to IS NULL OR date($as_of) <= link.valid_to)
+WHERE (link.valid_from IS NULL OR link.valid_from <= $as_of)
+  AND (link.valid_to IS NULL OR $as_of <= link.valid_to)
 RETURN {key: member.key, name: member.name, kind: coalesce(member.kind, 'company')} AS member,
        {key: association.key, name: association.name, kind: coalesce(association.kind, 'company')} AS association,
        link.valid_from AS valid_from, link.valid_to AS valid_to

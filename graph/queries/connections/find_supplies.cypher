@@ -7,7 +7,7 @@ WITH pair, supplier
 MATCH (customer:Organisation {key: pair.customer})
 WITH supplier, customer
 MATCH (supplier)-[link:SUPPLIES]->(customer)
-WHERE (link.since IS NULL OR link.since <= date($as_of))
-  AND (link.until IS NULL OR date($as_of) <= link.until)
+WHERE (link.since IS NULL OR link.since <= $as_of)
+  AND (link.until IS NULL OR $as_of <= link.until)
 RETURN {key: supplier.key, name: supplier.name} AS supplier, {key: customer.key, name: customer.name} AS customer,
        link.since AS since, link.until AS until, link.note AS note

@@ -5,8 +5,8 @@
 UNWIND $keys AS organisation_key
 MATCH (organisation:Organisation {key: organisation_key})
 OPTIONAL MATCH (contact:Contact)-[job:WORKS_AT]->(organisation)
-  WHERE (job.since IS NULL OR job.since <= date($as_of))
-    AND ($include_former OR job.until IS NULL OR date($as_of) <= job.until)
+  WHERE (job.since IS NULL OR job.since <= $as_of)
+    AND ($include_former OR job.until IS NULL OR $as_of <= job.until)
 RETURN organisation_key, organisation.name AS organisation_name,
        contact.key AS key, contact.first_name AS first_name, contact.last_name AS last_name,
        contact.email AS email, contact.phone AS phone,

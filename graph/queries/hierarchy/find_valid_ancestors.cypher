@@ -10,7 +10,7 @@ MATCH (child:Organisation {key: key})
 WITH key, child
 MATCH path = (ancestor:Organisation)-[:PARENT_OF*1..]->(child)
   WHERE all(link IN relationships(path)
-            WHERE (link.valid_from IS NULL OR link.valid_from <= date($as_of))
-              AND (link.valid_to IS NULL OR date($as_of) <= link.valid_to))
+            WHERE (link.valid_from IS NULL OR link.valid_from <= $as_of)
+              AND (link.valid_to IS NULL OR $as_of <= link.valid_to))
 RETURN key AS child, child.name AS child_name, ancestor.key AS key, ancestor.name AS name,
        coalesce(relationships(path)[0].kind, 'legal') AS kind, length(path) AS depth

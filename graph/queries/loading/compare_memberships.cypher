@@ -9,7 +9,6 @@ WITH row,
      CASE
        WHEN old IS NULL THEN 'created'
        WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
-         AND all(name IN keys(row.dates) WHERE coalesce(old[name] = date(row.dates[name]), old[name] IS NULL AND row.dates[name] IS NULL))
          AND all(clear IN row.clears WHERE all(name IN keys(clear) WHERE old[name] IS NULL))
          THEN 'unchanged'
        ELSE 'updated'

@@ -5,12 +5,11 @@ UNWIND $rows AS row
 OPTIONAL MATCH (parent:Organisation {key: row.parent_key})
 OPTIONAL MATCH (child:Organisation {key: row.child_key})
 OPTIONAL MATCH (parent)-[old:PARENT_OF]->(child)
-  WHERE old.valid_from = date(row.dates.valid_from) OR (old.valid_from IS NULL AND row.dates.valid_from IS NULL)
+  WHERE old.valid_from = row.props.valid_from OR (old.valid_from IS NULL AND row.props.valid_from IS NULL)
 WITH row,
      CASE
        WHEN old IS NULL THEN 'created'
        WHEN all(name IN keys(row.props) WHERE coalesce(old[name] = row.props[name], old[name] IS NULL AND row.props[name] IS NULL))
-         AND all(name IN keys(row.dates) WHERE coalesce(old[name] = date(row.dates[name]), old[name] IS NULL AND row.dates[name] IS NULL))
          AND all(clear IN row.clears WHERE all(name IN keys(clear) WHERE old[name] IS NULL))
          THEN 'unchanged'
        ELSE 'updated'

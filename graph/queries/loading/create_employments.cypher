@@ -10,7 +10,7 @@ CREATE (contact)-[link:WORKS_AT {
   role: coalesce(row.props.role, row.defaults.role),
   department: coalesce(row.props.department, row.defaults.department),
   is_main_contact: coalesce(row.props.is_main_contact, row.defaults.is_main_contact),
-  since: date(row.dates.since),
-  until: date(row.dates.until)
+  since: row.props.since,
+  until: row.props.until
 }]->(organisation)
 RETURN count(*) AS count

@@ -7,7 +7,7 @@ MATCH (association:Organisation {key: row.association_key})
 OPTIONAL MATCH (member)-[old:MEMBER_OF]->(association)
 WITH row, member, association, old WHERE old IS NULL
 CREATE (member)-[link:MEMBER_OF {
-  valid_from: date(row.dates.valid_from),
-  valid_to: date(row.dates.valid_to)
+  valid_from: row.props.valid_from,
+  valid_to: row.props.valid_to
 }]->(association)
 RETURN count(*) AS count

@@ -5,12 +5,12 @@ UNWIND $rows AS row
 MATCH (parent:Organisation {key: row.parent_key})
 MATCH (child:Organisation {key: row.child_key})
 OPTIONAL MATCH (parent)-[old:PARENT_OF]->(child)
-  WHERE old.valid_from = date(row.dates.valid_from) OR (old.valid_from IS NULL AND row.dates.valid_from IS NULL)
+  WHERE old.valid_from = row.props.valid_from OR (old.valid_from IS NULL AND row.props.valid_from IS NULL)
 WITH row, parent, child, old WHERE old IS NULL
 CREATE (parent)-[link:PARENT_OF {
   kind: coalesce(row.props.kind, row.defaults.kind),
-  share: coalesce(row.props.share, row.defaults.share),
-  valid_from: date(row.dates.valid_from),
-  valid_to: date(row.dates.valid_to)
+  valid_from: row.props.valid_from,
+  valid_to: row.props.valid_to,
+  share: coalesce(row.props.share, row.defaults.share)
 }]->(child)
 RETURN count(*) AS count

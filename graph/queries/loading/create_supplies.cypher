@@ -7,8 +7,8 @@ MATCH (customer:Organisation {key: row.customer_key})
 OPTIONAL MATCH (supplier)-[old:SUPPLIES]->(customer)
 WITH row, supplier, customer, old WHERE old IS NULL
 CREATE (supplier)-[link:SUPPLIES {
-  note: coalesce(row.props.note, row.defaults.note),
-  since: date(row.dates.since),
-  until: date(row.dates.until)
+  since: row.props.since,
+  until: row.props.until,
+  note: coalesce(row.props.note, row.defaults.note)
 }]->(customer)
 RETURN count(*) AS count

@@ -9,8 +9,6 @@ MERGE (contact)-[link:WORKS_AT]->(organisation)
   ON CREATE SET link += row.defaults
 SET link += row.props
 FOREACH (clear IN row.clears | SET link += clear)
-SET link.since = CASE WHEN 'since' IN keys(row.dates) THEN date(row.dates.since) ELSE link.since END
-SET link.until = CASE WHEN 'until' IN keys(row.dates) THEN date(row.dates.until) ELSE link.until END
 WITH row,
      CASE
        WHEN created THEN 'created'

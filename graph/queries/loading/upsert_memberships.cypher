@@ -9,8 +9,6 @@ MERGE (member)-[link:MEMBER_OF]->(association)
   ON CREATE SET link += row.defaults
 SET link += row.props
 FOREACH (clear IN row.clears | SET link += clear)
-SET link.valid_from = CASE WHEN 'valid_from' IN keys(row.dates) THEN date(row.dates.valid_from) ELSE link.valid_from END
-SET link.valid_to = CASE WHEN 'valid_to' IN keys(row.dates) THEN date(row.dates.valid_to) ELSE link.valid_to END
 WITH row,
      CASE
        WHEN created THEN 'created'

@@ -5,19 +5,16 @@ UNWIND $rows AS row
 MATCH (parent:Organisation {key: row.parent_key})
 MATCH (child:Organisation {key: row.child_key})
 OPTIONAL MATCH (parent)-[old:PARENT_OF]->(child)
-  WHERE old.valid_from = date(row.dates.valid_from) OR (old.valid_from IS NULL AND row.dates.valid_from IS NULL)
+  WHERE old.valid_from = row.props.valid_from OR (old.valid_from IS NULL AND row.props.valid_from IS NULL)
 WITH row, parent, child, old, properties(old) AS before
 FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
   CREATE (parent)-[new:PARENT_OF]->(child)
   SET new += row.defaults
   SET new += row.props
-  SET new.valid_from = date(row.dates.valid_from)
-  SET new.valid_to = date(row.dates.valid_to)
 )
 FOREACH (link IN CASE WHEN old IS NULL THEN [] ELSE [old] END |
   SET link += row.props
   FOREACH (clear IN row.clears | SET link += clear)
-  SET link.valid_to = CASE WHEN 'valid_to' IN keys(row.dates) THEN date(row.dates.valid_to) ELSE link.valid_to END
 )
 WITH row,
      CASE

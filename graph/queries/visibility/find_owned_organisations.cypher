@@ -3,6 +3,6 @@
 // assignments count: no territory hierarchy, no substitutes, no inheritance. One row per owner.
 MATCH (owner:User)-[assignment:ASSIGNED_TO]->(:Territory)<-[:ASSIGNED_TO]-(organisation:Organisation)
 WHERE coalesce(assignment.role, 'owner') = 'owner'
-  AND (assignment.valid_from IS NULL OR assignment.valid_from <= date($as_of))
-  AND (assignment.valid_to IS NULL OR date($as_of) <= assignment.valid_to)
+  AND (assignment.valid_from IS NULL OR assignment.valid_from <= $as_of)
+  AND (assignment.valid_to IS NULL OR $as_of <= assignment.valid_to)
 RETURN owner.key AS key, owner.name AS name, collect(DISTINCT organisation.key) AS organisations

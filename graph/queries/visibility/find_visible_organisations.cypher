@@ -7,13 +7,13 @@
 // reference on random graphs with history (tests/visibility), as FalkorDB has mishandled variable-length patterns.
 MATCH (user:User {key: $user})
 OPTIONAL MATCH (user)-[cover:SUBSTITUTES]->(absent:User)
-  WHERE (cover.valid_from IS NULL OR cover.valid_from <= date($as_of))
-    AND (cover.valid_to IS NULL OR date($as_of) <= cover.valid_to)
+  WHERE (cover.valid_from IS NULL OR cover.valid_from <= $as_of)
+    AND (cover.valid_to IS NULL OR $as_of <= cover.valid_to)
 WITH user.key AS user_key, collect(DISTINCT absent.key) AS absent_keys
 UNWIND absent_keys + [user_key] AS viewer_key
 MATCH (:User {key: viewer_key})-[assignment:ASSIGNED_TO]->(granted:Territory)
-  WHERE (assignment.valid_from IS NULL OR assignment.valid_from <= date($as_of))
-    AND (assignment.valid_to IS NULL OR date($as_of) <= assignment.valid_to)
+  WHERE (assignment.valid_from IS NULL OR assignment.valid_from <= $as_of)
+    AND (assignment.valid_to IS NULL OR $as_of <= assignment.valid_to)
 MATCH (granted)-[:PARENT_OF*0..]->(territory:Territory)
 WITH collect(DISTINCT territory.key) AS territory_keys
 UNWIND $keys AS key
@@ -24,8 +24,8 @@ WITH territory_keys, key, organisation
 MATCH path = (holder:Organisation)-[:PARENT_OF*0..]->(organisation)
   WHERE ($inherit OR length(path) = 0)
     AND all(link IN relationships(path)
-            WHERE (link.valid_from IS NULL OR link.valid_from <= date($as_of))
-              AND (link.valid_to IS NULL OR date($as_of) <= link.valid_to))
+            WHERE (link.valid_from IS NULL OR link.valid_from <= $as_of)
+              AND (link.valid_to IS NULL OR $as_of <= link.valid_to))
 WITH territory_keys, key, holder
 MATCH (holder)-[:ASSIGNED_TO]->(held:Territory)
   WHERE held.key IN territory_keys
