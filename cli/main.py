@@ -86,8 +86,12 @@ def main() -> None:
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log a line for every request.")
 @fails_cleanly
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
-    """Serve the HTTP API (docs at /docs); starts the embedded engine if none runs."""
-    with _engine_running(get_settings()):
+    """Serve the HTTP API (docs at /docs); starts the embedded engine if none runs, and creates the schema's
+    missing constraints and indexes."""
+    settings = get_settings()
+    with _engine_running(settings):
+        # Once, before the workers start: each of them may import files into the graph.
+        asyncio.run(_on_running_engine(settings, admin.ensure_schema))
         _serve(host, port, workers=workers, access_log=access_log)
 
 

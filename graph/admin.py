@@ -24,7 +24,7 @@ async def init_schema(store: Store) -> list[str]:
 
     Running it again creates nothing and changes nothing.
     """
-    done = [f"created {item}" for item in await store.install_schema()]
+    done = await ensure_schema(store)
     moved = await _move_legacy_bookings(store)
     if moved:
         done.append(f"moved {moved:,} bookings from Booking nodes to BOOKED_FOR links")
@@ -32,6 +32,15 @@ async def init_schema(store: Store) -> list[str]:
     if redated:
         done.append(f"stored the days of {redated:,} links and API keys as day numbers")
     return done
+
+
+async def ensure_schema(store: Store) -> list[str]:
+    """Create the constraints and indexes the schema classes declare that are missing; return what was new.
+
+    Cheap when they are all there: what writes calls it first, so that a first load into a new data
+    directory looks its keys up by index (without them a load of 18,671 GLEIF rows took 25 to 45 s, not 1).
+    """
+    return [f"created {item}" for item in await store.install_schema()]
 
 
 async def _move_legacy_bookings(store: Store) -> int:

@@ -85,7 +85,7 @@ from typing import Any, BinaryIO
 
 from neomodel import StructuredNode
 
-from graph import hierarchy, territories
+from graph import admin, hierarchy, territories
 from graph.errors import InvalidInput
 from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind, key_property
@@ -379,7 +379,8 @@ async def load_paths(
 
     Rows are validated, checked against the keys they refer to and upserted by
     their identity in batches; a bad row is rejected with its line and reason
-    and the rows around it still load.
+    and the rows around it still load. A load that writes first creates the
+    schema's missing constraints and indexes (:func:`graph.admin.ensure_schema`).
 
     Args:
         store: the graph to load into.
@@ -408,9 +409,11 @@ async def load_paths(
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, not {batch_size}")
     files = plan(paths)
+    started = time.perf_counter()
+    if not dry_run:
+        await admin.ensure_schema(store)
     keys = KnownKeys(store)
     report = LoadReport(dry_run=dry_run, strict=strict)
-    started = time.perf_counter()
 
     def file_loader(kind: Kind, path: Path, *, writes: bool) -> _FileLoader:
         # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.

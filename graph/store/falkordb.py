@@ -176,15 +176,30 @@ class FalkorStore(Store):
         for label, prop in schema.indexed_properties():
             if (label, prop) not in existing_indexes:
                 # Labels and properties come from the schema classes, never from input.
-                await self._graph.query(f"CREATE INDEX FOR (n:`{label}`) ON (n.`{prop}`)")
-                created.append(f"index {label}.{prop}")
+                if await self._created(self._graph.query(f"CREATE INDEX FOR (n:`{label}`) ON (n.`{prop}`)")):
+                    created.append(f"index {label}.{prop}")
         for label, prop in schema.unique_properties():
             if (label, (prop,)) not in existing_constraints:
-                await self._client.connection.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
+                unique = ("UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+                creating = self._client.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, *unique
                 )
-                created.append(f"unique {label}.{prop}")
+                if await self._created(creating):
+                    created.append(f"unique {label}.{prop}")
         return created
+
+    async def _created(self, creating: Awaitable[Any]) -> bool:
+        """Return whether an index or constraint was created, False when another process created it first.
+
+        Loads and servers make sure of the schema before they write (graph/admin.py), so two may try at once.
+        """
+        try:
+            await creating
+        except redis.exceptions.ResponseError as e:
+            if "already" not in str(e).lower():
+                raise QueryError(f"creating the schema failed: {e}") from e
+            return False
+        return True
 
     async def _procedure(self, name: str) -> list[list]:
         try:

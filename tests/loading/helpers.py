@@ -61,5 +61,8 @@ class QueriesOnly:
     async def revision(self):
         return await self._store.revision()
 
+    async def install_schema(self):
+        return await self._store.install_schema()
+
     def inserter(self, insertion):
         return None

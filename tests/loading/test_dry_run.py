@@ -290,6 +290,9 @@ class CountingStore:
     def inserter(self, insertion):
         return None  # no bulk path: these tests count the queries a load runs
 
+    async def install_schema(self):
+        return await self._store.install_schema()
+
 
 async def test_a_first_load_compares_one_batch_then_creates_directly_and_a_rerun_writes_nothing(store, tmp_path):
     path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(50)))

@@ -144,6 +144,9 @@ class FailingStore:
         self._use_up_one()
         return await self._store.write(query, params)
 
+    async def install_schema(self):
+        return await self._store.install_schema()
+
     def inserter(self, insertion):
         inserter = self._store.inserter(insertion)
         return None if inserter is None else FailingInserter(self, inserter)
