@@ -57,8 +57,8 @@ visits the links above its parent, O(d · h) for a forest, so O(n · d · h) in 
 is searched again only with days not inside those it was searched with, so a search ends even on
 stored data that already holds a cycle.
 
-Reads: :func:`detail`, :func:`ancestors`, :func:`ancestry`, :func:`root`, :func:`descendants`, :func:`group`,
-:func:`siblings`, :func:`subtree_keys` and :func:`roots`
+Reads: :func:`detail`, :func:`ancestors`, :func:`ancestry`, :func:`root`, :func:`domestic_root`, :func:`descendants`,
+:func:`group`, :func:`siblings`, :func:`subtree_keys` and :func:`roots`
 each see the `PARENT_OF` links as they stood on `as_of`. Those the API answers with take a `viewer`
 (docs/hierarchy.md, "Visibility"): an organisation the viewer may not see raises the NotFound of a missing
 key, and what they may not see is left out and counted; :func:`visible_keys` is the one filter, shared with
@@ -689,12 +689,14 @@ class Node:
         kind: the kind (`legal` or `branch`) of its link to the organisation below it on the way
             up; None for an organisation that is its own root.
         depth: how many levels above the organisation asked about: 1 for the parent, 0 for itself.
+        country: its country (ISO 3166 alpha-2); None when it has none.
     """
 
     key: str
     name: str | None
     kind: str | None
     depth: int
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -747,12 +749,15 @@ class Detail:
         properties: the organisation's stored properties by name (absent ones left out).
         parent: the link to its parent that day; None for a root, or when the viewer may not see the parent.
         child_count: how many organisations it was the `PARENT_OF` parent of that day, of those the viewer sees.
+        domestic_root: the domestic ultimate parent as :func:`domestic_root` shows it to the viewer; the
+            organisation itself when it is its own.
         hidden_count: how many of its parent and children the viewer may not see.
     """
 
     properties: dict[str, Any]
     parent: ParentLink | None
     child_count: int
+    domestic_root: Node
     hidden_count: int = 0
 
 
@@ -777,6 +782,29 @@ class Ancestry:
     @property
     def is_ultimate(self) -> bool:
         """Return whether `root` is the ultimate parent of the organisation's group."""
+        return self.hidden_above_root == 0
+
+
+@dataclass(frozen=True, slots=True)
+class DomesticRoot:
+    """The domestic ultimate parent of an organisation on a day, as a viewer sees it (docs/hierarchy.md).
+
+    Attributes:
+        root: the topmost organisation of the chain up from the organisation, itself included, that is in
+            the organisation's country and that the viewer sees; the organisation itself when no ancestor
+            is, or when it has no country.
+        country: the organisation's country, the one `root` was sought in; None when it has none.
+        hidden_above_root: how many ancestors above `root` the viewer may not see, whatever their country;
+            0 when the organisation has no country.
+    """
+
+    root: Node
+    country: str | None
+    hidden_above_root: int
+
+    @property
+    def is_ultimate(self) -> bool:
+        """Return whether the viewer knows `root` to be the domestic ultimate parent: nothing above it is hidden."""
         return self.hidden_above_root == 0
 
 
@@ -844,7 +872,8 @@ async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
             `hidden_count`; None for no filter.
 
     Returns:
-        The organisation's properties, its parent link (None for a root) and its child count.
+        The organisation's properties, its parent link (None for a root), its child count and its
+        domestic ultimate parent.
 
     Raises:
         NotFound: no organisation has the key, or the viewer may not see it (the same error).
@@ -853,6 +882,9 @@ async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
     rows = await store.read(FIND_ORGANISATION_DETAIL, {"key": key, "as_of": as_of})
     if not rows:
         raise visibility.not_found(key)
+    properties = rows[0]["properties"]
+    itself = Node(key, properties.get("name"), None, 0, properties.get("country"))
+    chain = (await ancestor_chains(store, keys=[key], as_of=as_of))[key]
     parents = sorted((row for row in rows if row["parent_key"] is not None), key=lambda row: row["parent_key"])
     parent = None
     if parents:  # more than one only on data that breaks the rules: the smallest key, as the other reads take
@@ -861,14 +893,17 @@ async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
             row["parent_key"], row["parent_name"], row["kind"], row["valid_from"], row["valid_to"], row["share"]
         )
     if not _filters(viewer):
-        return Detail(rows[0]["properties"], parent, rows[0]["child_count"])
+        everything = {node.key for node in chain}
+        return Detail(properties, parent, rows[0]["child_count"], _Climb(itself, chain, everything).domestic().root)
     children = await _child_keys(store, [key], as_of, sorted(PARENT_KINDS))
     around = {key, *children, *([parent.key] if parent else [])}
-    seen = await visible_keys(store, viewer=viewer, keys=around, as_of=as_of)
+    # One visibility read for the neighbours and the ancestors the domestic root is chosen from.
+    seen = await visible_keys(store, viewer=viewer, keys=around | {node.key for node in chain}, as_of=as_of)
     if key not in seen:
         raise visibility.not_found(key)
     shown_parent = parent if parent is None or parent.key in seen else None
-    return Detail(rows[0]["properties"], shown_parent, len(seen & children), len(around - seen))
+    domestic = _Climb(itself, chain, seen).domestic().root
+    return Detail(properties, shown_parent, len(seen & children), domestic, len(around - seen))
 
 
 async def ancestors(store: Store, *, key: str, as_of: datetime.date) -> list[Node]:
@@ -909,7 +944,7 @@ async def ancestry(
         NotFound: no organisation has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
-    return (await _climb(store, key=key, as_of=as_of, viewer=viewer))[0]
+    return (await _climb(store, key=key, as_of=as_of, viewer=viewer)).ancestry()
 
 
 async def ancestor_chains(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
@@ -922,13 +957,13 @@ async def ancestor_chains(store: Store, *, keys: Sequence[str], as_of: datetime.
     Raises:
         QueryError: the engine failed a read.
     """
-    return (await _ancestors_and_names(store, keys=keys, as_of=as_of))[0]
+    return (await _ancestors_and_selves(store, keys=keys, as_of=as_of))[0]
 
 
-async def _ancestors_and_names(
+async def _ancestors_and_selves(
     store: Store, *, keys: Sequence[str], as_of: datetime.date
-) -> tuple[dict[str, list[Node]], dict[str, str | None]]:
-    """Return :func:`ancestor_chains`, and the name of each organisation in `keys` that has a parent on the day."""
+) -> tuple[dict[str, list[Node]], dict[str, Node]]:
+    """Return :func:`ancestor_chains`, and each organisation in `keys` that has a parent on the day (depth 0)."""
     wanted = list(dict.fromkeys(keys))
     found: dict[str, list[Row]] = defaultdict(list)
     for start in range(0, len(wanted), FRONTIER_CHUNK):
@@ -936,19 +971,19 @@ async def _ancestors_and_names(
         for row in await store.read(FIND_VALID_ANCESTORS, {"keys": batch, "as_of": as_of}):
             found[row["child"]].append(row)
     chains: dict[str, list[Node]] = {}
-    names = {key: rows[0]["child_name"] for key, rows in found.items()}
+    selves = {key: Node(key, rows[0]["child_name"], None, 0, rows[0]["child_country"]) for key, rows in found.items()}
     broken = []
     for key in wanted:
         rows = sorted(found[key], key=lambda row: row["depth"])
         above = {row["key"] for row in rows}
         # Keeping the rules, one path reaches each ancestor: depths 1, 2, 3 … once each, no key twice.
         if [row["depth"] for row in rows] == list(range(1, len(rows) + 1)) and len(above - {key}) == len(rows):
-            chains[key] = [Node(row["key"], row["name"], row["kind"], row["depth"]) for row in rows]
+            chains[key] = [Node(row["key"], row["name"], row["kind"], row["depth"], row["country"]) for row in rows]
         else:
             broken.append(key)
     if broken:
         chains.update(await _climb_level_by_level(store, keys=broken, as_of=as_of))
-    return chains, names
+    return chains, selves
 
 
 async def _climb_level_by_level(store: Store, *, keys: Sequence[str], as_of: datetime.date) -> dict[str, list[Node]]:
@@ -974,7 +1009,7 @@ async def _climb_level_by_level(store: Store, *, keys: Sequence[str], as_of: dat
             if row is None or row["key"] in seen[key]:
                 continue  # the root, or a cycle in data that breaks the rules: stop where it closes
             seen[key].add(row["key"])
-            chains[key].append(Node(row["key"], row["name"], row["kind"], len(chains[key]) + 1))
+            chains[key].append(Node(row["key"], row["name"], row["kind"], len(chains[key]) + 1, row["country"]))
             climbing[key] = row["key"]
         tops = climbing
     return chains
@@ -997,6 +1032,32 @@ async def root(store: Store, *, key: str, as_of: datetime.date) -> Node:
         QueryError: the engine failed a read.
     """
     return (await ancestry(store, key=key, as_of=as_of)).root
+
+
+async def domestic_root(
+    store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None" = None
+) -> DomesticRoot:
+    """Return the domestic ultimate parent of an organisation on a day, as a viewer sees it.
+
+    The topmost organisation of the chain up, the organisation itself included, in the organisation's
+    country, wherever the chain leaves the country between them (D&B's "domestic ultimate");
+    docs/hierarchy.md has the edge cases.
+
+    Args:
+        store: the graph.
+        key: the organisation's key.
+        as_of: the day; only links valid that day are followed.
+        viewer: whose view: the topmost such organisation they see, with the ancestors above it they may
+            not see counted; None for no filter.
+
+    Returns:
+        The domestic root, the country it was sought in, and the hidden ancestors above it.
+
+    Raises:
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
+        QueryError: the engine failed a read.
+    """
+    return (await _climb(store, key=key, as_of=as_of, viewer=viewer)).domestic()
 
 
 async def descendants(
@@ -1089,11 +1150,12 @@ async def group(
     """
     paging.check_limit(limit)
     after = _decode_position(cursor)
-    seen, top = await _climb(store, key=key, as_of=as_of, viewer=viewer)
+    climb = await _climb(store, key=key, as_of=as_of, viewer=viewer)
+    seen = climb.ancestry()
     # The whole group is walked for its count (each organisation once); the page is taken on the way.
     walk = await _walk(
         store,
-        top=top.key,
+        top=climb.ultimate.key,
         shown_top=seen.is_ultimate,
         as_of=as_of,
         kinds=sorted(PARENT_KINDS),
@@ -1260,29 +1322,62 @@ def _filters(viewer: "visibility.Viewer | None") -> bool:
 
 
 async def _organisation(store: Store, key: str) -> Row:
-    """Return the key and name of an organisation, or raise NotFound."""
+    """Return the key, name and country of an organisation, or raise NotFound."""
     rows = await store.read(FIND_ORGANISATION, {"key": key})
     if not rows:
         raise visibility.not_found(key)
     return rows[0]
 
 
-async def _climb(
-    store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None"
-) -> tuple[Ancestry, Node]:
-    """Return an organisation's ancestry as the viewer sees it, and its ultimate root whether they see it or not."""
-    chains, names = await _ancestors_and_names(store, keys=[key], as_of=as_of)
+@dataclass(frozen=True, slots=True)
+class _Climb:
+    """An organisation, its ancestors on a day (nearest first), and which of them a viewer sees."""
+
+    itself: Node
+    chain: list[Node]
+    seen: Collection[str]
+
+    @property
+    def ultimate(self) -> Node:
+        """Return the ultimate root, whether the viewer sees it or not."""
+        return self.chain[-1] if self.chain else self.itself
+
+    def ancestry(self) -> Ancestry:
+        """Return the ancestry as the viewer sees it."""
+        shown = [node for node in self.chain if node.key in self.seen]
+        top = shown[-1] if shown else self.itself
+        # Every ancestor above the topmost one seen is hidden.
+        return Ancestry(shown, len(self.chain) - len(shown), top, len(self.chain) - top.depth)
+
+    def domestic(self) -> DomesticRoot:
+        """Return the domestic ultimate parent as the viewer sees it."""
+        country = self.itself.country
+        if country is None:
+            # An unknown country is the same as no other, not even another unknown one: the organisation is
+            # its own domestic root, and nothing hidden above it could change that.
+            return DomesticRoot(self.itself, None, 0)
+        domestic = [node for node in self.chain if node.country == country and node.key in self.seen]
+        top = domestic[-1] if domestic else self.itself
+        # Hidden ancestors above are counted whatever their country: which of them share it is a property of
+        # organisations the viewer may not see, so the answer must not depend on it.
+        hidden = sum(1 for node in self.chain if node.depth > top.depth and node.key not in self.seen)
+        return DomesticRoot(top, country, hidden)
+
+
+async def _climb(store: Store, *, key: str, as_of: datetime.date, viewer: "visibility.Viewer | None") -> _Climb:
+    """Return an organisation with its ancestors and which of them the viewer sees; NotFound when not itself."""
+    chains, selves = await _ancestors_and_selves(store, keys=[key], as_of=as_of)
     chain = chains[key]
     # The climb found the organisation when it has a parent; only a root is looked up on its own (or a missing key).
-    organisation = {"key": key, "name": names[key]} if key in names else await _organisation(store, key)
+    if key in selves:
+        itself = selves[key]
+    else:
+        found = await _organisation(store, key)
+        itself = Node(found["key"], found["name"], None, 0, found["country"])
     seen = await visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)], as_of=as_of)
     if key not in seen:
         raise visibility.not_found(key)
-    itself = Node(organisation["key"], organisation["name"], None, 0)
-    shown = [node for node in chain if node.key in seen]
-    top = shown[-1] if shown else itself
-    # Every ancestor above the topmost one seen is hidden.
-    return Ancestry(shown, len(chain) - len(shown), top, len(chain) - top.depth), chain[-1] if chain else itself
+    return _Climb(itself, chain, seen)
 
 
 async def _child_keys(store: Store, keys: Sequence[str], as_of: datetime.date, kinds: Sequence[str]) -> set[str]:

@@ -37,11 +37,13 @@ class ParentPublic(BaseModel):
 class OrganisationPublic(OrganisationProperties):
     """An organisation with its parent (null for a root, or hidden) and its number of children seen, on the day asked.
 
-    `hidden_count`: how many of the parent and children the caller may not see.
+    `domestic_root`: its domestic ultimate parent as `/root?scope=domestic` gives it to the caller (itself when it
+    is its own). `hidden_count`: how many of the parent and children the caller may not see.
     """
 
     parent: ParentPublic | None
     child_count: int
+    domestic_root: OrganisationRef
     hidden_count: int
 
 
@@ -72,6 +74,14 @@ class RootPublic(RootRef):
     """The root as the caller sees it; `hidden_count`: the ancestors above it that they may not see."""
 
     hidden_count: int
+
+
+class DomesticRootPublic(RootPublic):
+    """The domestic ultimate parent as the caller sees it: the topmost organisation they see of the chain up in the
+    organisation's `country` (null when it has none: then the organisation itself). `is_ultimate`: nothing above it
+    is hidden from them; else `hidden_count` ancestors above it are, whatever their country."""
+
+    country: str | None
 
 
 class MemberPublic(BaseModel):
@@ -146,6 +156,7 @@ async def get_organisation(
         **found.properties,
         parent=None if parent is None else ParentPublic(**{f: getattr(parent, f) for f in ParentPublic.model_fields}),
         child_count=found.child_count,
+        domestic_root=OrganisationRef(key=found.domestic_root.key, name=found.domestic_root.name),
         hidden_count=found.hidden_count,
     )
 
@@ -162,10 +173,31 @@ async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey
     )
 
 
-@router.get("/{key}/root", response_model=RootPublic)
-async def get_root(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> RootPublic:
+# Domestic first: a global answer lacks `country` and so is never read as a domestic one.
+@router.get("/{key}/root", response_model=DomesticRootPublic | RootPublic)
+async def get_root(
+    store: StoreDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    as_of: AsOf = None,
+    scope: Annotated[
+        Literal["global", "domestic"],
+        Query(description="`global`: the ultimate parent; `domestic`: the topmost one in the organisation's country."),
+    ] = "global",
+) -> DomesticRootPublic | RootPublic:
     """Return the ultimate parent of an organisation (itself when it has no parent that day), or the topmost
-    organisation of its chain that the caller sees."""
+    organisation of its chain that the caller sees; with `scope=domestic`, the same within its country."""
+    if scope == "domestic":
+        domestic = await for_organisation(
+            store, key, lambda found: hierarchy.domestic_root(store, key=found, as_of=day(as_of), viewer=viewer)
+        )
+        return DomesticRootPublic(
+            key=domestic.root.key,
+            name=domestic.root.name,
+            is_ultimate=domestic.is_ultimate,
+            hidden_count=domestic.hidden_above_root,
+            country=domestic.country,
+        )
     found = await for_organisation(
         store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of), viewer=viewer)
     )

@@ -9,7 +9,16 @@ from graph import auth, duplicates, loading
 from graph.settings import Inheritance
 from seed.demo import DEMO_DIR
 
-ENDPOINTS = ["", "/ancestors", "/root", "/descendants", "/descendants?format=tree", "/group", "/siblings"]
+ENDPOINTS = [
+    "",
+    "/ancestors",
+    "/root",
+    "/root?scope=domestic",
+    "/descendants",
+    "/descendants?format=tree",
+    "/group",
+    "/siblings",
+]
 
 
 @pytest.fixture
@@ -32,6 +41,50 @@ async def test_root_of_a_deep_branch_is_the_holding(client, headers):
     response = client.get("/v1/organisations/ORG-DE-0007/root", params={"as_of": "2025-06-30"}, headers=headers)
 
     assert response.json()["key"] == "ORG-DE-0001"
+
+
+async def test_the_global_root_answers_as_before_and_the_domestic_one_stays_in_the_country(client, headers):
+    path = "/v1/organisations/ORG-BE-0002/root"  # Gent branch → Van der Berg Belgium → the Dutch group holding
+
+    default = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()
+    chosen = client.get(path, params={"as_of": "2025-06-30", "scope": "global"}, headers=headers).json()
+    domestic = client.get(path, params={"as_of": "2025-06-30", "scope": "domestic"}, headers=headers).json()
+
+    assert (
+        default
+        == chosen
+        == {
+            "key": "ORG-NL-0001",
+            "name": "Van der Berg Groep B.V.",
+            "is_ultimate": True,
+            "hidden_count": 0,
+        }
+    )
+    assert domestic == {
+        "key": "ORG-BE-0001",
+        "name": "Van der Berg Belgium BV",
+        "is_ultimate": True,
+        "hidden_count": 0,
+        "country": "BE",
+    }
+
+
+async def test_an_unknown_scope_of_the_root_is_invalid(client, headers):
+    response = client.get("/v1/organisations/ORG-BE-0002/root", params={"scope": "national"}, headers=headers)
+
+    assert response.status_code == 422
+
+
+async def test_an_organisation_names_its_domestic_root_of_the_day(client, headers):
+    path = "/v1/organisations/ORG-BE-0002"
+
+    before = client.get(path, params={"as_of": "2022-04-30"}, headers=headers).json()  # not yet in the group
+    after = client.get(path, params={"as_of": "2025-06-30"}, headers=headers).json()
+    holding = client.get("/v1/organisations/ORG-NL-0001", params={"as_of": "2025-06-30"}, headers=headers).json()
+
+    assert before["domestic_root"] == {"key": "ORG-BE-0002", "name": "Van der Berg Belgium vestiging Gent"}
+    assert after["domestic_root"] == {"key": "ORG-BE-0001", "name": "Van der Berg Belgium BV"}
+    assert holding["domestic_root"] == {"key": "ORG-NL-0001", "name": "Van der Berg Groep B.V."}
 
 
 async def test_descendant_pages_cover_the_group_exactly_once(client, headers):

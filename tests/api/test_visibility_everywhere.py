@@ -25,6 +25,7 @@ ORGANISATION_READS = [
     ("", {}),
     ("/ancestors", {}),
     ("/root", {}),
+    ("/root", {"scope": "domestic"}),
     ("/descendants", {}),
     ("/descendants", {"format": "tree"}),
     ("/group", {}),
@@ -134,6 +135,7 @@ async def test_anna_sees_the_mueller_logistics_branch_of_the_group_and_counts_th
     detail = read(client, anna, "/organisations/ORG-DE-0009")
     ancestors = read(client, anna, "/organisations/ORG-DE-0010/ancestors")
     root = read(client, anna, "/organisations/ORG-DE-0010/root")
+    domestic = read(client, anna, "/organisations/ORG-DE-0010/root", scope="domestic")
     group = read(client, anna, "/organisations/ORG-DE-0010/group")
     siblings = read(client, anna, "/organisations/ORG-DE-0009/siblings")
     customers = read(client, anna, "/organisations/ORG-DE-0009/customers")
@@ -142,6 +144,8 @@ async def test_anna_sees_the_mueller_logistics_branch_of_the_group_and_counts_th
     assert (detail["parent"], detail["child_count"], detail["hidden_count"]) == (None, 1, 1)
     assert keys(ancestors["items"]) == ["ORG-DE-0009"] and ancestors["hidden_count"] == 1
     assert root == {"key": "ORG-DE-0009", "name": "Müller Logistik GmbH", "is_ultimate": False, "hidden_count": 1}
+    assert domestic == root | {"country": "DE"}  # the German holding above is hidden too
+    assert detail["domestic_root"] == {"key": "ORG-DE-0009", "name": "Müller Logistik GmbH"}
     # The group of 11 (holding included): the root she sees, its one member, the 9 others hidden.
     assert group["root"] == {"key": "ORG-DE-0009", "name": "Müller Logistik GmbH", "is_ultimate": False}
     assert [(m["key"], m["parent_key"]) for m in group["members"]] == [("ORG-DE-0010", "ORG-DE-0009")]
@@ -197,12 +201,14 @@ async def test_analysts_and_admins_see_everything_with_nothing_hidden(client, as
 
     group = read(client, headers, "/organisations/ORG-DE-0010/group")
     root = read(client, headers, "/organisations/ORG-DE-0010/root")
+    domestic = read(client, headers, "/organisations/ORG-DE-0010/root", scope="domestic")
     members = read(client, headers, "/organisations/ORG-DE-0050/members")
     contact = read(client, headers, "/contacts/CON-0008")
 
     assert group["root"]["key"] == "ORG-DE-0001" and group["root"]["is_ultimate"] is True
     assert (group["member_count"], group["hidden_count"]) == (10, 0)
     assert (root["key"], root["is_ultimate"], root["hidden_count"]) == ("ORG-DE-0001", True, 0)
+    assert domestic == root | {"country": "DE"}
     assert len(members["items"]) == 5 and members["hidden_count"] == 0
     assert len(contact["employments"]) == 2 and contact["hidden_count"] == 0
 
@@ -254,21 +260,24 @@ POOL = ("a", "b", "c", "d", "e", "f", "g")
 
 @st.composite
 def forests(draw):
-    """Organisations, each under an earlier one or a root, and which of them are placed in the rep's territory."""
+    """Organisations, each under an earlier one or a root, in a country or none, and which of them are placed in
+    the rep's territory."""
     organisations = draw(st.permutations(POOL))[: draw(st.integers(1, len(POOL)))]
     parents = {}
     for index, organisation in enumerate(organisations[1:], start=1):
         if draw(st.integers(0, 4)):  # mostly one group: hidden organisations between seen ones
             parents[organisation] = draw(st.sampled_from(organisations[:index]))
+    countries = {o: draw(st.sampled_from(["DE", "DE", "NL", None])) for o in organisations}
     placed = set(draw(st.lists(st.sampled_from(organisations), max_size=4, unique=True)))
-    return list(organisations), parents, placed
+    return list(organisations), parents, countries, placed
 
 
 class Expected:
     """What a rep who holds the organisations in `placed` should see of a forest."""
 
-    def __init__(self, organisations, parents, placed, inherit):
+    def __init__(self, organisations, parents, placed, inherit, countries=None):
         self.organisations, self.parents = organisations, parents
+        self.countries = countries or {}
         down = inherit is Inheritance.DOWN
         self.seen = {o for o in organisations if o in placed or (down and placed & set(self.chain(o)))}
 
@@ -306,6 +315,17 @@ class Expected:
         top, top_depth = shown[-1] if shown else (o, 0)
         return shown, len(chain) - len(shown), top, len(chain) - top_depth
 
+    def domestic(self, o):
+        """The topmost seen ancestor in o's country (else o), and the hidden ancestors above it whatever their country;
+        o without a country is its own, with nothing counted."""
+        country = self.countries.get(o)
+        if country is None:
+            return o, 0
+        chain = self.chain(o)
+        same = [depth for depth, a in enumerate(chain, start=1) if a in self.seen and self.countries.get(a) == country]
+        depth = same[-1] if same else 0
+        return (chain[depth - 1] if depth else o), sum(1 for a in chain[depth:] if a not in self.seen)
+
     def group(self, o):
         chain = self.chain(o)
         ultimate = chain[-1] if chain else o
@@ -339,9 +359,10 @@ def triples(members):
 @examples(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(forest=forests(), inherit=st.sampled_from(Inheritance), limit=st.integers(1, 3))
 async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp_path, forest, inherit, limit):
-    organisations, parents, placed = forest
+    organisations, parents, countries, placed = forest
     await admin.delete_everything(store)
-    await load_rows(store, tmp_path, "organisations", [{"key": o, "name": f"Org {o}"} for o in organisations])
+    rows = [{"key": o, "name": f"Org {o}", "country": countries[o] or ""} for o in organisations]
+    await load_rows(store, tmp_path, "organisations", rows)
     await load_rows(store, tmp_path, "territories", [{"key": "t", "name": "T"}])
     await load_rows(store, tmp_path, "users", [{"key": "u.rep", "name": "Rep", "role": "rep"}])
     await load_rows(store, tmp_path, "user_territories", [{"user_key": "u.rep", "territory_key": "t", "role": "owner"}])
@@ -353,7 +374,7 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
             store, tmp_path, "org_territories", [{"organisation_key": o, "territory_key": "t"} for o in placed]
         )
     viewer = visibility.Viewer("u.rep", "rep", inherit)
-    expected = Expected(organisations, parents, placed, inherit)
+    expected = Expected(organisations, parents, placed, inherit, countries)
     today = datetime.date.today()
     reads = dict(store=store, as_of=today, viewer=viewer)
 
@@ -362,6 +383,7 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
             for answer in (
                 hierarchy.detail,
                 hierarchy.ancestry,
+                hierarchy.domestic_root,
                 hierarchy.descendants,
                 hierarchy.group,
                 hierarchy.siblings,
@@ -371,6 +393,7 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
             continue
         detail = await hierarchy.detail(key=o, **reads)
         ancestry = await hierarchy.ancestry(key=o, **reads)
+        domestic = await hierarchy.domestic_root(key=o, **reads)
         below = await every_page(hierarchy.descendants, limit, key=o, **reads)
         group = await hierarchy.group(key=o, **reads, limit=len(POOL))
         siblings = await every_page(hierarchy.siblings, limit, key=o, **reads)
@@ -384,6 +407,8 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
         shown, hidden, top, above = expected.ancestry(o)
         assert [(a.key, a.depth) for a in ancestry.ancestors] == shown and ancestry.hidden_count == hidden
         assert (ancestry.root.key, ancestry.hidden_above_root, ancestry.is_ultimate) == (top, above, above == 0)
+        assert (domestic.root.key, domestic.hidden_above_root) == expected.domestic(o)
+        assert domestic.country == countries[o] and detail.domestic_root == domestic.root
         assert (triples(below[0]), below[1]) == expected.shown(expected.below(o))
         top, members, count, hidden = expected.group(o)
         assert (group.root.key, triples(group.members.items), group.member_count) == (top, members, count)

@@ -16,9 +16,11 @@ from tests.helpers import load_rows
 FIRST, LAST = 0, 9
 
 
-async def build(store, directory, names, links):
-    """Load organisations (named after their keys) and PARENT_OF rows (parent, child, kind, from, to)."""
-    await load_rows(store, directory, "organisations", [{"key": key, "name": f"Org {key}"} for key in names])
+async def build(store, directory, names, links, countries=None):
+    """Load organisations (named after their keys, in `countries` by key if given) and PARENT_OF rows
+    (parent, child, kind, from, to)."""
+    rows = [{"key": key, "name": f"Org {key}", "country": (countries or {}).get(key) or ""} for key in names]
+    await load_rows(store, directory, "organisations", rows)
     if links:
         rows = [
             {
@@ -261,9 +263,10 @@ class Period:
 class Reference:
     """The reads, in plain Python over a list of periods: the same semantics, no shared code."""
 
-    def __init__(self, names: list[str], periods: list[Period]):
+    def __init__(self, names: list[str], periods: list[Period], countries: dict[str, str | None] | None = None):
         self.names = names
         self.periods = periods
+        self.countries = countries or {}
 
     def parent(self, key, when):
         valid = [p for p in self.periods if p.child == key and p.valid_on(when)]
@@ -279,13 +282,23 @@ class Reference:
     def ancestors(self, key, when):
         found, current = [], self.parent(key, when)
         while current is not None:
-            found.append(Node(current.parent, f"Org {current.parent}", current.kind, len(found) + 1))
+            country = self.countries.get(current.parent)
+            found.append(Node(current.parent, f"Org {current.parent}", current.kind, len(found) + 1, country))
             current = self.parent(current.parent, when)
         return found
 
+    def itself(self, key):
+        return Node(key, f"Org {key}", None, 0, self.countries.get(key))
+
     def root(self, key, when):
         found = self.ancestors(key, when)
-        return found[-1] if found else Node(key, f"Org {key}", None, 0)
+        return found[-1] if found else self.itself(key)
+
+    def domestic_root(self, key, when):
+        """The topmost ancestor in the organisation's country, wherever the chain leaves it; itself without one."""
+        country = self.countries.get(key)
+        same = [node for node in self.ancestors(key, when) if country is not None and node.country == country]
+        return same[-1] if same else self.itself(key)
 
     def descendants(self, key, when, kinds=("legal", "branch"), max_depth=None):
         result, level, depth = [], [key], 0

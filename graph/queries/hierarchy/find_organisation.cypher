@@ -1,3 +1,3 @@
-// The key and name of the organisation $key; no row when there is none.
+// The key, name and country of the organisation $key; no row when there is none.
 MATCH (organisation:Organisation {key: $key})
-RETURN organisation.key AS key, organisation.name AS name
+RETURN organisation.key AS key, organisation.name AS name, organisation.country AS country
