@@ -148,7 +148,9 @@ class RecordReader:
 
     def __iter__(self) -> Iterator[RawRow]:
         known = set(self.kind.column_names)
-        for self.position, error in enumerate(self._errors, start=1):
+        self.position = 0
+        for error in self._errors:
+            self.position += 1
             yield error
         for number, record in zip(self._lines, self._records, strict=True):
             self.position += 1
