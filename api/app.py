@@ -18,6 +18,7 @@ from api.routes import (
     revenue,
     structure,
     territories,
+    ultimates,
     users,
 )
 from graph import snapshot
@@ -61,4 +62,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated)
     app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated)
+    app.include_router(ultimates.router, prefix=API_PREFIX, dependencies=authenticated)
     return app

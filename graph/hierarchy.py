@@ -1272,6 +1272,20 @@ def nest(members: Sequence[Member]) -> list[TreeNode]:
     return tops
 
 
+async def parent_periods(store: Store, *, keys: Iterable[str]) -> list[Link]:
+    """Return every stored `PARENT_OF` period above the organisations in `keys`, whatever its dates.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    wanted = sorted(set(keys))
+    found: list[Link] = []
+    for start in range(0, len(wanted), FRONTIER_CHUNK):
+        rows = await store.read(FIND_PARENT_PERIODS, {"keys": wanted[start : start + FRONTIER_CHUNK]})
+        found.extend(_PARENT_OF.from_row(row) for row in rows)
+    return found
+
+
 async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:
     """Return the name of each organisation in `keys` by its key; a key no organisation has is left out.
 

@@ -2,7 +2,8 @@
 
 The body is streamed to a temporary file named `<kind>.csv` or `<kind>.jsonl`
 and loaded by the same loader as `crmgraph load`, so the answer is the same
-report as `crmgraph load --json`.
+report as `crmgraph load --json`. `POST /v1/imports/gleif-rr` takes a GLEIF
+Level 2 relationship file (`text/csv`), as `crmgraph load --format gleif-rr`.
 """
 
 import tempfile
@@ -21,6 +22,8 @@ router = APIRouter(tags=["imports"])
 # The largest body an import takes; a bigger file goes through `crmgraph load`, which streams from disk.
 MAX_BODY_BYTES = 100 * 1024 * 1024
 SUFFIXES = {"text/csv": ".csv", "application/x-ndjson": ".jsonl"}
+GLEIF_SUFFIXES = {"text/csv": ".csv"}
+GLEIF_NAME = "gleif-rr"  # the file the report names
 
 
 class RejectionPublic(BaseModel):
@@ -75,6 +78,33 @@ class ImportReportPublic(BaseModel):
 
 
 @router.post(
+    "/imports/gleif-rr",
+    response_model=ImportReportPublic,
+    responses={
+        403: {"description": "The caller's role is not `admin`."},
+        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
+        415: {"description": "The body is not `text/csv`."},
+    },
+)
+async def import_gleif(
+    request: Request,
+    store: StoreDep,
+    caller: AdminUser,
+    dry_run: Annotated[bool, Query(description="Validate and compare only; write nothing.")] = False,
+    strict: Annotated[bool, Query(description="All or nothing per kind the file becomes.")] = False,
+) -> ImportReportPublic:
+    """Load a GLEIF Level 2 relationship file (RR-CDF Golden Copy CSV) from the `text/csv` body.
+
+    The report has one file entry per kind the file becomes (organisations, relationship_types,
+    parents, relationships), each rejected row with its GLEIF line, field and reason. Admins only.
+    """
+    with tempfile.TemporaryDirectory(prefix="crmgraph-import-") as work:
+        path = await receive_load_file(request, Path(work), GLEIF_NAME, suffixes=GLEIF_SUFFIXES)
+        report = await loading.load_gleif(store, [path], dry_run=dry_run, strict=strict)
+        return ImportReportPublic.model_validate(report.to_dict(base=Path(work)))
+
+
+@router.post(
     "/imports/{kind}",
     response_model=ImportReportPublic,
     responses={
@@ -105,16 +135,20 @@ async def import_rows(
         return ImportReportPublic.model_validate(report.to_dict(base=Path(work)))
 
 
-async def receive_load_file(request: Request, directory: Path, kind: str) -> Path:
+async def receive_load_file(
+    request: Request, directory: Path, kind: str, *, suffixes: dict[str, str] = SUFFIXES
+) -> Path:
     """Write the request's body as the load file `<kind>.csv` or `<kind>.jsonl` in `directory`, by its content type.
+
+    `suffixes` are the content types taken, with the suffix of each.
 
     Raises:
         HTTPException: 415 for another content type, 413 for a body over MAX_BODY_BYTES.
     """
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    suffix = SUFFIXES.get(media_type)
+    suffix = suffixes.get(media_type)
     if suffix is None:
-        raise HTTPException(415, f"send the rows as {' or '.join(SUFFIXES)}, not {media_type or 'no content type'}")
+        raise HTTPException(415, f"send the rows as {' or '.join(suffixes)}, not {media_type or 'no content type'}")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise _too_large()

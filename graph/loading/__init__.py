@@ -4,9 +4,11 @@ Use it as a module: `from graph import loading`, then `await loading.load_paths(
 `dry_run=True` only reports what a load would do, `strict=True` makes each file all or nothing.
 A service loads a few records held in memory, all or nothing, with
 `await loading.load_records(store, "parents", [{"parent_key": ..., "child_key": ...}])`.
+GLEIF Level 2 relationship files load with `await loading.load_gleif(store, [path])` (:mod:`graph.loading.gleif`).
 """
 
 from graph.loading.files import LoadFileError
+from graph.loading.gleif import load_files as load_gleif
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
 from graph.loading.loader import (
     CONFLICT,
@@ -36,6 +38,7 @@ __all__ = [
     "LoadProgress",
     "LoadReport",
     "Rejection",
+    "load_gleif",
     "load_paths",
     "load_records",
     "plan",

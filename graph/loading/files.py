@@ -122,20 +122,38 @@ class RecordReader:
     """Records of one kind held in memory, read as a load file is: record n (from 1) is line n.
 
     A record is an object of column values as a JSON Lines line has them; Python dates are taken
-    as dates. `path` only names the records in rejections: no file is read.
+    as dates. `path` only names the records in rejections: no file is read. A reader of another
+    format (:mod:`graph.loading.gleif`) gives the line of each record in its own file as `lines`,
+    and the records it could not make as `errors`, raw rows with an error that are rejected first.
     """
 
-    def __init__(self, records: Sequence[Mapping[str, Any]], kind: Kind, path: Path):
+    def __init__(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        kind: Kind,
+        path: Path,
+        *,
+        lines: Sequence[int] | None = None,
+        errors: Sequence[RawRow] = (),
+    ):
+        if lines is not None and len(lines) != len(records):
+            raise ValueError(f"{len(lines)} lines for {len(records)} records")
         self.path = path
         self.kind = kind
-        self.size = len(records)
+        self.size = len(records) + len(errors)
         self.position = 0  # records read so far: the progress of a load counts in records here
         self._records = records
+        self._lines = lines if lines is not None else range(1, len(records) + 1)
+        self._errors = errors
 
     def __iter__(self) -> Iterator[RawRow]:
         known = set(self.kind.column_names)
-        for number, record in enumerate(self._records, start=1):
-            self.position = number
+        self.position = 0
+        for error in self._errors:
+            self.position += 1
+            yield error
+        for number, record in zip(self._lines, self._records, strict=True):
+            self.position += 1
             yield _object_row(number, dict(record) if isinstance(record, Mapping) else record, self.kind, known)
 
     def close(self) -> None:

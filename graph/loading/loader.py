@@ -69,6 +69,7 @@ A row the queries receive has:
 import asyncio
 import contextlib
 import datetime
+import functools
 import operator
 import pickle
 import queue
@@ -406,22 +407,64 @@ async def load_paths(
         EngineUnavailable, QueryError: the engine failed; batches written
             before stay written.
     """
+    files = plan(paths)
+    return await load_sources(
+        store,
+        [(kind, functools.partial(RowReader, path, kind)) for kind, path in files],
+        batch_size=batch_size,
+        progress=progress,
+        dry_run=dry_run,
+        strict=strict,
+    )
+
+
+# Where the records of one file come from: its kind, and a function that opens it (again for each pass of strict).
+Source = tuple[Kind, Callable[[], RowReader | RecordReader]]
+
+
+async def load_sources(
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+) -> LoadReport:
+    """Load the records of several sources, in the order given, as :func:`load_paths` loads files.
+
+    For a reader of another file format (:mod:`graph.loading.gleif`) that turns one file into records of
+    several kinds: each source is loaded, reported and (with `strict`) refused like one load file.
+
+    Args:
+        store: the graph to load into.
+        sources: (kind, a function that opens the records) per source, in load order.
+        batch_size: rows per write query.
+        progress: called with a :class:`LoadProgress` after each batch of a source.
+        dry_run: validate and compare everything, write nothing (see :func:`load_paths`).
+        strict: make each source all or nothing (see :func:`load_paths`).
+
+    Returns:
+        Created, updated, unchanged and rejected rows per source, with the reason of every rejection.
+
+    Raises:
+        EngineUnavailable, QueryError: the engine failed; batches written before stay written.
+    """
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, not {batch_size}")
-    files = plan(paths)
     started = time.perf_counter()
     if not dry_run:
         await admin.ensure_schema(store)
     keys = KnownKeys(store)
     report = LoadReport(dry_run=dry_run, strict=strict)
 
-    def file_loader(kind: Kind, path: Path, *, writes: bool) -> _FileLoader:
+    def file_loader(kind: Kind, open_records: Callable[[], RowReader | RecordReader], *, writes: bool) -> _FileLoader:
         # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.
         rules = APPLY if writes else PREVIEW if dry_run else None
         return _FileLoader(
             store,
             kind,
-            RowReader(path, kind),
+            open_records(),
             keys,
             writes=writes,
             batch_size=batch_size,
@@ -431,7 +474,7 @@ async def load_paths(
 
     if not strict:
         # Each file but the first starts reading while the one before loads (see _FileLoader.start_reading).
-        loaders = [file_loader(kind, path, writes=not dry_run) for kind, path in files]
+        loaders = [file_loader(kind, open_records, writes=not dry_run) for kind, open_records in sources]
         try:
             for loader, upcoming in zip(loaders, [*loaders[1:], None], strict=True):
                 loader.start_reading()
@@ -443,9 +486,9 @@ async def load_paths(
                 loader.stop_reading()
         report.seconds = time.perf_counter() - started
         return report
-    for kind, path in files:
+    for kind, open_records in sources:
         keys.begin()
-        checked = await file_loader(kind, path, writes=False).load()
+        checked = await file_loader(kind, open_records, writes=False).load()
         if not checked.ok or not dry_run:
             keys.discard()
         else:
@@ -453,7 +496,7 @@ async def load_paths(
         if checked.error is None and checked.rejected:
             checked.refuse()
         if checked.ok and not dry_run:
-            checked = await file_loader(kind, path, writes=True).load()
+            checked = await file_loader(kind, open_records, writes=True).load()
         report.files.append(checked)
     report.seconds = time.perf_counter() - started
     return report

@@ -82,6 +82,9 @@ class Organisation(StructuredNode):
     city = StringProperty()
     country = CountryProperty()
     source = StringProperty()
+    # The ultimate parent a source declares (GLEIF's IS_ULTIMATELY_CONSOLIDATED_BY), kept beside the
+    # PARENT_OF chain rather than as a link: the two may disagree, and that is what docs/ultimates.md reports.
+    declared_ultimate_key = KeyProperty()
     former_keys = ArrayProperty(StringProperty())  # keys of duplicates merged into this one
 
     children = RelationshipTo("Organisation", "PARENT_OF", model=ParentOf)

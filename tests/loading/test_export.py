@@ -223,7 +223,7 @@ async def test_awkward_text_survives_a_round_trip(store, tmp_path, name):
         "kind": "company",
         **dict.fromkeys(["status", "industry", "vat_id", "street", "postcode"], ""),
         "city": name,
-        **dict.fromkeys(["country", "source"], ""),
+        **dict.fromkeys(["country", "source", "declared_ultimate_key"], ""),
     }
 
 

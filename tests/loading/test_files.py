@@ -66,7 +66,7 @@ def test_an_unclosed_quote_is_reported_on_the_line_it_opens(tmp_path):
             "key,name,colour",
             "colour",
             "unknown column 'colour' for organisations: expected columns key, name, kind, status, industry, "
-            "vat_id, street, postcode, city, country, source",
+            "vat_id, street, postcode, city, country, source, declared_ultimate_key",
         ),
         ("key,city", "name", "required column 'name' is missing"),
         ("key,name,key", "key", "the header repeats column key"),

@@ -9,9 +9,10 @@ from graph.loading import KINDS
 from graph.loading.kinds import key_spec
 from graph.schema import AssignedTo, BookedFor, Organisation, ParentOf, fields_of
 
-# DOMAIN.md, "Load files": kind -> columns in order, required ones marked with "*".
+# DOMAIN.md, "Load files": kind -> columns in order, required ones marked with "*"; organisations also take
+# the declared ultimate parent of issue 16 (GLEIF's IS_ULTIMATELY_CONSOLIDATED_BY, docs/ultimates.md).
 CONTRACT = {
-    "organisations": "key* name* kind status industry vat_id street postcode city country source",
+    "organisations": "key* name* kind status industry vat_id street postcode city country source declared_ultimate_key",
     "contacts": "key* last_name* first_name email phone",
     "debtors": "number* name* erp",
     "territories": "key* name* parent_key countries postcode_prefixes postcode_ranges industries",

@@ -116,7 +116,7 @@ async def test_every_invalid_field_of_a_row_is_reported(store, tmp_path):
             "key,name,colour",
             "colour",
             "unknown column 'colour' for organisations: expected columns key, name, kind, status, industry, "
-            "vat_id, street, postcode, city, country, source",
+            "vat_id, street, postcode, city, country, source, declared_ultimate_key",
         ),
         ("key,kind,city", "name", "required column 'name' is missing"),
     ],

@@ -15,6 +15,7 @@ CREATE (organisation:Organisation {
   postcode: coalesce(row.props.postcode, row.defaults.postcode),
   city: coalesce(row.props.city, row.defaults.city),
   country: coalesce(row.props.country, row.defaults.country),
-  source: coalesce(row.props.source, row.defaults.source)
+  source: coalesce(row.props.source, row.defaults.source),
+  declared_ultimate_key: coalesce(row.props.declared_ultimate_key, row.defaults.declared_ultimate_key)
 })
 RETURN count(*) AS count

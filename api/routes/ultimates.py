@@ -1,0 +1,52 @@
+"""The report of declared against computed ultimate parents (docs/ultimates.md), for analysts and admins."""
+
+import datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import SeesEverything, StoreDep
+from api.routes.common import AsOf, Cursor, Limit, day
+from graph import ultimates
+
+router = APIRouter(tags=["hierarchy"])
+
+
+class MismatchPublic(BaseModel):
+    """An organisation whose declared ultimate parent is not the root of its chain of direct links."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str
+    name: str | None
+    declared_ultimate_key: str
+    declared_ultimate_name: str | None = Field(description="Null when no organisation has the declared key.")
+    root_key: str = Field(description="The computed root: the top of the chain of direct links on the day.")
+    reason: Literal["no_parent", "declared_has_parent", "chain_stops", "other_top"]
+    chain: list[str] = Field(description="The keys from the organisation up to its computed root, both included.")
+
+
+class MismatchPage(BaseModel):
+    """One page of the report, ordered by key."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[MismatchPublic]
+    next_cursor: str | None
+    total: int = Field(description="How many organisations the whole report lists.")
+    checked: int = Field(description="How many organisations declare an ultimate parent.")
+    as_of: datetime.date
+
+
+@router.get(
+    "/reports/ultimates",
+    response_model=MismatchPage,
+    responses={403: {"description": "The caller is not an analyst or an admin."}},
+)
+async def get_ultimates(
+    store: StoreDep, caller: SeesEverything, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+) -> MismatchPage:
+    """List organisations whose declared ultimate parent is not their computed root, with why (analysts, admins)."""
+    page = await ultimates.report(store, as_of=day(as_of), cursor=cursor, limit=limit)
+    return MismatchPage.model_validate(page)
