@@ -496,3 +496,20 @@ async def test_random_data_sets_survive_a_round_trip(store, tmp_path, data):
     for kind, rows in data.items():
         assert typed_rows(exported, kind, holders) == typed_rows(work / "source", kind, holders), kind
         assert report.file(kind).rows == len(rows)
+
+
+async def test_days_of_any_year_survive_a_round_trip(store, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    write(source, "organisations.csv", "key,name\nP,Parent\nC,Child\nD,Other child\n")
+    write(
+        source,
+        "parents.csv",
+        "parent_key,child_key,valid_from,valid_to\nP,C,0001-01-01,0500-01-01\nP,C,1901-01-01,9999-12-31\n"
+        "P,D,0339-08-10,\n",
+    )
+
+    exported, _ = await round_trip(store, source, tmp_path / "out")
+
+    periods = {(row["child_key"], row["valid_from"], row["valid_to"]) for row in read_csv(exported / "parents.csv")[1]}
+    assert periods == {("C", "0001-01-01", "0500-01-01"), ("C", "1901-01-01", "9999-12-31"), ("D", "0339-08-10", "")}
