@@ -38,15 +38,15 @@ What each change does (days are inclusive; a missing day is today):
 
 Ending is setting `valid_to` (`until`): nothing is deleted but a `RELATED_TO` link.
 
-The changes of one process run one at a time: each reads the stored links, decides and checks its
-records, then writes, and two at once could each pass the checks without seeing the other (two
-parents for one child). Changes from other processes, and bulk loads, are not serialised with them.
+Changes run one at a time, with every other checked write to the graph: each holds the store's write
+lock (:meth:`graph.store.Store.write_lock`) while it reads the stored links, decides and checks its
+records, and writes, because two at once could each pass the checks without seeing the other (two
+parents for one child). On the embedded engine the lock keeps out the other processes on the same
+data directory too (API workers, CLI loads, imports); see docs/production.md, "Concurrent writers".
 """
 
-import asyncio
 import datetime
 import functools
-import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ParamSpec, TypeVar
@@ -63,20 +63,17 @@ FIND_SUPPLY = declare("structure/find_supply", days=("first_day", "last_day"))
 DELETE_RELATIONSHIP = declare("structure/delete_relationship")
 
 ONE_DAY = datetime.timedelta(days=1)
-# One lock per store: the changes to one graph wait for each other (a store lives on one event loop).
-_CHANGE_LOCKS: "weakref.WeakKeyDictionary[Store, asyncio.Lock]" = weakref.WeakKeyDictionary()
 _Params = ParamSpec("_Params")
 _Result = TypeVar("_Result")
 
 
 def _one_at_a_time(change: Callable[_Params, Awaitable[_Result]]) -> Callable[_Params, Awaitable[_Result]]:
-    """Return `change` run under its store's change lock: its reads, checks and write see no other change."""
+    """Return `change` run under its store's write lock: its reads, checks and write see no other checked write."""
 
     @functools.wraps(change)
     async def serialised(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
-        store = args[0]
-        lock = _CHANGE_LOCKS.setdefault(store, asyncio.Lock())
-        async with lock:
+        store: Store = args[0]
+        async with store.write_lock().held():
             return await change(*args, **kwargs)
 
     return serialised

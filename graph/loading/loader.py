@@ -14,7 +14,10 @@ A file is read in batches, and each batch goes through these steps:
    when they are the same: it would change nothing;
 4a. hierarchy (`parents`, `memberships`): once the batch before is written, the
    rows are checked with :mod:`graph.hierarchy` in one call, and the rows it
-   refuses are rejected with its reason;
+   refuses are rejected with its reason; a load holds the store's write lock
+   (:meth:`graph.store.Store.write_lock`) from this check to the end of the
+   batch's write, so no other writer, in this process or (on the embedded
+   engine) another, writes links in between that the check did not see;
 5. the rows left are compared with the store (the kind's `compare` query, which
    writes nothing) and/or written (its `create` and `query`, `UNWIND $rows`
    queries, each an atomic transaction).
@@ -894,10 +897,13 @@ class _FileLoader:
             batch = await asyncio.to_thread(batches.next)
             while batch.read:
                 reading = asyncio.ensure_future(asyncio.to_thread(batches.next))
-                ready = await self.prepare(batch, writing)
-                while len(writing) >= in_flight:
-                    await self.settle(*writing.popleft())
-                writing.append((ready, asyncio.ensure_future(self.write(ready))))
+                if self.hierarchy is not None and self.writes:
+                    await self.load_checked(batch, writing)
+                else:
+                    ready = await self.prepare(batch, writing)
+                    while len(writing) >= in_flight:
+                        await self.settle(*writing.popleft())
+                    writing.append((ready, asyncio.ensure_future(self.write(ready))))
                 batch = await reading
                 reading = None
             while writing:
@@ -915,6 +921,16 @@ class _FileLoader:
         await self.assign()
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
+
+    async def load_checked(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> None:
+        """Check a batch against the stored hierarchy and write it, holding the store's write lock throughout.
+
+        Another writer (an API change, a load in another process) that wrote between the check and the
+        write could make the two together break a rule that each checked: two parents, or a cycle.
+        """
+        async with self.store.write_lock().held():
+            ready = await self.prepare(batch, writing)
+            await self.settle(ready, asyncio.ensure_future(self.write(ready)))
 
     def start_reading(self) -> "_LocalBatches | _ProcessBatches":
         """Return where the file's batches come from, made on the first call: a process of their own for a

@@ -20,6 +20,7 @@ from graph import days
 from graph.errors import QueryError
 from graph.queries import Query, declare
 from graph.settings import Backend, Settings
+from graph.store.write_lock import WriteLock
 
 Row = dict[str, Any]
 REPLACE_REVISION = declare("store/replace_revision")
@@ -88,6 +89,7 @@ class Store(ABC):
     """Runs named queries on one graph engine."""
 
     engine: str
+    _write_lock: WriteLock | None = None
 
     @abstractmethod
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -137,6 +139,16 @@ class Store(ABC):
         """
         rows = await self.read(FIND_REVISION)
         return rows[0]["token"] if rows else None
+
+    def write_lock(self) -> WriteLock:
+        """Return the lock that checked writes to this graph hold from their checks to the end of their writes.
+
+        This one keeps out the other writers of this process only; an engine whose writers in other processes
+        can be locked out too returns one that does (see graph/store/write_lock.py).
+        """
+        if self._write_lock is None:
+            self._write_lock = WriteLock()
+        return self._write_lock
 
     def inserter(self, insertion: Insertion) -> Inserter | None:
         """Return what creates the rows of `insertion` in bulk, or None when this engine has no such path.

@@ -3,6 +3,7 @@
 import asyncio
 import datetime
 import math
+import urllib.parse
 from collections.abc import Awaitable, Collection, Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from graph.store import (
 )
 from graph.store.embedded import EmbeddedEngine
 from graph.store.falkordb_bulk import BulkInserter, can_insert
+from graph.store.write_lock import WriteLock
 
 ENGINE = "falkordb"
 # FalkorDB answers this on a graph no query has written to yet.
@@ -46,6 +48,9 @@ class FalkorStore(Store):
         self._client = FalkorDB(unix_socket_path=str(engine.socket), max_connections=64)
         self._graph = self._client.select_graph(settings.falkordb_graph)
         self.graph_name = settings.falkordb_graph
+        # Every process on this data directory and graph (API workers, loads, imports) locks the same file.
+        name = urllib.parse.quote(self.graph_name, safe="")
+        self._write_lock = WriteLock(engine.data_dir / f".write-{name}.lock")
 
     @classmethod
     async def connect(cls, settings: Settings, *, start_engine: bool) -> "FalkorStore":

@@ -66,3 +66,6 @@ class QueriesOnly:
 
     def inserter(self, insertion):
         return None
+
+    def write_lock(self):
+        return self._store.write_lock()

@@ -293,6 +293,9 @@ class CountingStore:
     async def install_schema(self):
         return await self._store.install_schema()
 
+    def write_lock(self):
+        return self._store.write_lock()
+
 
 async def test_a_first_load_compares_one_batch_then_creates_directly_and_a_rerun_writes_nothing(store, tmp_path):
     path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(50)))

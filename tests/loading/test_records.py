@@ -25,6 +25,9 @@ class WriteCountingStore:
         self.writes += 1
         return await self.store.write(query, params)
 
+    def write_lock(self):
+        return self.store.write_lock()
+
 
 @pytest.fixture
 async def organisations(store, tmp_path):

@@ -151,6 +151,9 @@ class FailingStore:
         inserter = self._store.inserter(insertion)
         return None if inserter is None else FailingInserter(self, inserter)
 
+    def write_lock(self):
+        return self._store.write_lock()
+
     def _use_up_one(self):
         if self.allowed == 0:
             raise EngineUnavailable("the engine went away")
