@@ -92,7 +92,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     with _engine_running(settings):
         # Once, before the workers start: each of them may import files into the graph.
         asyncio.run(_on_running_engine(settings, admin.ensure_schema))
-        _serve(host, port, workers=workers, access_log=access_log)
+        _serve(host, port, workers=workers, access_log=access_log, shutdown_timeout_s=settings.shutdown_timeout_s)
 
 
 @contextmanager
@@ -116,7 +116,9 @@ def _exit_on_signal(number: int, frame: Any) -> None:
     raise SystemExit(128 + number)
 
 
-def _serve(host: str, port: int, *, workers: int = 1, access_log: bool = False) -> None:
+def _serve(
+    host: str, port: int, *, workers: int = 1, access_log: bool = False, shutdown_timeout_s: float | None = None
+) -> None:
     import uvicorn
 
     # uvloop and httptools instead of asyncio's loop and h11 (docs/production.md, "Throughput"). The app goes by
@@ -131,6 +133,9 @@ def _serve(host: str, port: int, *, workers: int = 1, access_log: bool = False) 
         http="httptools",
         access_log=access_log,
         log_level="info",
+        # Without it a running request (a large import) keeps a stopping server alive until it ends: past the
+        # timeout, uvicorn cancels it; each write is a transaction, so nothing is left half-written.
+        timeout_graceful_shutdown=shutdown_timeout_s,
     )
 
 
@@ -156,7 +161,7 @@ def demo(host: str, port: int) -> None:
         for user_key, api_key in keys.items():
             click.echo(f"  {user_key:<16} {api_key}")
         click.echo(f"\nAPI docs: http://{host}:{port}/docs   health: http://{host}:{port}/v1/health\n")
-        _serve(host, port, access_log=True)
+        _serve(host, port, access_log=True, shutdown_timeout_s=settings.shutdown_timeout_s)
 
 
 @main.group()

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         ge=100,
         description="Longest a single query may run on the embedded engine before it is aborted, in milliseconds.",
     )
+    shutdown_timeout_s: float = Field(
+        5.0,
+        ge=0,
+        description="Seconds `crmgraph serve` lets running requests finish on SIGTERM or SIGINT, then cancels them.",
+    )
     currency: str = Field(
         "EUR",
         pattern=r"^[A-Z]{3}$",

@@ -1,9 +1,11 @@
 """`crmgraph serve` as a user runs it: worker processes on one port, the embedded engine started and stopped once."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,15 @@ def free_port() -> int:
 @contextmanager
 def serving(settings: Settings, *options: str) -> Iterator[tuple[str, Path]]:
     """Run `crmgraph serve` on the settings' data directory and graph; yield its base URL and its log."""
+    with serve_process(settings, *options) as (_, base_url, log):
+        yield base_url, log
+
+
+@contextmanager
+def serve_process(
+    settings: Settings, *options: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str, Path]]:
+    """Run `crmgraph serve` as :func:`serving` does, with more environment; yield the process too."""
     port = free_port()
     log = settings.data_dir / f"serve-{port}.log"
     env = {
@@ -36,6 +47,7 @@ def serving(settings: Settings, *options: str) -> Iterator[tuple[str, Path]]:
         "CRMGRAPH_BACKEND": "falkordb",
         "CRMGRAPH_DATA_DIR": str(settings.data_dir),
         "CRMGRAPH_FALKORDB_GRAPH": settings.falkordb_graph,
+        **(env or {}),
     }
     command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *options]
     with log.open("w") as output:
@@ -52,7 +64,7 @@ def serving(settings: Settings, *options: str) -> Iterator[tuple[str, Path]]:
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        yield base_url, log
+        yield server, base_url, log
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -96,3 +108,37 @@ def test_serve_starts_the_engine_it_needs_and_stops_it_afterwards(tmp_path_facto
     assert running
     assert "GET /v1/health" in log.read_text()
     assert not EmbeddedEngine(settings).is_running()
+
+
+async def test_serve_stops_within_its_shutdown_timeout_while_an_import_runs(falkordb_only, store, tmp_path):
+    # Arrange: an import that runs far longer than the bound (a million parents rows, checked batch by batch).
+    await add_users(store, tmp_path, admin="admin")
+    api_key = await auth.create_key(store, user_key="admin")
+    body = ("parent_key,child_key\n" + "".join(f"ORG-P,ORG-C{n:07}\n" for n in range(1_000_000))).encode()
+    timeout_s = 1
+    answers: list[object] = []
+
+    with serve_process(falkordb_only, env={"CRMGRAPH_SHUTDOWN_TIMEOUT_S": str(timeout_s)}) as (server, url, log):
+
+        def post() -> None:
+            headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "text/csv"}
+            try:
+                answers.append(httpx.post(f"{url}/v1/imports/parents", content=body, headers=headers, timeout=600))
+            except httpx.TransportError as e:
+                answers.append(e)
+
+        importing = threading.Thread(target=post)
+        importing.start()
+        time.sleep(3)
+        assert importing.is_alive(), answers  # the import still runs
+
+        # Act
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
+        stopped_after = time.monotonic() - started
+        importing.join(timeout=60)
+
+    # Assert: stopped within the bound, with a margin for the engine's snapshot on stopping.
+    assert stopped_after < timeout_s + 10, log.read_text()
+    assert answers and not isinstance(answers[0], httpx.Response) or answers[0].status_code >= 500
