@@ -18,7 +18,7 @@ import click
 import orjson
 
 from graph import admin, auth, health, paging, revenue
-from graph.errors import CrmGraphError
+from graph.errors import CrmGraphError, LoadInterrupted
 from graph.settings import Backend, Settings, get_settings
 from graph.store import Store, open_store
 from graph.store.embedded import EmbeddedEngine
@@ -286,7 +286,8 @@ def load(
     Exit code 0 when every row was loaded (with --dry-run: would be), 1 when
     rows or whole files were rejected, 2 when the load could not run: a path
     that does not exist or names no kind, or an engine that is unavailable or
-    failed (batches written before stay written). See docs/load-files.md.
+    failed (batches written before stay written: the report of the files and
+    batches done so far is printed before the error). See docs/load-files.md.
     """
     from graph import loading
 
@@ -305,15 +306,21 @@ def load(
         except CrmGraphError as e:
             if progress is not None:
                 progress.clear()
+            if isinstance(e, LoadInterrupted):  # what was written stays written: say what, then why it stopped
+                _echo_load_report(e.report, as_json=as_json)
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
         if progress is not None:
             progress.clear()
-        if as_json:
-            echo_json(report.to_dict())
-        else:
-            _print_load_report(report)
+        _echo_load_report(report, as_json=as_json)
     sys.exit(0 if report.ok else 1)
+
+
+def _echo_load_report(report: Any, *, as_json: bool) -> None:
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        _print_load_report(report)
 
 
 class _ProgressLine:
@@ -361,7 +368,12 @@ def _print_load_report(report: Any) -> None:
             where = f"{file.path}:{file.error.line}" if file.error.line else str(file.path)
             click.echo(f"{shown}: failed, nothing loaded: {where}: {file.error.field or '-'}: {file.error.reason}")
             continue
-        if file.refused:
+        if file.interrupted:
+            click.echo(
+                f"{shown}: interrupted after {file.created} created, {file.updated} updated, "
+                f"{file.unchanged} unchanged, {file.rejected} rejected"
+            )
+        elif file.refused:
             click.echo(f"{shown}: refused (--strict): {file.rejected} rejected, {file.not_written} not written")
         else:
             click.echo(

@@ -70,3 +70,16 @@ class Forbidden(CrmGraphError):
 
     status = 403
     title = "Forbidden"
+
+
+class LoadInterrupted(CrmGraphError):
+    """A load stopped on an error after some of its work; `report` is what it had done so far.
+
+    It answers with the status and title of the error that stopped the load (its `__cause__`).
+    """
+
+    def __init__(self, cause: CrmGraphError, report: object):
+        super().__init__(str(cause))
+        self.status = cause.status
+        self.title = cause.title
+        self.report = report

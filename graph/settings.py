@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         Inheritance.DOWN,
         description="`down`: who sees an organisation through a territory also sees its descendants; `none`: not.",
     )
+    max_import_bytes: int = Field(
+        100 * 1024 * 1024,
+        ge=1,
+        description="Largest body `POST /v1/imports/*` and `POST /v1/territories/preview` take, in bytes; "
+        "a larger one answers 413 (load big files with `crmgraph load`).",
+    )
     neo4j_uri: str | None = Field(
         None,
         description="Neo4j address: `bolt://host:7687`, `neo4j://host:7687` (cluster routing) or `neo4j+s://…` (Aura).",

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.deps import SeesEverything, StoreDep
-from api.routes.imports import MAX_BODY_BYTES, RejectionPublic, receive_load_file
+from api.routes.imports import TOO_LARGE, RejectionPublic, receive_load_file
 from graph import loading, territories
 
 router = APIRouter(tags=["territories"])
@@ -55,7 +55,7 @@ def preview_public(report: loading.FileReport, *, base: Path | None = None) -> P
     response_model=PreviewPublic,
     responses={
         403: {"description": "The caller is neither an analyst nor an admin."},
-        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
+        413: TOO_LARGE,
         415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
     },
 )

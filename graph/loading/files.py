@@ -8,6 +8,8 @@ error, so the rows around it still load.
 
 import csv
 import json
+import math
+from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,14 @@ from graph.loading.kinds import KINDS_BY_NAME, Kind
 
 SUFFIXES = (".csv", ".jsonl")
 UTF8_BOM = b"\xef\xbb\xbf"
+
+# Limits on what one file may hold (docs/load-files.md, "Limits"). Every check against them is linear, so
+# a hostile file costs what reading it costs: a load file has at most 15 real columns, short lines and
+# flat values, so each limit is far above any real file and far below what ties up a worker.
+MAX_COLUMNS = 1_000  # columns of a CSV header, keys of a JSON object
+MAX_LINE_BYTES = 1024 * 1024  # one physical line, its line break included
+MAX_JSON_DEPTH = 20  # arrays and objects inside one another in a JSON Lines line, the line's own object included
+NAMED = 5  # column names an error lists before it counts the rest
 
 
 class LoadFileError(InvalidInput):
@@ -168,18 +178,31 @@ def _size(path: Path) -> int:
 
 
 class _Lines:
-    """Decode a binary file line by line, remembering the lines that are not UTF-8 rather than failing."""
+    """Decode a binary file line by line, remembering the lines that cannot be read rather than failing.
 
-    def __init__(self, handle: Iterable[bytes]):
+    A line that is not UTF-8 is decoded with replacement characters; a line longer than
+    :data:`MAX_LINE_BYTES` is skipped without being held in memory and given as a placeholder.
+    Either way :meth:`line_error` then says why the line is bad.
+    """
+
+    # What a skipped line is given as: not blank (a blank line is skipped unchecked), one cell, no quote.
+    PLACEHOLDER = "-\n"
+
+    def __init__(self, handle: BinaryIO):
         self._handle = handle
         self.number = 0
         self.bytes = 0
         self.bad: dict[int, str] = {}
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._handle:
+        readline = self._handle.readline
+        while raw := readline(MAX_LINE_BYTES + 1):
             self.number += 1
             self.bytes += len(raw)
+            if len(raw) > MAX_LINE_BYTES:
+                self.bad[self.number] = f"is longer than {MAX_LINE_BYTES:,} bytes ({self._skip_rest(raw):,} bytes)"
+                yield self.PLACEHOLDER
+                continue
             if self.number == 1 and raw.startswith(UTF8_BOM):
                 raw = raw[len(UTF8_BOM) :]
             try:
@@ -188,8 +211,20 @@ class _Lines:
                 self.bad[self.number] = f"is not valid UTF-8 (byte 0x{raw[e.start]:02x} at position {e.start + 1})"
                 yield raw.decode("utf-8", errors="replace")
 
-    def encoding_error(self, first: int, last: int) -> str | None:
-        """Return why a line in first..last is not UTF-8, or None when all are."""
+    def _skip_rest(self, start: bytes) -> int:
+        """Read past the rest of a too long line, a chunk at a time; return the line's length."""
+        length = len(start)
+        chunk = start
+        while not chunk.endswith(b"\n"):
+            chunk = self._handle.readline(MAX_LINE_BYTES)
+            if not chunk:
+                break
+            length += len(chunk)
+        self.bytes += length - len(start)
+        return length
+
+    def line_error(self, first: int, last: int) -> str | None:
+        """Return why a line in first..last cannot be read, or None when all can."""
         if not self.bad:
             return None
         for number in range(first, last + 1):
@@ -213,12 +248,12 @@ def _csv_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
             return
         except csv.Error as e:
             last = reader.line_num
-            yield RawRow(first, {}, error=lines.encoding_error(first, last) or f"is not valid CSV: {e}")
+            yield RawRow(first, {}, error=lines.line_error(first, last) or f"is not valid CSV: {e}")
             continue
         last = reader.line_num
         if not cells or cells == [""]:
             continue  # a blank line
-        bad_encoding = lines.encoding_error(first, last)
+        bad_encoding = lines.line_error(first, last)
         if bad_encoding:
             yield RawRow(first, {}, error=bad_encoding)
         elif len(cells) != width:
@@ -236,7 +271,7 @@ def _read_header(path: Path, reader: Any, lines: _Lines) -> tuple[list[str], int
         except csv.Error as e:
             raise LoadFileError(path, f"the header is not valid CSV: {e}", line=reader.line_num) from e
         line = reader.line_num
-        bad_encoding = lines.encoding_error(1, line)
+        bad_encoding = lines.line_error(1, line)
         if bad_encoding:
             raise LoadFileError(path, f"the header {bad_encoding.removeprefix(f'line {line} ')}", line=line)
         if cells and cells != [""]:
@@ -244,55 +279,143 @@ def _read_header(path: Path, reader: Any, lines: _Lines) -> tuple[list[str], int
 
 
 def _check_columns(path: Path, kind: Kind, header: list[str], line: int) -> None:
-    known = set(kind.column_names)
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        raise LoadFileError(path, f"the header repeats column {', '.join(duplicates)}", line=line, field=duplicates[0])
-    extra = [name for name in header if name not in known]
-    if extra:
+    if len(header) > MAX_COLUMNS:
         raise LoadFileError(
             path,
-            f"unknown column {', '.join(map(repr, extra))} for {kind.name}: "
+            f"the header has {len(header):,} columns, more than the {MAX_COLUMNS:,} a load file may have: "
             f"expected columns {', '.join(kind.column_names)}",
             line=line,
-            field=extra[0],
         )
-    missing = [name for name in kind.required_columns if name not in header]
+    duplicates = sorted(name for name, count in Counter(header).items() if count > 1)
+    if duplicates:
+        raise LoadFileError(path, f"the header repeats column {_names(duplicates)}", line=line, field=duplicates[0])
+    extra = _unknown(header, set(kind.column_names))
+    if extra:
+        raise LoadFileError(path, _unknown_reason(kind, extra), line=line, field=extra[0])
+    given = set(header)
+    missing = [name for name in kind.required_columns if name not in given]
     if missing:
         raise LoadFileError(
             path, f"required column {', '.join(map(repr, missing))} is missing", line=line, field=missing[0]
         )
 
 
+def _unknown(names: Iterable[str], known: Container[str]) -> list[str]:
+    return [name for name in names if name not in known]
+
+
+def _unknown_reason(kind: Kind, extra: Sequence[str]) -> str:
+    expected = ", ".join(kind.column_names)
+    return f"unknown column {_names(extra, quote=True)} for {kind.name}: expected columns {expected}"
+
+
+def _names(names: Sequence[str], *, quote: bool = False) -> str:
+    """Return the first :data:`NAMED` names, and how many more there are: an error stays short for any header."""
+    shown = ", ".join(repr(name) if quote else name for name in names[:NAMED])
+    return shown if len(names) <= NAMED else f"{shown} and {len(names) - NAMED:,} more"
+
+
 def _json_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
     known = set(kind.column_names)
     for text in lines:
         number = lines.number
-        bad_encoding = lines.encoding_error(number, number)
-        if bad_encoding:
-            yield RawRow(number, {}, error=bad_encoding)
+        bad_line = lines.line_error(number, number)
+        if bad_line:
+            yield RawRow(number, {}, error=bad_line)
             continue
         if not text.strip():
             continue  # a blank line
         try:
-            values = json.loads(text.rstrip("\r\n"))
+            values = _parse_json(text.rstrip("\r\n"))
         except json.JSONDecodeError as e:
             yield RawRow(number, {}, error=f"is not valid JSON: {e.msg} at column {e.colno}")
+            continue
+        except _JsonRefused as e:
+            yield RawRow(number, {}, field=e.field, error=e.reason)
             continue
         yield _object_row(number, values, kind, known)
 
 
-def _object_row(number: int, values: Any, kind: Kind, known: Container[str]) -> RawRow:
+class _JsonRefused(ValueError):
+    """A JSON Lines line is valid JSON that a load file may not hold."""
+
+    def __init__(self, reason: str, field: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+def _parse_json(text: str) -> Any:
+    """Return the value of one JSON Lines line.
+
+    Raises:
+        json.JSONDecodeError: the line is not JSON.
+        _JsonRefused: an object repeats a key, a number is not finite (`NaN`, `1e999`) or cannot be
+            read, or values nest deeper than :data:`MAX_JSON_DEPTH`.
+    """
+    try:
+        value = _DECODER.decode(text)
+        # Every key is followed by a colon, so a line with no more colons than its object has keys repeats
+        # none; only another line is parsed again, with the hook that finds a repeated key (costly per line).
+        if not isinstance(value, dict) or text.count(":") > len(value):
+            value = _CHECKING_DECODER.decode(text)
+    except RecursionError:
+        raise _JsonRefused(_too_deep()) from None
+    except (json.JSONDecodeError, _JsonRefused):
+        raise
+    except ValueError as e:  # an integer of more digits than Python converts
+        raise _JsonRefused(f"holds a number that cannot be read ({e})") from None
+    # A line holds one `{` and no `[` outside its strings; only a line with more brackets may nest at all.
+    if text.count("[") + text.count("{") > 1:
+        _check_values(value, 1)
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    values = dict(pairs)
+    if len(values) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _JsonRefused(f"repeats the key {repeated!r} in one object", repeated)
+    return values
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonRefused(f"holds {name}, which is not a finite number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _JsonRefused(f"holds {text}, which is too large to be a finite number")
+    return number
+
+
+# Decoders made once: json.loads with hooks builds a decoder per call, which doubled the time per line.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+_CHECKING_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite)
+
+
+def _check_values(value: Any, depth: int) -> None:
+    """Refuse values nested deeper than :data:`MAX_JSON_DEPTH`."""
+    if isinstance(value, dict | list):
+        if depth > MAX_JSON_DEPTH:
+            raise _JsonRefused(_too_deep())
+        for inner in value.values() if isinstance(value, dict) else value:
+            _check_values(inner, depth + 1)
+
+
+def _too_deep() -> str:
+    return f"nests arrays and objects more than {MAX_JSON_DEPTH} deep"
+
+
+def _object_row(number: int, values: Any, kind: Kind, known: set[str]) -> RawRow:
     """Return a record given as an object (a JSON Lines line, an in-memory record) as a raw row of line `number`."""
     if not isinstance(values, dict):
         return RawRow(number, {}, error=f"is a JSON {type(values).__name__}, not an object")
-    extra = [name for name in values if name not in known]
+    if len(values) > MAX_COLUMNS:
+        return RawRow(number, {}, error=f"has {len(values):,} keys, more than the {MAX_COLUMNS:,} a record may have")
+    extra = [] if values.keys() <= known else _unknown(values, known)
     if extra:
-        return RawRow(
-            number,
-            {},
-            field=extra[0],
-            error=f"unknown column {', '.join(map(repr, extra))} for {kind.name}: "
-            f"expected columns {', '.join(kind.column_names)}",
-        )
+        return RawRow(number, {}, field=extra[0], error=_unknown_reason(kind, extra))
     return RawRow(number, values)

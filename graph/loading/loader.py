@@ -90,7 +90,7 @@ from typing import Any, BinaryIO
 from neomodel import StructuredNode
 
 from graph import admin, hierarchy, territories
-from graph.errors import InvalidInput
+from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
 from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind, key_property
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
@@ -186,7 +186,9 @@ class FileReport:
     rejection per field. When the file could not be loaded at all (an unknown
     column, say), `error` says why and no row of it was read. When `strict`
     refused the file because rows of it were rejected, `refused` is set and
-    its valid rows count as `not_written`.
+    its valid rows count as `not_written`. When an engine error stopped the load
+    in the file, `interrupted` is set and the counts are those of the batches
+    written before.
     """
 
     kind: str
@@ -197,6 +199,7 @@ class FileReport:
     rejected: int = 0
     not_written: int = 0
     refused: bool = False
+    interrupted: bool = False
     rejections: list[Rejection] = field(default_factory=list)
     error: Rejection | None = None
     assignments: territories.AssignmentPlan | None = None
@@ -213,9 +216,12 @@ class FileReport:
 
     @property
     def outcome(self) -> str:
-        """Return `failed` (the file could not be read), `refused` (by strict) or `loaded`."""
+        """Return `failed` (the file could not be read), `interrupted` (by an engine error), `refused` (by strict)
+        or `loaded`."""
         if self.error is not None:
             return "failed"
+        if self.interrupted:
+            return "interrupted"
         return "refused" if self.refused else "loaded"
 
     def reject(self, line: int | None, errors: Iterable[tuple[str | None, str] | tuple[str | None, str, str]]) -> None:
@@ -407,8 +413,9 @@ async def load_paths(
     Raises:
         LoadFileError: a path does not exist, or a file's name is not a kind;
             nothing is loaded then.
-        EngineUnavailable, QueryError: the engine failed; batches written
-            before stay written.
+        LoadInterrupted: the engine failed (EngineUnavailable, QueryError as its
+            cause); batches written before stay written, and its `report`
+            says which files and batches were done.
     """
     files = plan(paths)
     return await load_sources(
@@ -451,7 +458,7 @@ async def load_sources(
         Created, updated, unchanged and rejected rows per source, with the reason of every rejection.
 
     Raises:
-        EngineUnavailable, QueryError: the engine failed; batches written before stay written.
+        LoadInterrupted: the engine failed; batches written before stay written, and its `report` says which.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, not {batch_size}")
@@ -475,32 +482,45 @@ async def load_sources(
             territory_rules=rules,
         )
 
-    if not strict:
-        # Each file but the first starts reading while the one before loads (see _FileLoader.start_reading).
-        loaders = [file_loader(kind, open_records, writes=not dry_run) for kind, open_records in sources]
-        try:
-            for loader, upcoming in zip(loaders, [*loaders[1:], None], strict=True):
-                loader.start_reading()
-                if upcoming is not None:
-                    upcoming.start_reading()
-                report.files.append(await loader.load())
-        finally:
-            for loader in loaders:
-                loader.stop_reading()
-        report.seconds = time.perf_counter() - started
-        return report
-    for kind, open_records in sources:
-        keys.begin()
-        checked = await file_loader(kind, open_records, writes=False).load()
-        if not checked.ok or not dry_run:
-            keys.discard()
+    current: _FileLoader | None = None  # the loader whose file is loading, for the partial report
+    try:
+        if not strict:
+            # Each file but the first starts reading while the one before loads (see _FileLoader.start_reading).
+            loaders = [file_loader(kind, open_records, writes=not dry_run) for kind, open_records in sources]
+            try:
+                for loader, upcoming in zip(loaders, [*loaders[1:], None], strict=True):
+                    loader.start_reading()
+                    if upcoming is not None:
+                        upcoming.start_reading()
+                    current = loader
+                    report.files.append(await loader.load())
+                    current = None
+            finally:
+                for loader in loaders:
+                    loader.stop_reading()
         else:
-            keys.commit()
-        if checked.error is None and checked.rejected:
-            checked.refuse()
-        if checked.ok and not dry_run:
-            checked = await file_loader(kind, open_records, writes=True).load()
-        report.files.append(checked)
+            for kind, open_records in sources:
+                keys.begin()
+                current = file_loader(kind, open_records, writes=False)
+                checked = await current.load()
+                if not checked.ok or not dry_run:
+                    keys.discard()
+                else:
+                    keys.commit()
+                if checked.error is None and checked.rejected:
+                    checked.refuse()
+                if checked.ok and not dry_run:
+                    current = file_loader(kind, open_records, writes=True)
+                    checked = await current.load()
+                current = None
+                report.files.append(checked)
+    except CrmGraphError as e:
+        # What was written stays written: say what, so that the one who reruns the load knows where it stopped.
+        if current is not None:
+            current.report.interrupted = True
+            report.files.append(current.report)
+        report.seconds = time.perf_counter() - started
+        raise LoadInterrupted(e, report) from e
     report.seconds = time.perf_counter() - started
     return report
 

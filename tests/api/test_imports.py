@@ -3,7 +3,6 @@
 import pytest
 
 from api.problems import PROBLEM_JSON
-from api.routes import imports
 from graph import auth
 from tests.helpers import add_users
 from tests.loading.helpers import keys as stored_keys
@@ -132,7 +131,8 @@ async def test_another_content_type_is_415(client, api_keys, content_type):
 
 
 async def test_a_body_over_the_limit_is_413_and_nothing_is_loaded(client, store, api_keys, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BODY_BYTES", 20)
+    limited = client.app.state.settings.model_copy(update={"max_import_bytes": 20})
+    monkeypatch.setattr(client.app.state, "settings", limited)
 
     declared = client.post(
         "/v1/imports/organisations", content=ORGANISATIONS, headers=as_user(api_keys, "admin", **CSV)
@@ -144,4 +144,6 @@ async def test_a_body_over_the_limit_is_413_and_nothing_is_loaded(client, store,
     )
 
     assert declared.status_code == streamed.status_code == 413
+    assert declared.headers["content-type"] == PROBLEM_JSON
+    assert "larger than 20 bytes (CRMGRAPH_MAX_IMPORT_BYTES)" in streamed.json()["detail"]
     assert await stored_keys(store, "Organisation") == set()

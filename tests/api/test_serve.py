@@ -142,3 +142,23 @@ async def test_serve_stops_within_its_shutdown_timeout_while_an_import_runs(falk
     # Assert: stopped within the bound, with a margin for the engine's snapshot on stopping.
     assert stopped_after < timeout_s + 10, log.read_text()
     assert answers and not isinstance(answers[0], httpx.Response) or answers[0].status_code >= 500
+
+
+async def test_a_body_over_the_limit_is_answered_413_not_cut(falkordb_only, store, tmp_path, monkeypatch):
+    # The client reads the answer once its body is sent: a server that answered and closed early reset it.
+    await add_users(store, tmp_path, admin="admin")
+    api_key = await auth.create_key(store, user_key="admin")
+    monkeypatch.setenv("CRMGRAPH_MAX_IMPORT_BYTES", "1000000")
+    body = b"key,name\n" + b"ORG-0000001,Alpha\n" * 500_000  # 9 MB
+
+    with serving(falkordb_only) as (base_url, _):
+        response = httpx.post(
+            f"{base_url}/v1/imports/organisations",
+            content=body,
+            headers={"Authorization": f"Bearer {api_key}", "Content-Type": "text/csv"},
+            timeout=60,
+        )
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "larger than 1,000,000 bytes" in response.json()["detail"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph import admin, loading
-from graph.errors import EngineUnavailable
+from graph.errors import EngineUnavailable, LoadInterrupted
 from graph.store import Store
 from tests.loading.cli import command, crmgraph, environment
 from tests.loading.helpers import rows
@@ -180,10 +180,23 @@ async def test_a_load_that_fails_after_some_batches_and_runs_again_equals_an_uni
 ):
     data = write_data(tmp_path / "data", size=1500)
 
-    with pytest.raises(EngineUnavailable):
+    with pytest.raises(LoadInterrupted):
         await loading.load_paths(FailingStore(store, allowed), [data], batch_size=10)
     rerun = await loading.load_paths(store, [data], batch_size=10)
     after_rerun = await graph_state(store)
 
     assert rerun.ok and rerun.updated == 0 and rerun.unchanged > 0
     assert after_rerun == await uninterrupted(store, data)
+
+
+async def test_a_load_stopped_by_the_engine_raises_the_report_of_what_it_had_done(store, tmp_path):
+    data = write_data(tmp_path / "data", size=1500)
+
+    with pytest.raises(LoadInterrupted) as raised:
+        await loading.load_paths(FailingStore(store, 25), [data], batch_size=10)
+
+    report = raised.value.report
+    assert isinstance(raised.value.__cause__, EngineUnavailable) and raised.value.status == 503
+    assert [file.outcome for file in report.files[:-1]] == ["loaded"] * (len(report.files) - 1)
+    assert report.files[-1].outcome == "interrupted" and report.files[-1].kind == "parents"
+    assert report.files[0].created > 0 and report.to_dict()["files"][-1]["outcome"] == "interrupted"
