@@ -30,7 +30,7 @@ KEY_PREFIX = "crm_"
 SHOWN_PREFIX_LENGTH = 10
 ROLES_THAT_SEE_EVERYTHING = frozenset({"analyst", "admin"})
 # A service key acting for these would hold rights no service needs: an integration that must write gets an
-# admin key of its own, revocable on its own (docs/production.md, "API keys").
+# admin key of its own, revocable on its own (docs/production.md, "Create an API key").
 ROLES_NO_SERVICE_ACTS_FOR = frozenset({"admin", "service"})
 # Keys whose users a process keeps, per store; past that it forgets them all and reads them again.
 KEYS_KEPT = 1000
