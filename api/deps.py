@@ -51,6 +51,18 @@ async def get_caller(
 CurrentUser = Annotated[auth.Caller, Depends(get_caller)]
 
 
+async def get_optional_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> auth.Caller | None:
+    """Return the user of the request's API key, None when it sends none (an unknown key is still 401)."""
+    if credentials is None:
+        return None
+    return await auth.authenticate(await get_store(request), api_key=credentials.credentials)
+
+
+OptionalUser = Annotated[auth.Caller | None, Depends(get_optional_caller)]
+
+
 async def get_viewer(request: Request, caller: CurrentUser) -> visibility.Viewer:
     """Return whose view the request answers with: the calling user, with the app's inheritance setting."""
     settings = await get_app_settings(request)

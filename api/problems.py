@@ -23,7 +23,9 @@ def problem(status: int, title: str, detail: str, **extra) -> JSONResponse:
 
 async def _crmgraph_error(request: Request, exc: CrmGraphError) -> JSONResponse:
     if exc.status >= 500:
+        # The message goes to the log only: a client must not read query text, engine paths or the socket path.
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+        return problem(exc.status, exc.title, exc.public_detail)
     return problem(exc.status, exc.title, str(exc), **exc.problem_fields())
 
 

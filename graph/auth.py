@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from graph.errors import Forbidden, NotFound, Unauthenticated
 from graph.queries import declare
+from graph.schema.properties import is_key
 from graph.store import Row, Store
 
 FIND_USER_BY_KEY_HASH = declare("auth/find_user_by_key_hash")
@@ -28,6 +29,9 @@ REVOKE_API_KEYS = declare("auth/revoke_api_keys")
 KEY_PREFIX = "crm_"
 SHOWN_PREFIX_LENGTH = 10
 ROLES_THAT_SEE_EVERYTHING = frozenset({"analyst", "admin"})
+# A service key acting for these would hold rights no service needs: an integration that must write gets an
+# admin key of its own, revocable on its own (docs/production.md, "Create an API key").
+ROLES_NO_SERVICE_ACTS_FOR = frozenset({"admin", "service"})
 # Keys whose users a process keeps, per store; past that it forgets them all and reads them again.
 KEYS_KEPT = 1000
 
@@ -95,7 +99,7 @@ async def authenticate(store: Store, *, api_key: str | None, act_as: str | None 
 
     Raises:
         Unauthenticated: no key, or a key that is unknown or revoked.
-        Forbidden: `act_as` from a role other than `service`, or naming no user.
+        Forbidden: `act_as` from a role other than `service`, or naming no user, an admin or a service.
     """
     if not api_key:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
@@ -106,9 +110,11 @@ async def authenticate(store: Store, *, api_key: str | None, act_as: str | None 
         return Caller(key=user["key"], name=user["name"], role=user["role"], authenticated_as=user["key"])
     if user["role"] != "service":
         raise Forbidden("only service accounts may act for another user with X-Act-As")
-    acted = await store.read(FIND_USER, {"key": act_as})
-    if not acted:
-        raise Forbidden(f"X-Act-As names no user: {act_as!r}")
+    # A value no key can be is not sent to the engine: FalkorDB cuts a query's text at a NUL byte.
+    acted = await store.read(FIND_USER, {"key": act_as}) if is_key(act_as) else []
+    # An admin or a service answers like an unknown user: a service key does not learn which keys they hold.
+    if not acted or acted[0]["role"] in ROLES_NO_SERVICE_ACTS_FOR:
+        raise Forbidden(f"X-Act-As names no user a service may act for (admins and services may not be): {act_as!r}")
     target = acted[0]
     return Caller(key=target["key"], name=target["name"], role=target["role"], authenticated_as=user["key"])
 

@@ -196,10 +196,10 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     if viewer is not None and key not in await visibility.visible_contacts(
         store, viewer=viewer, keys=[key], as_of=as_of
     ):
-        raise _no_contact(key)
+        raise not_found(key)
     rows = await store.read(FIND_CONTACT, {"key": key})
     if not rows:
-        raise _no_contact(key)
+        raise not_found(key)
     employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
     seen = await hierarchy.visible_keys(
         store, viewer=viewer, keys={job.organisation_key for job in employments}, as_of=as_of
@@ -209,7 +209,7 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     return Contact(_person(rows[0]), shown, len(employments) - len(shown))
 
 
-def _no_contact(key: str) -> NotFound:
+def not_found(key: str) -> NotFound:
     """Return the error for a contact that does not exist or may not be seen: the two read the same."""
     return NotFound(f"no contact has the key {key!r}")
 

@@ -6,6 +6,9 @@ class CrmGraphError(Exception):
 
     status = 500
     title = "Internal error"
+    # What a client is told of an error of status 500 or more instead of its message: that message is for the
+    # operator's log only, as it may carry query text, engine paths or the socket's path.
+    public_detail = "an internal error occurred; it has been logged"
 
     def problem_fields(self) -> dict:
         """Return members that a problem+json rendering of this error adds to `detail`."""
@@ -23,12 +26,14 @@ class EngineUnavailable(CrmGraphError):
 
     status = 503
     title = "Graph engine unavailable"
+    public_detail = "the engine is unavailable"
 
 
 class QueryError(CrmGraphError):
     """The engine refused or failed a query."""
 
     title = "Query failed"
+    public_detail = "the engine failed the request"
 
 
 class UnknownQuery(CrmGraphError):

@@ -21,6 +21,16 @@ class Health:
     relationship_types: dict[str, int]
 
 
+async def status(store: Store) -> str:
+    """Return the engine's name once it has answered a query.
+
+    Raises:
+        EngineUnavailable: the engine does not answer.
+    """
+    await store.revision()
+    return store.engine
+
+
 async def check(store: Store) -> Health:
     """Return the engine's name and version and the graph's node and relationship counts.
 

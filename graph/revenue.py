@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from graph import connections, hierarchy, paging, snapshot, territories, visibility
-from graph.errors import Forbidden, InvalidInput
+from graph.errors import InvalidInput
 from graph.settings import Inheritance
 from graph.store import Store
 
@@ -327,16 +327,16 @@ async def territory_rollup(
         The rollup, scope `territory`, named after the territory; `member_count` is how many organisations it holds.
 
     Raises:
-        NotFound: no territory has the key.
-        Forbidden: the viewer does not hold the territory that day.
+        NotFound: no territory has the key, or the viewer does not hold it that day.
         InvalidInput: a bad period, range, breakdown or `top`.
         QueryError: the engine failed a read.
     """
     parts, periods = _held_question(breakdown, top, first, last, as_of)
-    name = await territories.territory_name(store, key=key)
     if viewer is not None and not viewer.sees_everything:
+        # A territory the viewer does not hold answers like a missing one: its key tells nothing it exists.
         if key not in await visibility.granted_territories(store, user_key=viewer.key, as_of=as_of):
-            raise Forbidden(f"only those who hold the territory {key}, analysts and admins may see its revenue")
+            raise territories.not_found(key)
+    name = await territories.territory_name(store, key=key)
     found = await snapshot.current(store)
     held = await visibility.held_ids(
         found, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit

@@ -259,8 +259,13 @@ async def territory_name(store: Store, *, key: str) -> str | None:
     """
     rows = await store.read(FIND_TERRITORY, {"key": key})
     if not rows:
-        raise NotFound(f"no territory has the key {key!r}")
+        raise not_found(key)
     return rows[0]["name"]
+
+
+def not_found(key: str) -> NotFound:
+    """Return the error for a territory that does not exist or that the caller does not hold: the two read the same."""
+    return NotFound(f"no territory has the key {key!r}")
 
 
 async def subtree_keys(store: Store, *, key: str) -> list[str]:

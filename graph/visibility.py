@@ -660,17 +660,18 @@ async def require_auditor(store: Store, *, viewer: Viewer, user_key: str, as_of:
 
     Raises:
         Forbidden: the viewer is none of those.
-        NotFound: no user has `user_key` (told only to a viewer whose role could be allowed).
+        NotFound: no user has `user_key` (told only to analysts and admins, who may ask about anyone).
         QueryError: the engine failed a read.
     """
     if viewer.key == user_key:
         return
-    refusal = Forbidden(f"only {user_key}, their manager, an analyst or an admin may see this")
-    if not viewer.sees_everything and viewer.role != MANAGER_ROLE:
-        raise refusal
-    await user(store, key=user_key)
     if viewer.sees_everything:
+        await user(store, key=user_key)
         return
+    # Anyone else is refused alike for a user who exists and one who does not: no user key can be probed.
+    refusal = Forbidden(f"only {user_key}, their manager, an analyst or an admin may see this")
+    if viewer.role != MANAGER_ROLE:
+        raise refusal
     held = set(await granted_territories(store, user_key=viewer.key, as_of=as_of))
     assigned = await store.read(FIND_ASSIGNMENTS, {"users": [user_key], "as_of": as_of})
     if not held.intersection(row["territory_key"] for row in assigned):

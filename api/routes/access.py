@@ -5,18 +5,17 @@ does not exist, and a manager looking into a user's portfolio gets only what the
 """
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, UserKey, day, for_organisation
 from graph import visibility
 
 router = APIRouter(tags=["visibility"])
 
-UserKey = Annotated[str, Path(description="The user's key.")]
 AUDITORS = "The caller is not the user, their manager, an analyst or an admin."
 
 

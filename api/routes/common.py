@@ -5,15 +5,41 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
-from graph import duplicates, paging
+from graph import contacts, duplicates, paging, territories, visibility
 from graph.errors import NotFound
+from graph.schema.properties import KEY_PATTERN, is_key
 from graph.store import Store
 
 Answer = TypeVar("Answer")
 
-OrganisationKey = Annotated[str, Path(description="The organisation's key (a merged duplicate's key resolves too).")]
+
+def _missing_unless_key(missing: Callable[[str], NotFound]) -> AfterValidator:
+    """Return a check that answers a value no key can be (a NUL byte, a blank…) with `missing(value)`.
+
+    Such a value is never sent to the engine, which would fail on it (FalkorDB cuts a query's text at a NUL
+    byte); its form tells nothing about what exists, so it answers 404 whoever asks, before any rights check.
+    """
+
+    def check(value: str) -> str:
+        if not is_key(value):
+            raise missing(value)
+        return value
+
+    return AfterValidator(check)
+
+
+OrganisationKey = Annotated[
+    str,
+    Path(description="The organisation's key (a merged duplicate's key resolves too)."),
+    _missing_unless_key(visibility.not_found),
+]
+ContactKey = Annotated[str, Path(description="The contact's key."), _missing_unless_key(contacts.not_found)]
+TerritoryKey = Annotated[str, Path(description="The territory's key."), _missing_unless_key(territories.not_found)]
+UserKey = Annotated[str, Path(description="The user's key."), _missing_unless_key(visibility.no_user)]
+# A key in a request's body that is no key at all is invalid input (422), not a missing object.
+KeyField = Annotated[str, Field(pattern=f"^{KEY_PATTERN}$")]
 AsOf = Annotated[datetime.date | None, Query(description="The day whose structure counts [today].")]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the page before.")]
 Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="The most items on a page.")]

@@ -10,16 +10,14 @@ import datetime
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day, for_organisation
 from graph import contacts, paging
 
 router = APIRouter(tags=["contacts"])
-
-ContactKey = Annotated[str, Path(description="The contact's key.")]
 
 
 class PersonPublic(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import AdminUser, SeesEverything, StoreDep
+from api.routes.common import KeyField
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
@@ -45,8 +46,8 @@ class CandidateList(BaseModel):
 class MergeRequest(BaseModel):
     """Which organisation survives and which is merged into it."""
 
-    survivor: str
-    duplicate: str
+    survivor: KeyField
+    duplicate: KeyField
 
 
 class LinkTallyPublic(BaseModel):

@@ -10,11 +10,11 @@ organisations they may not see count nowhere, only in `hidden_count`.
 import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SettingsDep, StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, TerritoryKey, UserKey, day, for_organisation
 from graph import revenue
 
 router = APIRouter(tags=["revenue"])
@@ -250,13 +250,13 @@ async def get_revenue(
 @router.get(
     "/territories/{key}/revenue",
     response_model=RevenuePublic,
-    responses={403: {"description": "The caller neither holds the territory that day nor is an analyst or admin."}},
+    responses={404: {"description": "No territory has the key, or the caller neither holds it nor sees everything."}},
 )
 async def get_territory_revenue(
     store: StoreDep,
     settings: SettingsDep,
     viewer: ViewerDep,
-    key: Annotated[str, Path(description="The territory's key.")],
+    key: TerritoryKey,
     first: First = None,
     last: Last = None,
     as_of: AsOf = None,
@@ -291,7 +291,7 @@ async def get_portfolio_revenue(
     store: StoreDep,
     settings: SettingsDep,
     viewer: ViewerDep,
-    key: Annotated[str, Path(description="The user's key.")],
+    key: UserKey,
     first: First = None,
     last: Last = None,
     as_of: AsOf = None,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import AdminUser, StoreDep
-from api.routes.common import OrganisationKey, for_organisation
+from api.routes.common import KeyField, OrganisationKey, for_organisation
 from graph import duplicates, hierarchy, structure
 
 router = APIRouter(prefix="/organisations", tags=["structure"])
@@ -27,7 +27,7 @@ REFUSALS = {
 class ParentRequest(BaseModel):
     """The parent an organisation gets from a day on."""
 
-    parent_key: str = Field(description="The parent's key.")
+    parent_key: KeyField = Field(description="The parent's key.")
     kind: str = Field(hierarchy.DEFAULT_KIND, description="`legal` (holding to subsidiary) or `branch`.")
     valid_from: datetime.date | None = Field(None, description="The first day of the link [today].")
     share: float | None = Field(None, description="Ownership in percent, 0 to 100; legal links only.")

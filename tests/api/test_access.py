@@ -75,12 +75,13 @@ async def test_explain_is_for_the_user_their_manager_analysts_and_admins(client,
     assert client.get(path, params=MID_2025, headers=acting).status_code == 200
 
 
-async def test_explain_of_an_unknown_user_is_not_found_for_those_who_may_ask(client, as_user):
+async def test_explain_of_an_unknown_user_is_not_found_for_those_who_may_ask_about_anyone(client, as_user):
     path = "/v1/access/nobody/organisations/ORG-DE-0024"
 
     assert client.get(path, headers=as_user("admin")).status_code == 404
-    assert client.get(path, headers=as_user("markus.weber")).status_code == 404
-    assert client.get(path, headers=as_user("thomas.huber")).status_code == 403  # a rep learns nothing about users
+    # A manager may ask only about the users they manage, a rep only about themself: neither learns about others.
+    assert client.get(path, headers=as_user("markus.weber")).status_code == 403
+    assert client.get(path, headers=as_user("thomas.huber")).status_code == 403
 
 
 async def test_explain_of_an_organisation_the_caller_does_not_see_is_not_found(client, as_user):

@@ -78,6 +78,20 @@ async def test_any_other_role_sending_act_as_is_403(client, keys, user):
     assert response.headers["content-type"] == PROBLEM_JSON
 
 
+@pytest.mark.parametrize("user", ["admin", "svc", "svc2"])
+async def test_a_service_key_may_not_act_for_an_admin_or_a_service(client, store, tmp_path, keys, user):
+    await add_users(store, tmp_path / "more", svc2="service")
+    as_admin = {**bearer(keys["svc"]), "X-Act-As": user}
+
+    me = client.get("/v1/me", headers=as_admin)
+    imported = client.post(
+        "/v1/imports/users", headers=as_admin | {"Content-Type": "text/csv"}, content=b"key,name,role\n"
+    )
+
+    assert me.status_code == imported.status_code == 403
+    assert me.headers["content-type"] == PROBLEM_JSON
+
+
 async def test_acting_for_an_unknown_user_is_403(client, keys):
     response = client.get("/v1/me", headers={**bearer(keys["svc"]), "X-Act-As": "nobody"})
 

@@ -3,6 +3,7 @@ lists leave out what the caller may not see and count it in `hidden_count`, anal
 
 import datetime
 import json
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,8 +41,24 @@ ORGANISATION_READS = [
     ("/contacts", {}),
     ("/contacts", {"scope": "subtree"}),
     ("/contacts", {"scope": "group", "include_former": "true"}),
+    ("/revenue", {}),
+    ("/viewers", {}),
 ]
 READ_IDS = [path + "?" + "&".join(f"{k}={v}" for k, v in query.items()) for path, query in ORGANISATION_READS]
+# Every read of a territory by key: (path after the key, query).
+TERRITORY_READS = [("/revenue", {})]
+# Every read about a user by key, `{}` standing for the key: the user, their manager, analysts and admins may ask.
+USER_READS = ["/users/{}/organisations", "/users/{}/revenue", "/access/{}/organisations/ORG-DE-0009"]
+# Every read that takes a key in its path, `{}` standing for it, with a key of that kind that no object has.
+KEYED_READS = [
+    *((f"/organisations/{{}}{path}", query, "NO-SUCH-ORG") for path, query in ORGANISATION_READS),
+    ("/contacts/{}", {}, "NO-SUCH-CONTACT"),
+    *((f"/territories/{{}}{path}", query, "NO-SUCH-TERRITORY") for path, query in TERRITORY_READS),
+    *((path, {}, "NO-SUCH-USER") for path in USER_READS),
+    ("/access/anna.becker/organisations/{}", {}, "NO-SUCH-ORG"),
+]
+# Values no key can be: a NUL byte (the engine cuts a query's text there), a blank, a bad first character, too long.
+NOT_KEYS = ["A\x00B", "A B", "-A", "A" * 129]
 
 
 @pytest.fixture
@@ -70,9 +87,9 @@ def keys(items, field="key"):
     return [item[field] for item in items]
 
 
-def assert_answers_as_missing(hidden, missing, hidden_key, missing_key):
+def assert_answers_as_missing(hidden, missing, hidden_key, missing_key, status=404):
     """The answer for a hidden object is the one for a missing key, with only the key asked changed."""
-    assert hidden.status_code == missing.status_code == 404
+    assert hidden.status_code == missing.status_code == status
     assert hidden.headers["content-type"] == missing.headers["content-type"] == PROBLEM_JSON
     assert hidden.json() == json.loads(missing.text.replace(missing_key, hidden_key))
 
@@ -89,6 +106,68 @@ async def test_an_organisation_the_caller_may_not_see_answers_exactly_like_a_mis
     assert_answers_as_missing(hidden, missing, "ORG-DE-0001", "NO-SUCH-ORG")
     assert "Müller" not in hidden.text and "count" not in hidden.text  # no names, no counts
     assert seen.status_code == 200  # the analyst sees it: the 404 is visibility's
+
+
+@pytest.mark.parametrize(("path", "query"), TERRITORY_READS)
+async def test_a_territory_the_caller_does_not_hold_answers_exactly_like_a_missing_one(client, as_user, path, query):
+    thomas, markus = await as_user("thomas.huber"), await as_user("markus.weber")
+    params = {"as_of": DAY, **query}
+
+    hidden = client.get(f"/v1/territories/DE-NORTH{path}", params=params, headers=thomas)
+    missing = client.get(f"/v1/territories/NO-SUCH-TERRITORY{path}", params=params, headers=thomas)
+    held = client.get(f"/v1/territories/DE-NORTH{path}", params=params, headers=markus)
+
+    assert_answers_as_missing(hidden, missing, "DE-NORTH", "NO-SUCH-TERRITORY")
+    assert "Germany North" not in hidden.text
+    assert held.status_code == 200  # the owner of the region holds it: the 404 is visibility's
+
+
+@pytest.mark.parametrize("path", USER_READS)
+async def test_a_user_the_caller_may_not_ask_about_is_refused_exactly_like_a_missing_one(client, as_user, path):
+    # Markus manages the reps of his region, not the analyst; anna manages nobody.
+    markus, anna, admin = await as_user("markus.weber"), await as_user("anna.becker"), await as_user("admin")
+    answer = {
+        (caller, user): client.get(f"/v1{path.format(user)}", params={"as_of": DAY}, headers=headers)
+        for caller, headers in (("markus", markus), ("anna", anna), ("admin", admin))
+        for user in ("lena.vogel", "NO-SUCH-USER")
+    }
+
+    for caller in ("markus", "anna"):
+        refused, missing = answer[caller, "lena.vogel"], answer[caller, "NO-SUCH-USER"]
+        assert_answers_as_missing(refused, missing, "lena.vogel", "NO-SUCH-USER", status=403)
+    assert answer["admin", "NO-SUCH-USER"].status_code == 404  # who may ask about anyone learns it is missing
+    assert client.get(f"/v1{path.format('anna.becker')}", params={"as_of": DAY}, headers=markus).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "query", "missing_key"), KEYED_READS, ids=[read[0] for read in KEYED_READS])
+async def test_a_value_no_key_can_be_answers_404_like_a_missing_key(client, as_user, path, query, missing_key):
+    anna, admin = await as_user("anna.becker"), await as_user("admin")
+    params = {"as_of": DAY, **query}
+    missing = client.get(f"/v1{path.format(missing_key)}", params=params, headers=admin)
+
+    for value in NOT_KEYS:
+        for headers in (anna, admin):
+            answer = client.get(f"/v1{path.format(quote(value, safe=''))}", params=params, headers=headers)
+
+            assert answer.status_code == missing.status_code == 404, (value, answer.text)
+            assert answer.headers["content-type"] == PROBLEM_JSON
+            assert answer.json() == {
+                **missing.json(),
+                "detail": missing.json()["detail"].replace(repr(missing_key), repr(value)),
+            }
+
+
+async def test_a_body_field_that_is_no_key_is_invalid_input_and_a_path_key_is_missing(client, as_user):
+    admin = await as_user("admin")
+
+    merge = client.post("/v1/merges", json={"survivor": "ORG-DE-0024", "duplicate": "A\x00B"}, headers=admin)
+    parent = client.put("/v1/organisations/ORG-DE-0010/parent", json={"parent_key": "A\x00B"}, headers=admin)
+    child = client.put("/v1/organisations/A%00B/parent", json={"parent_key": "ORG-DE-0009"}, headers=admin)
+    ended = client.delete("/v1/organisations/A%00B/parent", headers=admin)
+
+    assert (merge.status_code, parent.status_code, child.status_code, ended.status_code) == (422, 422, 404, 404)
+    assert [error["field"] for error in merge.json()["errors"]] == ["body.duplicate"]
+    assert child.json()["detail"] == ended.json()["detail"] == "no organisation has the key 'A\\x00B'"
 
 
 async def test_a_contact_the_caller_may_not_see_answers_exactly_like_a_missing_one(client, as_user):

@@ -137,7 +137,7 @@ async def test_a_territory_sums_what_it_and_its_districts_hold(demo):
 
 
 async def test_a_territory_is_for_those_who_hold_it(demo):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match="'DE-NORTH'"):  # not held answers like missing
         await revenue.territory_rollup(demo, key="DE-NORTH", inherit=Inheritance.DOWN, viewer=THOMAS, **YEAR)
     with pytest.raises(NotFound):
         await revenue.territory_rollup(demo, key="NOWHERE", inherit=Inheritance.DOWN, viewer=LENA, **YEAR)

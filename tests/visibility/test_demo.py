@@ -170,5 +170,9 @@ async def test_a_manager_audits_the_users_of_the_territories_they_hold(demo):
         )
     with pytest.raises(Forbidden):  # svc-erp is assigned to nothing, so no manager holds it
         await visibility.require_auditor(demo, viewer=manager, user_key="svc-erp", as_of=MID_2025)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):  # like a user the manager does not manage: no user key can be probed
         await visibility.require_auditor(demo, viewer=manager, user_key="nobody", as_of=MID_2025)
+    with pytest.raises(NotFound):
+        await visibility.require_auditor(
+            demo, viewer=Viewer("lena.vogel", "analyst"), user_key="nobody", as_of=MID_2025
+        )
