@@ -27,7 +27,8 @@ NotFound, as for a missing key, unless the viewer sees the organisation asked ab
 employments at organisations the viewer sees (the organisations of the scope are filtered before paging, so pages
 stay full) and counts those at the others, over the whole list, in `hidden_count`. A contact the viewer may not
 see (none of its current employers is visible) answers NotFound as a missing one does; a visible contact's history
-leaves out, and counts, its employments at organisations the viewer may not see.
+leaves out, and counts, its employments at organisations the viewer may not see. What the viewer may see is decided
+on the viewer's `today` (the day of the request), whatever `as_of` shows.
 """
 
 import datetime
@@ -144,9 +145,9 @@ async def of_organisation(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, int, str, str, str)
     chosen = _scope(scope)
-    await hierarchy.require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    await hierarchy.require_visible(store, viewer=viewer, key=key)
     in_scope = await _organisations_in_scope(store, key=key, as_of=as_of, scope=chosen)
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope, as_of=as_of)
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope)
     organisations = [organisation for organisation in in_scope if organisation in seen]
     hidden = await _count_employments(
         store, [organisation for organisation in in_scope if organisation not in seen], as_of, include_former
@@ -182,7 +183,7 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     Args:
         store: the graph.
         key: the contact's key.
-        as_of: the day on which `current` is decided, and the viewer's view taken.
+        as_of: the day on which `current` is decided (the viewer's view is that of their `today`).
         viewer: whose view: employments at organisations they may not see are left out and counted; None for
             no filter.
 
@@ -193,20 +194,21 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
         NotFound: no contact has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
-    if viewer is not None and key not in await visibility.visible_contacts(
-        store, viewer=viewer, keys=[key], as_of=as_of
-    ):
+    if viewer is not None and key not in await visibility.visible_contacts(store, viewer=viewer, keys=[key]):
         raise _no_contact(key)
     rows = await store.read(FIND_CONTACT, {"key": key})
     if not rows:
         raise _no_contact(key)
     employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
-    seen = await hierarchy.visible_keys(
-        store, viewer=viewer, keys={job.organisation_key for job in employments}, as_of=as_of
-    )
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys={job.organisation_key for job in employments})
     shown = [job for job in employments if job.organisation_key in seen]
     shown.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
     return Contact(_person(rows[0]), shown, len(employments) - len(shown))
+
+
+def _holds(since: datetime.date | None, until: datetime.date | None, day: datetime.date) -> bool:
+    """Return whether an employment from `since` to `until` is current on a day (inclusive, an empty end open)."""
+    return (since is None or since <= day) and (until is None or day <= until)
 
 
 def _no_contact(key: str) -> NotFound:
@@ -278,5 +280,5 @@ def _employment(row: Row, as_of: datetime.date) -> Employment:
         is_main_contact=row["is_main_contact"],
         since=since,
         until=until,
-        current=(since is None or since <= as_of) and (until is None or as_of <= until),
+        current=_holds(since, until, as_of),
     )
