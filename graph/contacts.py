@@ -29,12 +29,16 @@ stay full) and counts those at the others, over the whole list, in `hidden_count
 see (none of its current employers is visible) answers NotFound as a missing one does; a visible contact's history
 leaves out, and counts, its employments at organisations the viewer may not see. What the viewer may see is decided
 on the viewer's `today` (the day of the request), whatever `as_of` shows.
+
+A list item shows what belongs to its employment (organisation, role, department, dates) and the contact's key and
+name; the contact's own e-mail and phone, which are those of wherever they work now, only when the viewer sees the
+contact. So a former employee who now works at an organisation the viewer may not see is listed without them.
 """
 
 import datetime
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graph import hierarchy, paging, visibility
 from graph.errors import InvalidInput, NotFound
@@ -172,9 +176,10 @@ async def of_organisation(
         if len(items) > limit:
             break  # one item past the page shows there is more
     if len(items) <= limit:
-        return Page(items, None, hidden)
+        return Page(await _withheld(store, items, viewer=viewer), None, hidden)
     last = items[limit - 1]
-    return Page(items[:limit], paging.encode_cursor(last.employment.organisation_key, *_rank(last)), hidden)
+    page = await _withheld(store, items[:limit], viewer=viewer)
+    return Page(page, paging.encode_cursor(last.employment.organisation_key, *_rank(last)), hidden)
 
 
 async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visibility.Viewer | None = None) -> Contact:
@@ -204,6 +209,21 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     shown = [job for job in employments if job.organisation_key in seen]
     shown.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
     return Contact(_person(rows[0]), shown, len(employments) - len(shown))
+
+
+async def _withheld(store: Store, items: list[Employee], *, viewer: visibility.Viewer | None) -> list[Employee]:
+    """Return the items with the e-mail and phone left out of every contact the viewer may not see."""
+    if viewer is None or viewer.sees_everything:
+        return items
+    # Items are at organisations the viewer sees: a job there current today makes its contact visible, so the
+    # usual page (as_of today, no former employees) asks the engine nothing more.
+    vouched = {item.person.key for item in items if _holds(item.employment.since, item.employment.until, viewer.today)}
+    others = {item.person.key for item in items} - vouched
+    seen = vouched | (await visibility.visible_contacts(store, viewer=viewer, keys=others) if others else set())
+    return [
+        item if item.person.key in seen else Employee(replace(item.person, email=None, phone=None), item.employment)
+        for item in items
+    ]
 
 
 def _holds(since: datetime.date | None, until: datetime.date | None, day: datetime.date) -> bool:

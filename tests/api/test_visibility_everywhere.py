@@ -286,6 +286,29 @@ async def test_a_report_about_a_user_describes_as_of_with_the_callers_rights_of_
     assert (answer["rights_as_of"], answer["caller_rights_as_of"]) == ("2025-08-18", "2026-12-07")
 
 
+async def test_a_former_employee_is_listed_without_the_details_of_a_job_the_caller_may_not_see(client, as_user):
+    # CON-0008 bought for ORG-DE-0024 (anna's) until 2024-09-30 and works at ORG-DE-0011 (not anna's) since.
+    anna, lena = await as_user("anna.becker"), await as_user("lena.vogel")
+    on(client, "2026-12-07")
+    path, former = "/v1/organisations/ORG-DE-0024/contacts", {"include_former": "true", "as_of": "2026-12-07"}
+
+    listed = {item["key"]: item for item in client.get(path, params=former, headers=anna).json()["items"]}
+    everything = {item["key"]: item for item in client.get(path, params=former, headers=lena).json()["items"]}
+
+    assert client.get("/v1/contacts/CON-0008", headers=anna).status_code == 404
+    stefan = listed["CON-0008"]
+    assert (stefan["first_name"], stefan["last_name"], stefan["email"], stefan["phone"]) == (
+        "Stefan",
+        "Roth",
+        None,
+        None,
+    )
+    assert (stefan["organisation_key"], stefan["role"], stefan["until"]) == ("ORG-DE-0024", "Einkäufer", "2024-09-30")
+    assert everything["CON-0008"]["email"] == "s.roth@mueller-haustechnik.example"
+    # A contact anna sees keeps the details: each is listed as the analyst sees it.
+    assert all(item == everything[key] for key, item in listed.items() if key != "CON-0008")
+
+
 async def test_without_inheritance_descendants_are_hidden(settings, store, as_user):
     thomas = await as_user("thomas.huber")
     flat = settings.model_copy(update={"visibility_inherit": Inheritance.NONE})
