@@ -5,7 +5,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, hierarchy, snapshot, visibility
+from graph import admin, contacts, hierarchy, snapshot, visibility
 from graph.errors import Forbidden, NotFound
 from graph.settings import Inheritance
 from tests.calendar import day
@@ -72,7 +72,12 @@ async def load(store, directory, world: World) -> None:
     """Load a world through the real loader."""
     named = [{"key": key, "name": name_of(key)} for key in world.organisations]
     await load_rows(store, directory, "organisations", named)
-    await load_rows(store, directory, "contacts", [{"key": key, "last_name": name_of(key)} for key in world.contacts])
+    await load_rows(
+        store,
+        directory,
+        "contacts",
+        [{"key": key, "last_name": name_of(key), "email": f"{key}@example.test"} for key in world.contacts],
+    )
     territories = [{"key": t, "name": name_of(t), "parent_key": p or ""} for t, p in world.territories.items()]
     await load_rows(store, directory, "territories", territories)
     users = [{"key": user, "name": name_of(user), "role": role} for user, role in world.users.items()]
@@ -246,6 +251,12 @@ async def test_rights_are_todays_whatever_day_is_shown(store, tmp_path, world, d
                 page = await hierarchy.descendants(store, key=key, as_of=as_of, viewer=viewer, limit=1000)
                 expected = reference.descendants(key, as_of)
                 assert {item.key for item in page.items} == expected & seen
+                # Former employees too: the e-mail only of a contact the caller sees today.
+                people = await contacts.of_organisation(
+                    store, key=key, as_of=as_of, include_former=True, limit=1000, viewer=viewer
+                )
+                known = reference.visible_contacts(caller, today, down)
+                assert all((item.person.email is not None) == (item.person.key in known) for item in people.items)
             for user in world.users:
 
                 async def read(cursor, limit, user=user, inherit=inherit, viewer=viewer):
