@@ -1,6 +1,8 @@
 """The FastAPI application factory."""
 
+import datetime
 import gc
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -28,8 +30,14 @@ from graph.store import open_store
 API_PREFIX = "/v1"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Return the API application; its lifespan opens the store, keeps its snapshot current and closes it again."""
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime.date] = datetime.date.today
+) -> FastAPI:
+    """Return the API application; its lifespan opens the store, keeps its snapshot current and closes it again.
+
+    `clock` gives the day of a request (the server's time zone), whose rights decide what a caller sees; tests
+    give a fixed one, and may set `app.state.clock` later.
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -48,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = clock
     problems.install(app)
     app.include_router(health.router, prefix=API_PREFIX)
     # Every route below needs an API key: authentication is applied here, not per route.

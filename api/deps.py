@@ -64,9 +64,12 @@ OptionalUser = Annotated[auth.Caller | None, Depends(get_optional_caller)]
 
 
 async def get_viewer(request: Request, caller: CurrentUser) -> visibility.Viewer:
-    """Return whose view the request answers with: the calling user, with the app's inheritance setting."""
+    """Return whose view the request answers with: the calling user, with the app's inheritance setting, and
+    today from the app's clock, whose rights decide what the caller sees whatever `as_of` asks."""
     settings = await get_app_settings(request)
-    return visibility.Viewer(key=caller.key, role=caller.role, inherit=settings.visibility_inherit)
+    return visibility.Viewer(
+        key=caller.key, role=caller.role, inherit=settings.visibility_inherit, today=request.app.state.clock()
+    )
 
 
 ViewerDep = Annotated[visibility.Viewer, Depends(get_viewer)]

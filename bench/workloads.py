@@ -169,13 +169,13 @@ class Bench:
             found = await visibility.portfolio(store, user_key=rep, as_of=self.dataset.as_of, limit=1)
             sizes[rep] = found.total
         rep = max(sizes, key=lambda user: (sizes[user], user))
-        viewer = visibility.Viewer(key=rep, role="rep")
+        viewer = visibility.Viewer(key=rep, role="rep", today=self.dataset.as_of)
         page = await visibility.portfolio(store, user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE)
         deepest = self.deep_organisations(self.memory.depths(self.day))[0]
         held = page.items[len(page.items) // 2].key if page.items else deepest
         for description, key in (("an organisation in the portfolio", held), ("the deepest organisation", deepest)):
             timing, seen = await timed(
-                lambda key=key: visibility.can_see(store, viewer=viewer, key=key, as_of=self.dataset.as_of),
+                lambda key=key: visibility.can_see(store, viewer=viewer, key=key),
                 self.repetitions,
             )
             note = f"{rep} {'sees' if seen else 'does not see'} {key}"

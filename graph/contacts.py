@@ -27,13 +27,18 @@ NotFound, as for a missing key, unless the viewer sees the organisation asked ab
 employments at organisations the viewer sees (the organisations of the scope are filtered before paging, so pages
 stay full) and counts those at the others, over the whole list, in `hidden_count`. A contact the viewer may not
 see (none of its current employers is visible) answers NotFound as a missing one does; a visible contact's history
-leaves out, and counts, its employments at organisations the viewer may not see.
+leaves out, and counts, its employments at organisations the viewer may not see. What the viewer may see is decided
+on the viewer's `today` (the day of the request), whatever `as_of` shows.
+
+A list item shows what belongs to its employment (organisation, role, department, dates) and the contact's key and
+name; the contact's own e-mail and phone, which are those of wherever they work now, only when the viewer sees the
+contact. So a former employee who now works at an organisation the viewer may not see is listed without them.
 """
 
 import datetime
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graph import hierarchy, paging, visibility
 from graph.errors import InvalidInput, NotFound
@@ -144,9 +149,9 @@ async def of_organisation(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, int, str, str, str)
     chosen = _scope(scope)
-    await hierarchy.require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    await hierarchy.require_visible(store, viewer=viewer, key=key)
     in_scope = await _organisations_in_scope(store, key=key, as_of=as_of, scope=chosen)
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope, as_of=as_of)
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope)
     organisations = [organisation for organisation in in_scope if organisation in seen]
     hidden = await _count_employments(
         store, [organisation for organisation in in_scope if organisation not in seen], as_of, include_former
@@ -171,9 +176,10 @@ async def of_organisation(
         if len(items) > limit:
             break  # one item past the page shows there is more
     if len(items) <= limit:
-        return Page(items, None, hidden)
+        return Page(await _withheld(store, items, viewer=viewer), None, hidden)
     last = items[limit - 1]
-    return Page(items[:limit], paging.encode_cursor(last.employment.organisation_key, *_rank(last)), hidden)
+    page = await _withheld(store, items[:limit], viewer=viewer)
+    return Page(page, paging.encode_cursor(last.employment.organisation_key, *_rank(last)), hidden)
 
 
 async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visibility.Viewer | None = None) -> Contact:
@@ -182,7 +188,7 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     Args:
         store: the graph.
         key: the contact's key.
-        as_of: the day on which `current` is decided, and the viewer's view taken.
+        as_of: the day on which `current` is decided (the viewer's view is that of their `today`).
         viewer: whose view: employments at organisations they may not see are left out and counted; None for
             no filter.
 
@@ -193,20 +199,36 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
         NotFound: no contact has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
-    if viewer is not None and key not in await visibility.visible_contacts(
-        store, viewer=viewer, keys=[key], as_of=as_of
-    ):
+    if viewer is not None and key not in await visibility.visible_contacts(store, viewer=viewer, keys=[key]):
         raise not_found(key)
     rows = await store.read(FIND_CONTACT, {"key": key})
     if not rows:
         raise not_found(key)
     employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
-    seen = await hierarchy.visible_keys(
-        store, viewer=viewer, keys={job.organisation_key for job in employments}, as_of=as_of
-    )
+    seen = await hierarchy.visible_keys(store, viewer=viewer, keys={job.organisation_key for job in employments})
     shown = [job for job in employments if job.organisation_key in seen]
     shown.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
     return Contact(_person(rows[0]), shown, len(employments) - len(shown))
+
+
+async def _withheld(store: Store, items: list[Employee], *, viewer: visibility.Viewer | None) -> list[Employee]:
+    """Return the items with the e-mail and phone left out of every contact the viewer may not see."""
+    if viewer is None or viewer.sees_everything:
+        return items
+    # Items are at organisations the viewer sees: a job there current today makes its contact visible, so the
+    # usual page (as_of today, no former employees) asks the engine nothing more.
+    vouched = {item.person.key for item in items if _holds(item.employment.since, item.employment.until, viewer.today)}
+    others = {item.person.key for item in items} - vouched
+    seen = vouched | (await visibility.visible_contacts(store, viewer=viewer, keys=others) if others else set())
+    return [
+        item if item.person.key in seen else Employee(replace(item.person, email=None, phone=None), item.employment)
+        for item in items
+    ]
+
+
+def _holds(since: datetime.date | None, until: datetime.date | None, day: datetime.date) -> bool:
+    """Return whether an employment from `since` to `until` is current on a day (inclusive, an empty end open)."""
+    return (since is None or since <= day) and (until is None or day <= until)
 
 
 def not_found(key: str) -> NotFound:
@@ -278,5 +300,5 @@ def _employment(row: Row, as_of: datetime.date) -> Employment:
         is_main_contact=row["is_main_contact"],
         since=since,
         until=until,
-        current=(since is None or since <= as_of) and (until is None or as_of <= until),
+        current=_holds(since, until, as_of),
     )

@@ -898,7 +898,7 @@ async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
     children = await _child_keys(store, [key], as_of, sorted(PARENT_KINDS))
     around = {key, *children, *([parent.key] if parent else [])}
     # One visibility read for the neighbours and the ancestors the domestic root is chosen from.
-    seen = await visible_keys(store, viewer=viewer, keys=around | {node.key for node in chain}, as_of=as_of)
+    seen = await visible_keys(store, viewer=viewer, keys=around | {node.key for node in chain})
     if key not in seen:
         raise visibility.not_found(key)
     shown_parent = parent if parent is None or parent.key in seen else None
@@ -1102,7 +1102,7 @@ async def descendants(
     if max_depth is not None and max_depth < 0:
         raise InvalidInput(f"max_depth must be 0 or more, not {max_depth}")
     await _organisation(store, key)
-    await require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    await require_visible(store, viewer=viewer, key=key)
     # A viewer's hidden_count is over the whole list, so the walk goes on past the page for them.
     walk = await _walk(
         store,
@@ -1240,13 +1240,13 @@ async def siblings(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
     await _organisation(store, key)
-    await require_visible(store, viewer=viewer, key=key, as_of=as_of)
+    await require_visible(store, viewer=viewer, key=key)
     rows = await store.read(FIND_VALID_PARENTS, {"keys": [key], "as_of": as_of})
     if not rows:
         return Page([], None)
     parent = min(row["key"] for row in rows)  # more than one only on data that breaks the rules
     others = await _child_keys(store, [parent], as_of, sorted(PARENT_KINDS)) - {key}
-    seen = await visible_keys(store, viewer=viewer, keys=others | {parent}, as_of=as_of)
+    seen = await visible_keys(store, viewer=viewer, keys=others | {parent})
     keys = sorted(others & seen)
     hidden = len(others) - len(keys)
     if after is not None:
@@ -1301,24 +1301,23 @@ async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:
 
 
 # The viewer annotations are strings: graph.visibility imports this module, so it may be half-loaded here.
-async def visible_keys(
-    store: Store, *, viewer: "visibility.Viewer | None", keys: Collection[str], as_of: datetime.date
-) -> set[str]:
-    """Return which of the stored organisations in `keys` the viewer sees on a day.
+async def visible_keys(store: Store, *, viewer: "visibility.Viewer | None", keys: Collection[str]) -> set[str]:
+    """Return which of the stored organisations in `keys` the viewer sees on their `today`.
 
     The one filter the reads of the hierarchy, connections and contacts apply: without a viewer, or for
-    one who sees everything, every key is kept and nothing is asked of the engine.
+    one who sees everything, every key is kept and nothing is asked of the engine. It takes no day: rights are
+    those of the day of the request, whatever day a read shows (docs/visibility.md).
 
     Raises:
         QueryError: the engine failed a read.
     """
     if not _filters(viewer):
         return set(keys)
-    return await visibility.visible_organisations(store, viewer=viewer, keys=keys, as_of=as_of)
+    return await visibility.visible_organisations(store, viewer=viewer, keys=keys)
 
 
-async def require_visible(store: Store, *, viewer: "visibility.Viewer | None", key: str, as_of: datetime.date) -> None:
-    """Raise NotFound, exactly as for a key no organisation has, unless the viewer sees the organisation on a day.
+async def require_visible(store: Store, *, viewer: "visibility.Viewer | None", key: str) -> None:
+    """Raise NotFound, exactly as for a key no organisation has, unless the viewer sees the organisation today.
 
     Without a viewer, or for one who sees everything, nothing is checked.
 
@@ -1327,7 +1326,7 @@ async def require_visible(store: Store, *, viewer: "visibility.Viewer | None", k
         QueryError: the engine failed a read.
     """
     if _filters(viewer):
-        await visibility.require_organisation(store, viewer=viewer, key=key, as_of=as_of)
+        await visibility.require_organisation(store, viewer=viewer, key=key)
 
 
 def _filters(viewer: "visibility.Viewer | None") -> bool:
@@ -1388,7 +1387,7 @@ async def _climb(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
     else:
         found = await _organisation(store, key)
         itself = Node(found["key"], found["name"], None, 0, found["country"])
-    seen = await visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)], as_of=as_of)
+    seen = await visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)])
     if key not in seen:
         raise visibility.not_found(key)
     return _Climb(itself, chain, seen)
@@ -1491,7 +1490,7 @@ async def _walk(
     shown = hidden = 0
     seen = {top} if shown_top else set()
     async for level in _levels(store, key=top, as_of=as_of, kinds=kinds, max_depth=max_depth):
-        visible = await visible_keys(store, viewer=viewer, keys=level.keys, as_of=as_of)
+        visible = await visible_keys(store, viewer=viewer, keys=level.keys)
         keys = [key for key in level.keys if key in visible and key not in left_out]
         hidden += len(level.keys) - len(visible)
         shown += len(keys)

@@ -31,6 +31,8 @@ Scopes (the structure as of `as_of`):
 Visibility: given a `viewer`, every rollup and the ranking count only the organisations the viewer sees
 (:func:`graph.visibility.visible_ids`, in :func:`_shown` alone) and say how many of the scope
 they left out (`hidden_count`); the organisation asked about must be visible, else it reads as missing.
+What the viewer sees is decided on their `today` (the day of the request), whatever `as_of` is: `as_of` picks
+the structure, a territory's or a portfolio's holdings, never the viewer's rights.
 
 Amounts are integer cents, negative for credit notes, summed as 64-bit integers: exact up to 2^63
 cents. The margin is gross profit in percent of revenue, rounded half up to two places; None when
@@ -286,7 +288,7 @@ async def rollup(
     if asked is None:
         raise visibility.not_found(key)
     top_id, ids, parent_of = await _scope(store, found, asked=asked, as_of=as_of, scope=scope)
-    shown = await _shown(store, found, viewer=viewer, ids=ids, as_of=as_of)
+    shown = await _shown(store, found, viewer=viewer, ids=ids)
     if not np.isin(asked, shown):
         raise visibility.not_found(key)
     names = await hierarchy.names(store, keys=[key])
@@ -320,21 +322,21 @@ async def territory_rollup(
         last: the last period, `YYYY-MM`; None for the month of `as_of`.
         breakdown: the series per period and the members; the organisations are no single tree.
         top: the most members listed; the others are summed in `rest`.
-        viewer: who asks: they must hold the territory that day (:func:`graph.visibility.granted_territories`)
+        viewer: who asks: they must hold the territory on their `today` (:func:`graph.visibility.granted_territories`)
             unless they see everything; organisations they may not see are left out and counted. None: anyone.
 
     Returns:
         The rollup, scope `territory`, named after the territory; `member_count` is how many organisations it holds.
 
     Raises:
-        NotFound: no territory has the key, or the viewer does not hold it that day.
+        NotFound: no territory has the key, or the viewer does not hold it today.
         InvalidInput: a bad period, range, breakdown or `top`.
         QueryError: the engine failed a read.
     """
     parts, periods = _held_question(breakdown, top, first, last, as_of)
     if viewer is not None and not viewer.sees_everything:
         # A territory the viewer does not hold answers like a missing one: its key tells nothing it exists.
-        if key not in await visibility.granted_territories(store, user_key=viewer.key, as_of=as_of):
+        if key not in await visibility.granted_territories(store, user_key=viewer.key, as_of=viewer.today):
             raise territories.not_found(key)
     name = await territories.territory_name(store, key=key)
     found = await snapshot.current(store)
@@ -397,7 +399,7 @@ async def portfolio_rollup(
     """
     parts, periods = _held_question(breakdown, top, first, last, as_of)
     if viewer is not None:
-        await visibility.require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
+        await visibility.require_auditor(store, viewer=viewer, user_key=user_key)
     found = await visibility.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
     held_by = await snapshot.current(store)
@@ -461,7 +463,7 @@ async def groups(
         return GroupPage([], None, 0, Figures(), 0)
     forest = await found.forest(as_of)
     shown = np.ones(len(found.keys), bool)
-    seen = await visibility.visible_ids(store, found, viewer=viewer, as_of=as_of)
+    seen = await visibility.visible_ids(store, found, viewer=viewer)
     if seen is not None:
         shown[:] = False
         shown[seen] = True
@@ -576,10 +578,10 @@ def _held_question(
 
 
 async def _shown(
-    store: Store, found: snapshot.Snapshot, *, viewer: visibility.Viewer | None, ids: np.ndarray, as_of: datetime.date
+    store: Store, found: snapshot.Snapshot, *, viewer: visibility.Viewer | None, ids: np.ndarray
 ) -> np.ndarray:
-    """Return the ids the viewer sees, in their order: the one place where revenue applies visibility."""
-    seen = await visibility.visible_ids(store, found, viewer=viewer, as_of=as_of)
+    """Return the ids the viewer sees today, in their order: the one place where revenue applies visibility."""
+    seen = await visibility.visible_ids(store, found, viewer=viewer)
     return ids if seen is None else ids[np.isin(ids, seen)]
 
 
@@ -661,7 +663,7 @@ async def _held_rollup(
     viewer: visibility.Viewer | None,
 ) -> Rollup:
     """Return the rollup of the organisations a territory or portfolio holds, as the viewer sees them."""
-    shown = await _shown(store, found, viewer=viewer, ids=held, as_of=as_of)
+    shown = await _shown(store, found, viewer=viewer, ids=held)
     sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
     return _assembled(key, name, scope, periods, hidden_count=len(held) - len(shown), sums=sums, tree=None)
 

@@ -5,7 +5,7 @@ answers for and ask `await visibility.visible_organisations(store, viewer=…, k
 query for any number of keys), or `await visibility.require_organisation(store, viewer=…, key=…, as_of=…)`
 before answering about one organisation.
 
-The rules (DOMAIN.md), on the day asked (`as_of`), dates inclusive and an empty one open:
+The rules (DOMAIN.md), on a day D, dates inclusive and an empty one open:
 
 - a user with role `analyst` or `admin` sees everything;
 - anyone else sees an organisation when it, or with inheritance `down` (the default setting
@@ -16,13 +16,20 @@ The rules (DOMAIN.md), on the day asked (`as_of`), dates inclusive and an empty 
 - a contact is visible when one of its current employers (`WORKS_AT` valid that day) is visible;
 - an organisation the caller may not see is answered exactly like one that does not exist.
 
+Which day D: what a caller may see is decided by the rights in force on the day of the request, the
+:attr:`Viewer.today` the API sets from its clock; `as_of` chooses only the structure and the data shown, so going
+back to a day on which one had access gives no access. The functions that filter for a viewer
+(:func:`visible_organisations`, :func:`visible_ids`, :func:`visible_contacts`, :func:`require_auditor`) take no
+day for that reason. Reports *about* a user (:func:`explain`, :func:`viewers`, :func:`portfolio`) describe `as_of`,
+while the viewer who asks is checked on their `today`.
+
 Every check runs in the engine: one query tells which of a list of organisations a user sees.
 """
 
 import bisect
 import datetime
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,11 +68,14 @@ class Viewer:
         key: the user's key.
         role: the user's role; `analyst` and `admin` see everything.
         inherit: whether an organisation's descendants are seen with it.
+        today: the day of the request, whose rights decide what the user sees, whatever day an answer shows
+            (the API sets it from its clock; tests set it).
     """
 
     key: str
     role: str
     inherit: Inheritance = Inheritance.DOWN
+    today: datetime.date = field(default_factory=datetime.date.today)
 
     @property
     def sees_everything(self) -> bool:
@@ -78,16 +88,13 @@ def not_found(key: str) -> NotFound:
     return NotFound(f"no organisation has the key {key!r}")
 
 
-async def visible_organisations(
-    store: Store, *, viewer: Viewer, keys: Collection[str], as_of: datetime.date
-) -> set[str]:
-    """Return which of the organisations in `keys` the viewer sees on a day.
+async def visible_organisations(store: Store, *, viewer: Viewer, keys: Collection[str]) -> set[str]:
+    """Return which of the organisations in `keys` the viewer sees on their `today`.
 
     Args:
         store: the graph.
-        viewer: whose view.
+        viewer: whose view, and the day whose rights, ancestors and territories decide it.
         keys: organisation keys; a key no organisation has is never visible.
-        as_of: the day.
 
     Returns:
         The visible keys (all existing ones for a viewer who sees everything).
@@ -103,26 +110,26 @@ async def visible_organisations(
         params = {
             "user": viewer.key,
             "keys": wanted[start : start + CHUNK],
-            "as_of": as_of,
+            "as_of": viewer.today,
             "inherit": viewer.inherit is Inheritance.DOWN,
         }
         found.update(row["key"] for row in await store.read(FIND_VISIBLE_ORGANISATIONS, params))
     return found
 
 
-async def can_see(store: Store, *, viewer: Viewer, key: str, as_of: datetime.date) -> bool:
-    """Return whether the viewer sees the organisation on a day (one query)."""
-    return key in await visible_organisations(store, viewer=viewer, keys=[key], as_of=as_of)
+async def can_see(store: Store, *, viewer: Viewer, key: str) -> bool:
+    """Return whether the viewer sees the organisation on their `today` (one query)."""
+    return key in await visible_organisations(store, viewer=viewer, keys=[key])
 
 
-async def require_organisation(store: Store, *, viewer: Viewer, key: str, as_of: datetime.date) -> None:
-    """Raise NotFound unless the organisation exists and the viewer sees it on a day.
+async def require_organisation(store: Store, *, viewer: Viewer, key: str) -> None:
+    """Raise NotFound unless the organisation exists and the viewer sees it on their `today`.
 
     Raises:
         NotFound: no organisation has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
-    if not await can_see(store, viewer=viewer, key=key, as_of=as_of):
+    if not await can_see(store, viewer=viewer, key=key):
         raise not_found(key)
 
 
@@ -161,10 +168,8 @@ async def held_ids(
     return (await found.forest(as_of)).covered(holders)
 
 
-async def visible_ids(
-    store: Store, found: snapshot.Snapshot, *, viewer: Viewer | None, as_of: datetime.date
-) -> np.ndarray | None:
-    """Return the snapshot ids, sorted, of the organisations the viewer sees on a day; None when that is all of them.
+async def visible_ids(store: Store, found: snapshot.Snapshot, *, viewer: Viewer | None) -> np.ndarray | None:
+    """Return the snapshot ids, sorted, of the organisations the viewer sees on their `today`; None for all of them.
 
     The rule of :func:`visible_organisations` for whole scopes at once: what the viewer's
     :func:`granted_territories` hold (:func:`held_ids`, with the viewer's inheritance).
@@ -174,12 +179,12 @@ async def visible_ids(
     """
     if viewer is None or viewer.sees_everything:
         return None
-    granted = await granted_territories(store, user_key=viewer.key, as_of=as_of)
-    return await held_ids(found, territory_keys=granted, as_of=as_of, inherit=viewer.inherit)
+    granted = await granted_territories(store, user_key=viewer.key, as_of=viewer.today)
+    return await held_ids(found, territory_keys=granted, as_of=viewer.today, inherit=viewer.inherit)
 
 
-async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str], as_of: datetime.date) -> set[str]:
-    """Return which of the contacts in `keys` the viewer sees on a day: those with a visible current employer.
+async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str]) -> set[str]:
+    """Return which of the contacts in `keys` the viewer sees on their `today`: those with a visible current employer.
 
     A viewer who sees everything sees every contact, employed or not.
 
@@ -191,11 +196,10 @@ async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str
         return set(wanted)
     employers: dict[str, list[str]] = {}
     for start in range(0, len(wanted), CHUNK):
-        rows = await store.read(FIND_CURRENT_EMPLOYERS, {"keys": wanted[start : start + CHUNK], "as_of": as_of})
+        rows = await store.read(FIND_CURRENT_EMPLOYERS, {"keys": wanted[start : start + CHUNK], "as_of": viewer.today})
         employers.update((row["key"], row["employers"]) for row in rows)
-    seen = await visible_organisations(
-        store, viewer=viewer, keys={key for found in employers.values() for key in found}, as_of=as_of
-    )
+    employing = {key for found in employers.values() for key in found}
+    seen = await visible_organisations(store, viewer=viewer, keys=employing)
     return {contact for contact, found in employers.items() if seen.intersection(found)}
 
 
@@ -246,10 +250,12 @@ class Access:
         visible: whether the user sees the organisation.
         path: nodes and relationships alternating, from the user to the organisation; only the user (with a
             note) for a role that sees everything; empty when not visible.
+        rights_as_of: the day whose assignments, substitutions and structure the answer describes (`as_of`).
     """
 
     visible: bool
     path: list[NodeStep | LinkStep]
+    rights_as_of: datetime.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +404,7 @@ async def explain(
         as_of: the day.
         inherit: whether an organisation is seen through an assigned ancestor.
         viewer: who asks: the user, their manager, an analyst or an admin (:func:`require_auditor`), who
-            must see the organisation too; None: anyone.
+            must see the organisation too, both on the viewer's `today` whatever `as_of`; None: anyone.
 
     Returns:
         The answer; for a role that sees everything the path is the user alone, with a note.
@@ -409,13 +415,13 @@ async def explain(
         QueryError: the engine failed a read.
     """
     if viewer is not None:
-        await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
-        await require_organisation(store, viewer=viewer, key=key, as_of=as_of)
+        await require_auditor(store, viewer=viewer, user_key=user_key)
+        await require_organisation(store, viewer=viewer, key=key)
     asked = await user(store, key=user_key)
     holders = await _holders(store, key=key, as_of=as_of, inherit=inherit)
     if asked["role"] in ROLES_THAT_SEE_EVERYTHING:
         note = f"the role {asked['role']} sees every organisation"
-        return Access(True, [NodeStep("User", asked["key"], asked["name"], note)])
+        return Access(True, [NodeStep("User", asked["key"], asked["name"], note)], as_of)
     covers = {row["key"]: row for row in await store.read(FIND_COVERED_USERS, {"user": user_key, "as_of": as_of})}
     assignments = {
         (row["user_key"], row["territory_key"]): row
@@ -436,7 +442,7 @@ async def explain(
                     if best is None or candidate < best:
                         best = candidate
     if best is None:
-        return Access(False, [])
+        return Access(False, [], as_of)
     _, depth, hops, through_cover, assignee, _, held_key = best
     path: list[NodeStep | LinkStep] = [NodeStep("User", asked["key"], asked["name"])]
     if through_cover:
@@ -465,7 +471,7 @@ async def explain(
         properties = {field: link[field] for field in ("kind", "valid_from", "valid_to", "share")}
         path += [LinkStep("PARENT_OF", upper.key, lower.key, properties)]
         path.append(NodeStep("Organisation", lower.key, lower.name))
-    return Access(True, path)
+    return Access(True, path, as_of)
 
 
 async def viewers(
@@ -483,7 +489,7 @@ async def viewers(
         key: the organisation's key.
         as_of: the day.
         inherit: whether an organisation is seen through an assigned ancestor.
-        viewer: who asks, who must see the organisation; None: anyone.
+        viewer: who asks, who must see the organisation on their `today` whatever `as_of`; None: anyone.
 
     Returns:
         The users ordered by key: those who see it through territories, with every assignment that grants
@@ -495,7 +501,7 @@ async def viewers(
         QueryError: the engine failed a read.
     """
     if viewer is not None:
-        await require_organisation(store, viewer=viewer, key=key, as_of=as_of)
+        await require_organisation(store, viewer=viewer, key=key)
     holders = await _holders(store, key=key, as_of=as_of, inherit=inherit)
     holdings = await _organisation_territories(store, [holder.key for holder in holders])
     _, parents = await _territories_above(store, holdings)
@@ -559,7 +565,7 @@ async def portfolio(
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most items on a page, 1 to MAX_LIMIT.
         viewer: who asks: the user, their manager, an analyst or an admin (:func:`require_auditor`);
-            organisations the viewer may not see are left out and counted. None: anyone.
+            organisations the viewer may not see on their `today` are left out and counted. None: anyone.
 
     Returns:
         The page, ordered by key, each organisation with the territory that gives it, the total and how
@@ -574,12 +580,12 @@ async def portfolio(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
     if viewer is not None:
-        await require_auditor(store, viewer=viewer, user_key=user_key, as_of=as_of)
+        await require_auditor(store, viewer=viewer, user_key=user_key)
     await user(store, key=user_key)
     found = await snapshot.current(store)
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
     held = await held_ids(found, territory_keys=granted, as_of=as_of, inherit=inherit)
-    seen = await visible_ids(store, found, viewer=viewer, as_of=as_of)
+    seen = await visible_ids(store, found, viewer=viewer)
     shown = held if seen is None else np.intersect1d(held, seen, assume_unique=True)
     # Ids are in key order: the page after a key starts at the first id past it.
     start = int(np.searchsorted(shown, bisect.bisect_right(found.keys, after[0]))) if after is not None else 0
@@ -652,11 +658,12 @@ async def one_face(
     return SplitGroupPage(items, paging.encode_cursor(page[-1]) if start + limit < len(split) else None)
 
 
-async def require_auditor(store: Store, *, viewer: Viewer, user_key: str, as_of: datetime.date) -> None:
-    """Raise unless the viewer may look into what a user sees on a day.
+async def require_auditor(store: Store, *, viewer: Viewer, user_key: str) -> None:
+    """Raise unless the viewer may look into what a user sees, on any day.
 
     The user themself may, and so may an analyst or an admin, and the user's manager: a user with role
-    `manager` who holds (:func:`granted_territories`) a territory the user is assigned to that day.
+    `manager` who holds (:func:`granted_territories`) a territory the user is assigned to, both on the viewer's
+    `today`: a former manager may not look back into the user's past.
 
     Raises:
         Forbidden: the viewer is none of those.
@@ -672,8 +679,8 @@ async def require_auditor(store: Store, *, viewer: Viewer, user_key: str, as_of:
     refusal = Forbidden(f"only {user_key}, their manager, an analyst or an admin may see this")
     if viewer.role != MANAGER_ROLE:
         raise refusal
-    held = set(await granted_territories(store, user_key=viewer.key, as_of=as_of))
-    assigned = await store.read(FIND_ASSIGNMENTS, {"users": [user_key], "as_of": as_of})
+    held = set(await granted_territories(store, user_key=viewer.key, as_of=viewer.today))
+    assigned = await store.read(FIND_ASSIGNMENTS, {"users": [user_key], "as_of": viewer.today})
     if not held.intersection(row["territory_key"] for row in assigned):
         raise refusal
 

@@ -2,13 +2,14 @@
 
 Every answer is the caller's view too: an organisation the caller may not see answers 404 exactly like one that
 does not exist, and a manager looking into a user's portfolio gets only what the manager sees (`hidden_count`).
+`as_of` is the day a report describes; the caller's own rights are always those of the day of the request.
 """
 
 import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, UserKey, day, for_organisation
@@ -40,10 +41,17 @@ class LinkStepPublic(BaseModel):
 
 
 class AccessPublic(BaseModel):
-    """Whether the user sees the organisation on the day, and the chain that grants it (empty when not)."""
+    """Whether the user sees the organisation on the day, the chain that grants it (empty when not), and whose
+    rights of which day were used."""
 
     visible: bool
     path: list[NodeStepPublic | LinkStepPublic]
+    rights_as_of: datetime.date = Field(
+        description="The day whose assignments, substitutions and structure the answer describes: `as_of`."
+    )
+    caller_rights_as_of: datetime.date = Field(
+        description="The day of the request, whose rights let the caller ask about the user and see the organisation."
+    )
 
 
 class FromService(BaseModel):
@@ -142,7 +150,8 @@ async def get_access(
 ) -> AccessPublic:
     """Return whether a user sees an organisation on the day, and the shortest chain of nodes and links that grants it.
 
-    For the user, their manager, analysts and admins; the organisation must be one the caller sees.
+    For the user, their manager, analysts and admins; the organisation must be one the caller sees. The user's
+    rights are those of `as_of` (`rights_as_of`), the caller's those of today (`caller_rights_as_of`).
     """
     access = await for_organisation(
         store,
@@ -151,7 +160,12 @@ async def get_access(
             store, user_key=user_key, key=found, as_of=day(as_of), inherit=settings.visibility_inherit, viewer=viewer
         ),
     )
-    return AccessPublic(visible=access.visible, path=[_step(step) for step in access.path])
+    return AccessPublic(
+        visible=access.visible,
+        path=[_step(step) for step in access.path],
+        rights_as_of=access.rights_as_of,
+        caller_rights_as_of=viewer.today,
+    )
 
 
 @router.get("/organisations/{key}/viewers", response_model=OnlookerList)

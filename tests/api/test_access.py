@@ -1,5 +1,7 @@
 """Explain and audit endpoints on the demo data: who may ask (403/404), what hides (404 like a missing key), shapes."""
 
+import datetime
+
 import pytest
 
 from api.problems import PROBLEM_JSON
@@ -32,8 +34,10 @@ def assert_not_found_like_a_missing_key(client, path, missing_path, headers, ask
 async def test_explain_gives_the_substitution_path_on_the_days_of_the_cover(client, as_user):
     path = "/v1/access/thomas.huber/organisations/ORG-DE-0024"
 
-    during = client.get(path, params=COVER_DAY, headers=as_user("thomas.huber")).json()
     after = client.get(path, params=AFTER_COVER, headers=as_user("admin")).json()
+    # thomas sees ORG-DE-0024 only while he covers: he may ask about it only then.
+    client.app.state.clock = lambda: datetime.date(2025, 8, 10)
+    during = client.get(path, params=COVER_DAY, headers=as_user("thomas.huber")).json()
 
     assert during["visible"] is True
     assert [(step["element"], step.get("label") or step["type"]) for step in during["path"]] == [
@@ -59,7 +63,8 @@ async def test_explain_gives_the_substitution_path_on_the_days_of_the_cover(clie
         "name": "Bauzentrum Krause GmbH",
         "note": None,
     }
-    assert after == {"visible": False, "path": []}
+    assert after == {"visible": False, "path": [], "rights_as_of": "2025-08-18", "caller_rights_as_of": "2026-12-07"}
+    assert (during["rights_as_of"], during["caller_rights_as_of"]) == ("2025-08-10", "2025-08-10")
 
 
 async def test_explain_is_for_the_user_their_manager_analysts_and_admins(client, as_user):

@@ -1,5 +1,7 @@
 """The contact endpoints on the demo data: an organisation's, subtree's or group's contacts, and one contact."""
 
+import datetime
+
 import pytest
 
 from api.problems import PROBLEM_JSON
@@ -196,6 +198,7 @@ async def test_a_reps_contact_list_and_contact_leave_out_organisations_they_may_
 
     group = contacts_of(client, anna, "ORG-DE-0009", as_of="2025-06-30", scope="group")
     everything = contacts_of(client, headers, "ORG-DE-0009", as_of="2025-06-30", scope="group")
+    client.app.state.clock = lambda: datetime.date(2024, 6, 30)  # while he works at Krause, which anna sees
     krause = client.get("/v1/contacts/CON-0008", params={"as_of": "2024-06-30"}, headers=anna).json()
 
     assert {organisation for _, organisation in pairs(group)} <= {"ORG-DE-0009", "ORG-DE-0010"}

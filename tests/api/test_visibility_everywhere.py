@@ -83,6 +83,11 @@ def read(client, headers, path, **params):
     return response.json()
 
 
+def on(client, today: str):
+    """Set the day of every request the client makes from now on: the day whose rights decide what is seen."""
+    client.app.state.clock = lambda: datetime.date.fromisoformat(today)
+
+
 def keys(items, field="key"):
     return [item[field] for item in items]
 
@@ -185,13 +190,16 @@ async def test_a_contact_is_seen_through_a_current_employer_only(client, as_user
     anna, thomas = await as_user("anna.becker"), await as_user("thomas.huber")
     path = "/v1/contacts/CON-0008"  # at Krause (DE-NORTH) until 2024-09-30, at Müller Haustechnik (DE-SOUTH) after
 
+    on(client, "2024-06-30")
     then = client.get(path, params={"as_of": "2024-06-30"}, headers=anna)
+    on(client, DAY)
     now = client.get(path, params={"as_of": DAY}, headers=anna)
+    looking_back = client.get(path, params={"as_of": "2024-06-30"}, headers=anna)
     history = read(client, thomas, "/contacts/CON-0008")
 
     assert then.status_code == 200 and keys(then.json()["employments"], "organisation_key") == ["ORG-DE-0024"]
     assert then.json()["hidden_count"] == 1  # the later job at Müller Haustechnik, in thomas's territory
-    assert now.status_code == 404
+    assert now.status_code == looking_back.status_code == 404
     # Thomas sees his present employer, not the Krause job in anna's territory: left out and counted.
     assert keys(history["employments"], "organisation_key") == ["ORG-DE-0011"] and history["hidden_count"] == 1
 
@@ -305,14 +313,79 @@ async def test_a_service_key_acting_as_a_user_answers_as_that_user(client, as_us
     assert own.status_code == 404  # the service account itself holds no territory
 
 
-async def test_a_substitute_sees_the_absent_colleagues_organisations_for_the_days_of_the_cover(client, as_user):
+async def test_going_back_to_a_day_of_former_access_gives_no_access(client, as_user):
+    # lukas.gruber owned DE-SOUTH, which holds the Müller group, until 2024-06-30; he has AT-CH since.
+    lukas = await as_user("lukas.gruber")
+    group = {"scope": "group", "from": "2025-01", "to": "2026-12", "as_of": "2024-06-30"}
+    revenue, contacts = "/v1/organisations/ORG-DE-0001/revenue", "/v1/organisations/ORG-DE-0001/contacts"
+
+    on(client, "2024-06-30")
+    assert client.get(revenue, params=group, headers=lukas).status_code == 200
+    on(client, "2026-12-07")
+    assert_answers_as_missing(
+        client.get(revenue, params=group, headers=lukas),
+        client.get("/v1/organisations/ORG-XX-9999/revenue", params=group, headers=lukas),
+        "ORG-DE-0001",
+        "ORG-XX-9999",
+    )
+    assert client.get(contacts, params={"as_of": "2024-06-30"}, headers=lukas).status_code == 404
+    assert client.get("/v1/users/lukas.gruber/organisations?as_of=2024-06-30", headers=lukas).json()["total"] == 0
+
+
+async def test_a_substitute_sees_the_absent_colleagues_data_only_while_covering(client, as_user):
+    # thomas.huber covers for anna.becker from 2025-08-04 to 2025-08-17.
     thomas = await as_user("thomas.huber")
-    path = "/v1/organisations/ORG-DE-0024"
+    path, covered = "/v1/organisations/ORG-DE-0024/revenue", {"as_of": "2025-08-10"}
 
-    during = client.get(path, params={"as_of": "2025-08-10"}, headers=thomas)
-    after = client.get(path, params={"as_of": "2025-08-18"}, headers=thomas)
+    answers = {}
+    for today in ("2025-08-03", "2025-08-10", "2025-08-18", "2026-12-07"):
+        on(client, today)
+        answers[today] = client.get(path, params=covered, headers=thomas).status_code
+    on(client, "2026-12-07")
+    explained = client.get("/v1/access/thomas.huber/organisations/ORG-DE-0024", params=covered, headers=thomas)
+    on(client, "2025-08-10")
+    covering = client.get("/v1/access/thomas.huber/organisations/ORG-DE-0024", params=covered, headers=thomas)
 
-    assert during.status_code == 200 and after.status_code == 404
+    assert answers == {"2025-08-03": 404, "2025-08-10": 200, "2025-08-18": 404, "2026-12-07": 404}
+    assert explained.status_code == 404
+    assert covering.json()["visible"] is True
+    assert (covering.json()["rights_as_of"], covering.json()["caller_rights_as_of"]) == ("2025-08-10", "2025-08-10")
+
+
+async def test_a_report_about_a_user_describes_as_of_with_the_callers_rights_of_today(client, as_user):
+    # markus.weber manages anna.becker today; he asks what thomas.huber could see during his cover.
+    markus = await as_user("markus.weber")
+    on(client, "2026-12-07")
+
+    answer = client.get(
+        "/v1/access/thomas.huber/organisations/ORG-DE-0024", params={"as_of": "2025-08-18"}, headers=markus
+    ).json()
+
+    assert (answer["visible"], answer["path"]) == (False, [])
+    assert (answer["rights_as_of"], answer["caller_rights_as_of"]) == ("2025-08-18", "2026-12-07")
+
+
+async def test_a_former_employee_is_listed_without_the_details_of_a_job_the_caller_may_not_see(client, as_user):
+    # CON-0008 bought for ORG-DE-0024 (anna's) until 2024-09-30 and works at ORG-DE-0011 (not anna's) since.
+    anna, lena = await as_user("anna.becker"), await as_user("lena.vogel")
+    on(client, "2026-12-07")
+    path, former = "/v1/organisations/ORG-DE-0024/contacts", {"include_former": "true", "as_of": "2026-12-07"}
+
+    listed = {item["key"]: item for item in client.get(path, params=former, headers=anna).json()["items"]}
+    everything = {item["key"]: item for item in client.get(path, params=former, headers=lena).json()["items"]}
+
+    assert client.get("/v1/contacts/CON-0008", headers=anna).status_code == 404
+    stefan = listed["CON-0008"]
+    assert (stefan["first_name"], stefan["last_name"], stefan["email"], stefan["phone"]) == (
+        "Stefan",
+        "Roth",
+        None,
+        None,
+    )
+    assert (stefan["organisation_key"], stefan["role"], stefan["until"]) == ("ORG-DE-0024", "Einkäufer", "2024-09-30")
+    assert everything["CON-0008"]["email"] == "s.roth@mueller-haustechnik.example"
+    # A contact anna sees keeps the details: each is listed as the analyst sees it.
+    assert all(item == everything[key] for key, item in listed.items() if key != "CON-0008")
 
 
 async def test_without_inheritance_descendants_are_hidden(settings, store, as_user):
@@ -452,9 +525,9 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
         await load_rows(
             store, tmp_path, "org_territories", [{"organisation_key": o, "territory_key": "t"} for o in placed]
         )
-    viewer = visibility.Viewer("u.rep", "rep", inherit)
+    today = datetime.date(2026, 12, 7)  # the links and assignments here have no dates: any day will do
+    viewer = visibility.Viewer("u.rep", "rep", inherit, today=today)
     expected = Expected(organisations, parents, placed, inherit, countries)
-    today = datetime.date.today()
     reads = dict(store=store, as_of=today, viewer=viewer)
 
     for o in organisations:

@@ -5,6 +5,7 @@ count, `hidden_count` says how many were left out, a hidden organisation reads a
 what no viewer sees. Territory totals on random graphs against a plain-Python reference.
 """
 
+import dataclasses
 import datetime
 
 import pytest
@@ -21,12 +22,16 @@ from tests.revenue.helpers import build
 from tests.revenue.reference import Reference, World, default_range, months
 
 DAY = datetime.date(2025, 6, 30)
+# thomas.huber covers for anna.becker from 2025-08-04 to 2025-08-17.
+COVERED = datetime.date(2025, 8, 10)
 YEAR = {"as_of": DAY, "first": "2025-01", "last": "2025-12"}
-ANNA = visibility.Viewer("anna.becker", "rep")
-THOMAS = visibility.Viewer("thomas.huber", "rep")
-LENA = visibility.Viewer("lena.vogel", "analyst")
-MARKUS = visibility.Viewer("markus.weber", "manager")
-PIETER = visibility.Viewer("pieter.bakker", "rep")
+# Each viewer asks on DAY: their rights are DAY's, whatever `as_of` a read shows.
+ANNA = visibility.Viewer("anna.becker", "rep", today=DAY)
+THOMAS = visibility.Viewer("thomas.huber", "rep", today=DAY)
+LENA = visibility.Viewer("lena.vogel", "analyst", today=DAY)
+MARKUS = visibility.Viewer("markus.weber", "manager", today=DAY)
+PIETER = visibility.Viewer("pieter.bakker", "rep", today=DAY)
+COVERING_THOMAS = dataclasses.replace(THOMAS, today=COVERED)
 MUELLER_LOGISTICS = ("ORG-DE-0009", "ORG-DE-0010")
 
 
@@ -108,7 +113,7 @@ async def test_the_groups_ranking_of_a_rep_holds_only_what_they_see(demo):
     seen = await revenue.groups(demo, classes=classes, viewer=ANNA, **YEAR)
 
     assert analyst == everything and everything.hidden_count == 0
-    visible = await visibility.visible_organisations(demo, viewer=ANNA, keys=_demo_keys(), as_of=DAY)
+    visible = await visibility.visible_organisations(demo, viewer=ANNA, keys=_demo_keys())
     assert seen.hidden_count == 42 - len(visible) == 33
     total = revenue.Figures()
     for key in visible:
@@ -146,11 +151,24 @@ async def test_a_territory_is_for_those_who_hold_it(demo):
             demo, key="DE-NORTH", inherit=Inheritance.DOWN, breakdown={revenue.Breakdown.TREE}, **YEAR
         )
 
-    # Covering for anna from 2025-08-04 to 2025-08-17, thomas holds DE-NORTH on the 10th.
+    # Covering for anna, thomas holds DE-NORTH on the 10th: asked that day, he sees its total.
     covered = await revenue.territory_rollup(
-        demo, key="DE-NORTH", inherit=Inheritance.DOWN, viewer=THOMAS, as_of=datetime.date(2025, 8, 10)
+        demo, key="DE-NORTH", inherit=Inheritance.DOWN, viewer=COVERING_THOMAS, as_of=COVERED
     )
     assert covered.member_count == 9
+
+
+async def test_going_back_to_a_day_of_access_gives_no_access(demo):
+    # Asked on DAY, before his cover, thomas may not read DE-NORTH's total by asking about the 10th of August
+    # (a territory one does not hold answers like a missing one) ...
+    with pytest.raises(NotFound):
+        await revenue.territory_rollup(demo, key="DE-NORTH", inherit=Inheritance.DOWN, viewer=THOMAS, as_of=COVERED)
+    # ... nor anna's ORG-DE-0024, which he sees only while covering; nor after the cover.
+    after = dataclasses.replace(THOMAS, today=datetime.date(2025, 8, 18))
+    for viewer in (THOMAS, after):
+        with pytest.raises(NotFound):
+            await revenue.rollup(demo, key="ORG-DE-0024", viewer=viewer, as_of=COVERED)
+    assert (await revenue.rollup(demo, key="ORG-DE-0024", viewer=COVERING_THOMAS, as_of=COVERED)).member_count == 1
 
 
 async def test_a_portfolio_is_for_the_user_their_manager_analysts_and_admins(demo):
@@ -159,12 +177,17 @@ async def test_a_portfolio_is_for_the_user_their_manager_analysts_and_admins(dem
         demo, user_key="anna.becker", inherit=Inheritance.DOWN, viewer=MARKUS, **YEAR
     )
     covering = await revenue.portfolio_rollup(
-        demo, user_key="thomas.huber", inherit=Inheritance.DOWN, viewer=THOMAS, as_of=datetime.date(2025, 8, 10)
+        demo, user_key="thomas.huber", inherit=Inheritance.DOWN, viewer=COVERING_THOMAS, as_of=COVERED
+    )
+    # His portfolio of the 10th, asked before the cover: anna's organisations are in it, but hidden from him.
+    described = await revenue.portfolio_rollup(
+        demo, user_key="thomas.huber", inherit=Inheritance.DOWN, viewer=THOMAS, as_of=COVERED
     )
 
     assert (mine.key, mine.name, mine.scope, mine.member_count) == ("anna.becker", "Anna Becker", "portfolio", 9)
     assert managed == mine
     assert covering.member_count == 24 and covering.hidden_count == 0
+    assert (described.member_count, described.hidden_count) == (17, 7)  # DE-SOUTH: 17
     with pytest.raises(Forbidden):
         await revenue.portfolio_rollup(demo, user_key="anna.becker", inherit=Inheritance.DOWN, viewer=PIETER, **YEAR)
     with pytest.raises(NotFound):

@@ -2,6 +2,11 @@
 
 A `World` is the whole graph as lists of tuples; `Reference` answers every visibility question over it by
 brute force, day by day, with dates inclusive and None for an open end.
+
+Two days, never mixed up: what a caller may see is decided on `today`, the day of the request (their assignments
+and substitutions, the organisations' ancestors that day); what is shown is the structure of `as_of`. The methods
+that take a single `day` answer for that day alone; :meth:`Reference.portfolio` and :meth:`Reference.descendants`
+take both.
 """
 
 import datetime
@@ -89,6 +94,20 @@ class Reference:
         if self.world.users[user] in EVERYTHING:
             return set(self.world.organisations)
         return self.held(self.granted(user, day), day, inherit)
+
+    def portfolio(self, user, as_of, inherit, caller=None, today=None):
+        """The user's portfolio on `as_of`, less what `caller` may not see on `today`: (shown, hidden count)."""
+        held = self.held(self.granted(user, as_of), as_of, inherit)
+        if caller is None:
+            return held, 0
+        seen = self.visible(caller, today, inherit)
+        return held & seen, len(held - seen)
+
+    def descendants(self, organisation, as_of):
+        """The organisation's descendants on `as_of` (not itself)."""
+        return {
+            o for o in self.world.organisations if o != organisation and organisation in self.holders(o, as_of, True)
+        }
 
     def visible_contacts(self, user, day, inherit):
         if self.world.users[user] in EVERYTHING:

@@ -11,7 +11,8 @@ from tests.helpers import load_rows
 
 DAY = datetime.date(2025, 3, 1)
 LATER = datetime.date(2025, 9, 1)
-MANAGER = Viewer("mgr", "manager")
+# Rights are the asker's on the day of the request: `today`, whatever day a report describes.
+MANAGER = Viewer("mgr", "manager", today=DAY)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ async def graph(store, tmp_path):
 
 
 async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph):
-    mine = await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=Viewer("rep", "rep"))
+    mine = await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=Viewer("rep", "rep", today=DAY))
     managed = await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=MANAGER)
 
     assert ([item.key for item in mine.items], mine.total, mine.hidden_count) == (["A", "B", "C"], 3, 0)
@@ -49,17 +50,27 @@ async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph):
     assert [(item.key, item.territory_key) for item in mine.items] == [("A", "T1"), ("B", "T2"), ("C", "T1")]
 
 
-async def test_a_manager_manages_a_user_only_on_the_days_of_a_shared_territory(graph):
-    await visibility.require_auditor(graph, viewer=MANAGER, user_key="rep", as_of=DAY)
+async def test_a_manager_manages_a_user_only_while_they_share_a_territory_today(graph):
+    former = Viewer("mgr", "manager", today=LATER)
 
+    await visibility.require_auditor(graph, viewer=MANAGER, user_key="rep")
     with pytest.raises(Forbidden):
-        await visibility.require_auditor(graph, viewer=MANAGER, user_key="rep", as_of=LATER)
+        await visibility.require_auditor(graph, viewer=former, user_key="rep")
     with pytest.raises(Forbidden):
-        await visibility.require_auditor(graph, viewer=MANAGER, user_key="other", as_of=DAY)
+        await visibility.require_auditor(graph, viewer=MANAGER, user_key="other")
     with pytest.raises(Forbidden):  # a manager of nothing manages nobody
-        await visibility.require_auditor(graph, viewer=Viewer("boss", "manager"), user_key="rep", as_of=DAY)
-    with pytest.raises(Forbidden):
-        await visibility.portfolio(graph, user_key="rep", as_of=LATER, viewer=MANAGER)
+        await visibility.require_auditor(graph, viewer=Viewer("boss", "manager", today=DAY), user_key="rep")
+    with pytest.raises(Forbidden):  # going back to a day they managed the rep gives no right
+        await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=former)
+
+
+async def test_a_report_describes_as_of_and_the_asker_sees_what_they_see_today(graph):
+    # On LATER rep holds only T2 (B, C); the manager, asking on DAY, sees T1 (A, C) today.
+    later = await visibility.portfolio(graph, user_key="rep", as_of=LATER, viewer=MANAGER)
+    explained = await visibility.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=MANAGER)
+
+    assert ([item.key for item in later.items], later.total, later.hidden_count) == (["C"], 1, 1)
+    assert (explained.visible, explained.rights_as_of) == (False, LATER)
 
 
 async def test_an_organisation_the_asker_does_not_see_is_not_found_for_explain_and_viewers(graph):
@@ -72,7 +83,7 @@ async def test_an_organisation_the_asker_does_not_see_is_not_found_for_explain_a
 
     assert str(hidden.value).replace("'B'", "'Z'") == str(missing.value)
     explained = await visibility.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=Viewer("x", "admin"))
-    assert explained == visibility.Access(False, [])
+    assert explained == visibility.Access(False, [], LATER)
 
 
 async def test_viewers_flag_roles_and_list_every_grant(graph):

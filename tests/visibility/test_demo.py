@@ -73,7 +73,8 @@ async def test_substitution_explains_thomas_huber_seeing_an_account_of_anna_beck
         LinkStep("ASSIGNED_TO", "ORG-DE-0024", "DE-NORTH", {"source": "rule"}),
         NodeStep("Organisation", "ORG-DE-0024", "Bauzentrum Krause GmbH"),
     ]
-    assert gone == visibility.Access(False, [])
+    assert gone == visibility.Access(False, [], AFTER_COVER)
+    assert access.rights_as_of == COVER_DAY
 
 
 async def test_explain_walks_the_territory_hierarchy_and_the_corporate_group(demo):
@@ -157,22 +158,22 @@ async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo):
 
 
 async def test_a_manager_audits_the_users_of_the_territories_they_hold(demo):
-    manager = Viewer("markus.weber", "manager")
+    manager = Viewer("markus.weber", "manager", today=MID_2025)
 
-    await visibility.require_auditor(demo, viewer=manager, user_key="anna.becker", as_of=MID_2025)
-    await visibility.require_auditor(demo, viewer=Viewer("anna.becker", "rep"), user_key="anna.becker", as_of=MID_2025)
+    await visibility.require_auditor(demo, viewer=manager, user_key="anna.becker")
+    await visibility.require_auditor(demo, viewer=Viewer("anna.becker", "rep", today=MID_2025), user_key="anna.becker")
     await visibility.require_auditor(
-        demo, viewer=Viewer("lena.vogel", "analyst"), user_key="anna.becker", as_of=MID_2025
+        demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="anna.becker"
     )
     with pytest.raises(Forbidden):
         await visibility.require_auditor(
-            demo, viewer=Viewer("thomas.huber", "rep"), user_key="anna.becker", as_of=MID_2025
+            demo, viewer=Viewer("thomas.huber", "rep", today=MID_2025), user_key="anna.becker"
         )
     with pytest.raises(Forbidden):  # svc-erp is assigned to nothing, so no manager holds it
-        await visibility.require_auditor(demo, viewer=manager, user_key="svc-erp", as_of=MID_2025)
+        await visibility.require_auditor(demo, viewer=manager, user_key="svc-erp")
     with pytest.raises(Forbidden):  # like a user the manager does not manage: no user key can be probed
-        await visibility.require_auditor(demo, viewer=manager, user_key="nobody", as_of=MID_2025)
+        await visibility.require_auditor(demo, viewer=manager, user_key="nobody")
     with pytest.raises(NotFound):
         await visibility.require_auditor(
-            demo, viewer=Viewer("lena.vogel", "analyst"), user_key="nobody", as_of=MID_2025
+            demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="nobody"
         )
