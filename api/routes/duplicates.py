@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import AdminUser, SeesEverything, StoreDep
 from graph import duplicates
 
@@ -93,7 +94,12 @@ async def list_duplicates(
     )
 
 
-@router.post("/merges", response_model=MergePublic)
+@router.post(
+    "/merges",
+    response_model=MergePublic,
+    responses=problems.described({404: "The survivor or the duplicate names no organisation."})
+    | problems.responses(409),
+)
 async def merge_organisations(store: StoreDep, caller: AdminUser, request: MergeRequest) -> MergePublic:
     """Merge the duplicate into the survivor: every relationship moves, the old key still resolves (admins)."""
     result = await duplicates.merge(store, survivor=request.survivor, duplicate=request.duplicate)

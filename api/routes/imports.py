@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import AdminUser, StoreDep
 from graph import loading
 from graph.errors import NotFound
@@ -80,11 +81,13 @@ class ImportReportPublic(BaseModel):
 @router.post(
     "/imports/gleif-rr",
     response_model=ImportReportPublic,
-    responses={
-        403: {"description": "The caller's role is not `admin`."},
-        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
-        415: {"description": "The body is not `text/csv`."},
-    },
+    responses=problems.described(
+        {
+            403: "The caller's role is not `admin`.",
+            413: f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.",
+            415: "The body is not `text/csv`.",
+        }
+    ),
 )
 async def import_gleif(
     request: Request,
@@ -107,12 +110,14 @@ async def import_gleif(
 @router.post(
     "/imports/{kind}",
     response_model=ImportReportPublic,
-    responses={
-        403: {"description": "The caller's role is not `admin`."},
-        404: {"description": "No load file kind has this name."},
-        413: {"description": f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."},
-        415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
-    },
+    responses=problems.described(
+        {
+            403: "The caller's role is not `admin`.",
+            404: "No load file kind has this name.",
+            413: f"The body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.",
+            415: "The body is neither `text/csv` nor `application/x-ndjson`.",
+        }
+    ),
 )
 async def import_rows(
     kind: str,
