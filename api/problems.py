@@ -51,7 +51,7 @@ class ConflictProblem(Problem):
 # What each status means when a route does not say more; the model its problem+json body follows.
 DESCRIPTIONS: dict[int, str] = {
     401: "No valid API key came with the request.",
-    403: "The caller may not do this (their role, or `X-Act-As` without a service key).",
+    403: "The caller may not do this (their role, or an `X-Act-As` they may not send).",
     404: "A key names nothing the caller may see.",
     409: "The change would contradict what is stored; nothing was changed.",
     413: "The body is larger than the import limit.",

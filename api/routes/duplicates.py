@@ -1,6 +1,5 @@
 """Duplicate candidates and merges: `GET /v1/duplicates`, `POST /v1/merges`."""
 
-import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -8,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import AdminUser, SeesEverything, StoreDep
+from api.routes.common import AsOf
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
@@ -77,7 +77,7 @@ async def list_duplicates(
     caller: SeesEverything,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.5,
-    as_of: datetime.date | None = None,
+    as_of: AsOf = None,
 ) -> CandidateList:
     """List candidate duplicate organisations with their reasons and a score (analysts and admins)."""
     candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=as_of)

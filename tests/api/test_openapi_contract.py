@@ -185,6 +185,7 @@ def test_a_method_the_path_does_not_answer_is_405_with_allow(client):
         "/v1/organisations/ORG-DE-0001/revenue?from=&to=&as_of=",
         "/v1/organisations/ORG-DE-0001/siblings?cursor=&as_of=",
         "/v1/groups?from=&to=&cursor=&as_of=",
+        "/v1/duplicates?as_of=",
     ],
 )
 def test_an_empty_optional_parameter_is_not_given(client, admin_headers, path):
@@ -195,10 +196,11 @@ def test_an_empty_optional_parameter_is_not_given(client, admin_headers, path):
     assert response.status_code == 200, response.text
 
 
+@pytest.mark.parametrize("path", ["/v1/organisations/ORG-DE-0001", "/v1/duplicates"])
 @pytest.mark.parametrize("as_of", ["-1.4e-45", "0", "1700000000", "2025-02-30", "2025-6-1"])
-def test_as_of_is_a_day_and_nothing_else(client, admin_headers, as_of):
+def test_as_of_is_a_day_and_nothing_else(client, admin_headers, path, as_of):
     # Act
-    response = client.get("/v1/organisations/ORG-DE-0001", params={"as_of": as_of}, headers=admin_headers)
+    response = client.get(path, params={"as_of": as_of}, headers=admin_headers)
 
     # Assert
     assert response.status_code == 422, response.text
