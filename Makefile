@@ -1,5 +1,6 @@
 # The two commands: `make run` serves the demo, `make test` runs the whole suite.
-# Both set up everything they need on a fresh machine. `make bench SIZE=N` measures (docs/benchmarks.md).
+# Both set up everything they need on a fresh machine. `make bench SIZE=N` measures (docs/benchmarks.md);
+# `make fuzz` runs the OpenAPI contract test long and at random (docs/testing.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,8 +11,9 @@ LINTER := $(LINTER_DIR)/node_modules/.installed
 SIZE ?= 100000
 BENCH_ARGS ?=
 PYTEST_ARGS ?=
+FUZZ_EXAMPLES ?= 200
 
-.PHONY: run test bench install linter clean help
+.PHONY: run test bench fuzz install linter clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,6 +30,10 @@ bench: $(INSTALLED)  ## measure crmgraph against SQLite, PostgreSQL, plain Pytho
 	@if [ -n "$$CRMGRAPH_BENCH_POSTGRES_DSN" ] || [ -S /var/run/postgresql/.s.PGSQL.5432 ] || [ -S /tmp/.s.PGSQL.5432 ]; then \
 		$(BIN)/python -m pip install --quiet -e '.[test,bench]'; fi
 	$(BIN)/python -m bench --size $(SIZE) $(BENCH_ARGS)
+
+fuzz: $(INSTALLED)  ## call every API operation FUZZ_EXAMPLES times with random input; every answer must match /openapi.json
+	CRMGRAPH_CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) CRMGRAPH_CONTRACT_RANDOM=1 \
+		$(BIN)/pytest tests/api/test_openapi_contract.py -k "every_answer and falkordb" $(PYTEST_ARGS)
 
 install: $(INSTALLED)  ## create .venv and install crmgraph with its test dependencies
 

@@ -58,18 +58,20 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     problems.install(app)
-    app.include_router(health.router, prefix=API_PREFIX)
-    # Every route below needs an API key: authentication is applied here, not per route.
+    app.include_router(health.router, prefix=API_PREFIX, responses=problems.responses(503))
+    # Every route below needs an API key: authentication is applied here, not per route, and so are the answers
+    # every one of them can give (no key, `X-Act-As` refused, a bad parameter, the engine away).
     authenticated = [Depends(get_caller)]
-    app.include_router(users.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(duplicates.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(imports.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(organisations.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(structure.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated)
-    app.include_router(ultimates.router, prefix=API_PREFIX, dependencies=authenticated)
+    answers = problems.responses(401, 403, 422, 503)
+    app.include_router(users.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(duplicates.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(imports.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(organisations.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(structure.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(ultimates.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     return app

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import problems
 from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, UserKey, day, for_organisation
 from graph import visibility
@@ -138,7 +139,7 @@ def _step(step: visibility.NodeStep | visibility.LinkStep) -> NodeStepPublic | L
 @router.get(
     "/access/{user_key}/organisations/{key}",
     response_model=AccessPublic,
-    responses={403: {"description": AUDITORS}},
+    responses=problems.described({403: AUDITORS}) | problems.responses(404),
 )
 async def get_access(
     store: StoreDep,
@@ -168,7 +169,7 @@ async def get_access(
     )
 
 
-@router.get("/organisations/{key}/viewers", response_model=OnlookerList)
+@router.get("/organisations/{key}/viewers", response_model=OnlookerList, responses=problems.responses(404))
 async def get_viewers(
     store: StoreDep, settings: SettingsDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
 ) -> OnlookerList:
@@ -183,7 +184,11 @@ async def get_viewers(
     return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
 
 
-@router.get("/users/{key}/organisations", response_model=PortfolioPublic, responses={403: {"description": AUDITORS}})
+@router.get(
+    "/users/{key}/organisations",
+    response_model=PortfolioPublic,
+    responses=problems.described({403: AUDITORS}) | problems.responses(404),
+)
 async def get_portfolio(
     store: StoreDep,
     settings: SettingsDep,

@@ -1,11 +1,12 @@
 """What the organisation and contact routes share: path and query parameters, and key resolution."""
 
 import datetime
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from graph import contacts, duplicates, paging, territories, visibility
 from graph.errors import NotFound
@@ -40,8 +41,46 @@ TerritoryKey = Annotated[str, Path(description="The territory's key."), _missing
 UserKey = Annotated[str, Path(description="The user's key."), _missing_unless_key(visibility.no_user)]
 # A key in a request's body that is no key at all is invalid input (422), not a missing object.
 KeyField = Annotated[str, Field(pattern=f"^{KEY_PATTERN}$")]
-AsOf = Annotated[datetime.date | None, Query(description="The day whose structure counts [today].")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the page before.")]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def given(value: object) -> object:
+    """Return None for an empty query parameter (`?cursor=`): an empty value means "not given", as it does in forms."""
+    return None if value == "" else value
+
+
+def _day(value: object) -> object:
+    """Return the day of `YYYY-MM-DD` (None for an empty value); refuse anything else, numbers included.
+
+    pydantic alone would read `-1.4e-45` as a Unix time, 1970-01-01.
+    """
+    if value is None or value == "" or isinstance(value, datetime.date):
+        return value or None
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise ValueError("must be a day YYYY-MM-DD")
+    return datetime.date.fromisoformat(value)
+
+
+def choices(values: Iterable[str]) -> str:
+    """Return the pattern of a comma-separated list of `values`, empty included."""
+    one = "|".join(sorted(values))
+    return rf"^\s*(({one})\s*(,\s*({one})\s*)*)?$"
+
+
+# A day in a query, or nothing (empty): the schema says so, so that clients and schemathesis know "" is allowed.
+OptionalDay = Annotated[
+    datetime.date | None,
+    BeforeValidator(_day),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}),
+]
+AsOf = Annotated[OptionalDay, Query(description="The day whose structure counts [today].")]
+# A cursor is base64url without padding (graph/paging.py); empty is no cursor.
+Cursor = Annotated[
+    Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*$")] | None,
+    BeforeValidator(given),
+    Query(description="`next_cursor` of the page before."),
+]
 Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="The most items on a page.")]
 
 

@@ -14,12 +14,13 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api import problems
 from api.deps import StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
 from graph import connections, visibility
 from graph.store import Store
 
-router = APIRouter(prefix="/organisations", tags=["connections"])
+router = APIRouter(prefix="/organisations", tags=["connections"], responses=problems.responses(404))
 PublicPage = TypeVar("PublicPage", bound=BaseModel)
 
 ScopeParameter = Annotated[

@@ -13,11 +13,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api import problems
 from api.deps import StoreDep, ViewerDep
 from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day, for_organisation
 from graph import contacts, paging
 
-router = APIRouter(tags=["contacts"])
+# Every route takes a key.
+router = APIRouter(tags=["contacts"], responses=problems.responses(404))
 
 
 class PersonPublic(BaseModel):

@@ -1,13 +1,13 @@
 """Duplicate candidates and merges: `GET /v1/duplicates`, `POST /v1/merges`."""
 
-import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import AdminUser, SeesEverything, StoreDep
-from api.routes.common import KeyField
+from api.routes.common import AsOf, KeyField
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
@@ -77,7 +77,7 @@ async def list_duplicates(
     caller: SeesEverything,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.5,
-    as_of: datetime.date | None = None,
+    as_of: AsOf = None,
 ) -> CandidateList:
     """List candidate duplicate organisations with their reasons and a score (analysts and admins)."""
     candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=as_of)
@@ -94,7 +94,12 @@ async def list_duplicates(
     )
 
 
-@router.post("/merges", response_model=MergePublic)
+@router.post(
+    "/merges",
+    response_model=MergePublic,
+    responses=problems.described({404: "The survivor or the duplicate names no organisation."})
+    | problems.responses(409),
+)
 async def merge_organisations(store: StoreDep, caller: AdminUser, request: MergeRequest) -> MergePublic:
     """Merge the duplicate into the survivor: every relationship moves, the old key still resolves (admins)."""
     result = await duplicates.merge(store, survivor=request.survivor, duplicate=request.duplicate)

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import AdminUser, StoreDep
 from graph import loading
 from graph.errors import NotFound
@@ -22,7 +23,7 @@ router = APIRouter(tags=["imports"])
 SUFFIXES = {"text/csv": ".csv", "application/x-ndjson": ".jsonl"}
 GLEIF_SUFFIXES = {"text/csv": ".csv"}
 GLEIF_NAME = "gleif-rr"  # the file the report names
-TOO_LARGE = {"description": "The body is larger than `CRMGRAPH_MAX_IMPORT_BYTES` (default 100 MiB)."}
+TOO_LARGE = "The body is larger than `CRMGRAPH_MAX_IMPORT_BYTES` (default 100 MiB)."
 
 
 class RejectionPublic(BaseModel):
@@ -79,11 +80,13 @@ class ImportReportPublic(BaseModel):
 @router.post(
     "/imports/gleif-rr",
     response_model=ImportReportPublic,
-    responses={
-        403: {"description": "The caller's role is not `admin`."},
-        413: TOO_LARGE,
-        415: {"description": "The body is not `text/csv`."},
-    },
+    responses=problems.described(
+        {
+            403: "The caller's role is not `admin`.",
+            413: TOO_LARGE,
+            415: "The body is not `text/csv`.",
+        }
+    ),
 )
 async def import_gleif(
     request: Request,
@@ -106,12 +109,14 @@ async def import_gleif(
 @router.post(
     "/imports/{kind}",
     response_model=ImportReportPublic,
-    responses={
-        403: {"description": "The caller's role is not `admin`."},
-        404: {"description": "No load file kind has this name."},
-        413: TOO_LARGE,
-        415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
-    },
+    responses=problems.described(
+        {
+            403: "The caller's role is not `admin`.",
+            404: "No load file kind has this name.",
+            413: TOO_LARGE,
+            415: "The body is neither `text/csv` nor `application/x-ndjson`.",
+        }
+    ),
 )
 async def import_rows(
     kind: str,

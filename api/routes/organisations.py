@@ -9,15 +9,16 @@ import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
+from api import problems
 from api.deps import StoreDep, ViewerDep
 from api.models import properties_model
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, day, for_organisation
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, choices, day, for_organisation
 from graph import hierarchy
-from graph.schema.organisation import Organisation
+from graph.schema.organisation import PARENT_KINDS, Organisation
 
-router = APIRouter(prefix="/organisations", tags=["hierarchy"])
+router = APIRouter(prefix="/organisations", tags=["hierarchy"], responses=problems.responses(404))
 
 
 OrganisationProperties = properties_model(Organisation, "OrganisationProperties")
@@ -217,7 +218,8 @@ async def get_descendants(
     as_of: AsOf = None,
     max_depth: Annotated[int | None, Query(ge=0)] = None,
     kinds: Annotated[
-        str | None, Query(description="Follow only links of these kinds: `legal`, `branch`, comma-separated.")
+        Annotated[str, StringConstraints(pattern=choices(PARENT_KINDS))] | None,
+        Query(description="Follow only links of these kinds: `legal`, `branch`, comma-separated."),
     ] = None,
     format: Annotated[
         Literal["flat", "tree"], Query(description="`flat`: a list by depth then key; `tree`: nested `children`.")

@@ -11,19 +11,37 @@ import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from api import problems
 from api.deps import SettingsDep, StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, TerritoryKey, UserKey, day, for_organisation
+from api.routes.common import (
+    AsOf,
+    Cursor,
+    Limit,
+    OrganisationKey,
+    TerritoryKey,
+    UserKey,
+    choices,
+    day,
+    for_organisation,
+    given,
+)
 from graph import revenue
 
 router = APIRouter(tags=["revenue"])
 
+# A month, or nothing (empty).
+Month = Annotated[str, StringConstraints(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")]
 First = Annotated[
-    str | None, Query(alias="from", description="The first month, `YYYY-MM` [eleven months before `to`].")
+    Month | None,
+    BeforeValidator(given),
+    Query(alias="from", description="The first month, `YYYY-MM` [eleven months before `to`]."),
 ]
 Last = Annotated[
-    str | None, Query(alias="to", description="The last month, `YYYY-MM`, inclusive [the month of as_of].")
+    Month | None,
+    BeforeValidator(given),
+    Query(alias="to", description="The last month, `YYYY-MM`, inclusive [the month of as_of]."),
 ]
 Top = Annotated[
     int, Query(ge=1, le=revenue.MAX_TOP, description="The most members listed; the others are summed in `rest`.")
@@ -31,8 +49,9 @@ Top = Annotated[
 HeldBreakdown = Annotated[
     str,
     Query(
+        pattern=choices(revenue.Breakdown),
         description="The parts beyond the totals, comma-separated: `period` (the monthly series), `member` (the "
-        "largest members and the rest); empty for totals only."
+        "largest members and the rest); empty for totals only.",
     ),
 ]
 
@@ -199,7 +218,7 @@ def _tree(node: revenue.TreeFigures) -> TreeFiguresPublic:
     )
 
 
-@router.get("/organisations/{key}/revenue", response_model=RevenuePublic)
+@router.get("/organisations/{key}/revenue", response_model=RevenuePublic, responses=problems.responses(404))
 async def get_revenue(
     store: StoreDep,
     settings: SettingsDep,
@@ -218,8 +237,9 @@ async def get_revenue(
     breakdown: Annotated[
         str,
         Query(
+            pattern=choices(revenue.Breakdown),
             description="The parts beyond the totals, comma-separated: `period` (the monthly series), `member` (the "
-            "largest members and the rest), `tree` (a subtotal at every node); empty for totals only."
+            "largest members and the rest), `tree` (a subtotal at every node); empty for totals only.",
         ),
     ] = "period,member",
     top: Top = revenue.DEFAULT_TOP,
@@ -250,7 +270,9 @@ async def get_revenue(
 @router.get(
     "/territories/{key}/revenue",
     response_model=RevenuePublic,
-    responses={404: {"description": "No territory has the key, or the caller neither holds it nor sees everything."}},
+    responses=problems.described(
+        {404: "No territory has the key, or the caller neither holds it today nor sees everything."}
+    ),
 )
 async def get_territory_revenue(
     store: StoreDep,
@@ -285,7 +307,8 @@ async def get_territory_revenue(
 @router.get(
     "/users/{key}/revenue",
     response_model=RevenuePublic,
-    responses={403: {"description": "The caller is not the user, their manager, an analyst or an admin."}},
+    responses=problems.described({403: "The caller is not the user, their manager, an analyst or an admin."})
+    | problems.responses(404),
 )
 async def get_portfolio_revenue(
     store: StoreDep,

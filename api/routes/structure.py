@@ -10,18 +10,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import AdminUser, StoreDep
-from api.routes.common import KeyField, OrganisationKey, for_organisation
+from api.routes.common import KeyField, OptionalDay, OrganisationKey, for_organisation
 from graph import duplicates, hierarchy, structure
 
 router = APIRouter(prefix="/organisations", tags=["structure"])
 
-REFUSALS = {
-    403: {"description": "The caller's role is not `admin`."},
-    404: {"description": "A key names no organisation, or there is no parent link to end that day."},
-    409: {"description": "A second parent on a day, or a cycle: nothing was changed."},
-    422: {"description": "A bad value: a self-link, an unknown kind, a share outside 0 to 100 or on a branch link."},
-}
+REFUSALS = problems.described(
+    {
+        403: "The caller's role is not `admin`.",
+        404: "A key names no organisation, or there is no parent link to end that day.",
+        409: "A second parent on a day, or a cycle: nothing was changed.",
+        422: "A bad value: a self-link, an unknown kind, a share outside 0 to 100 or on a branch link.",
+    }
+)
 
 
 class ParentRequest(BaseModel):
@@ -86,7 +89,7 @@ async def delete_parent(
     store: StoreDep,
     caller: AdminUser,
     key: OrganisationKey,
-    valid_to: Annotated[datetime.date | None, Query(description="The link's last day [today].")] = None,
+    valid_to: Annotated[OptionalDay, Query(description="The link's last day [today].")] = None,
 ) -> ParentLinkPublic:
     """End the parent link in force on `valid_to`, on that day; the link and its history stay. Admins only."""
     ended = await for_organisation(

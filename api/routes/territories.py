@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from api import problems
 from api.deps import SeesEverything, StoreDep
 from api.routes.imports import TOO_LARGE, RejectionPublic, receive_load_file
 from graph import loading, territories
@@ -53,11 +54,13 @@ def preview_public(report: loading.FileReport, *, base: Path | None = None) -> P
 @router.post(
     "/territories/preview",
     response_model=PreviewPublic,
-    responses={
-        403: {"description": "The caller is neither an analyst nor an admin."},
-        413: TOO_LARGE,
-        415: {"description": "The body is neither `text/csv` nor `application/x-ndjson`."},
-    },
+    responses=problems.described(
+        {
+            403: "The caller is neither an analyst nor an admin.",
+            413: TOO_LARGE,
+            415: "The body is neither `text/csv` nor `application/x-ndjson`.",
+        }
+    ),
 )
 async def preview_territories(request: Request, store: StoreDep, caller: SeesEverything) -> PreviewPublic:
     """Preview a territories file (as `POST /v1/imports/territories` takes it): which organisations would move.

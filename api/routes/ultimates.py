@@ -6,6 +6,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import problems
 from api.deps import SeesEverything, StoreDep
 from api.routes.common import AsOf, Cursor, Limit, day
 from graph import ultimates
@@ -42,7 +43,7 @@ class MismatchPage(BaseModel):
 @router.get(
     "/reports/ultimates",
     response_model=MismatchPage,
-    responses={403: {"description": "The caller is not an analyst or an admin."}},
+    responses=problems.described({403: "The caller is not an analyst or an admin."}),
 )
 async def get_ultimates(
     store: StoreDep, caller: SeesEverything, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
