@@ -29,7 +29,7 @@ from graph.store import (
     with_dates,
 )
 from graph.store.embedded import EmbeddedEngine
-from graph.store.falkordb_bulk import BulkInserter, can_insert
+from graph.store.falkordb_bulk import BulkInserter, can_insert, lost_engine
 from graph.store.write_lock import WriteLock
 
 ENGINE = "falkordb"
@@ -117,7 +117,9 @@ class FalkorStore(Store):
         """
         try:
             response = await sent
-        except redis.exceptions.ConnectionError as e:
+        except (redis.exceptions.ConnectionError, redis.exceptions.WatchError) as e:
+            if not lost_engine(e):
+                raise  # a WATCH that saw another writer: the caller decides
             raise EngineUnavailable(f"the embedded engine on {self._embedded.socket} does not answer: {e}") from e
         except redis.exceptions.ResponseError as e:
             if read_only and EMPTY_GRAPH_MESSAGE in str(e):

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import redis.exceptions
 
 from graph import days
+from graph.errors import EngineUnavailable
 from graph.queries import Query, declare
 from graph.store import End, Inserter, Insertion, InsertRefused, new_revision_params
 
@@ -63,6 +64,14 @@ _FALSE = b"\x01\x00"
 _DOUBLE = struct.Struct("<Bd")
 _LONG = struct.Struct("<Bq")
 _ENDS = struct.Struct("<QQ")
+
+
+def lost_engine(error: redis.exceptions.RedisError) -> bool:
+    """Return whether an error of the client means the engine is gone: a lost connection, also one that the
+    client reports as a failed WATCH (it does so while a transaction watches a key), with the loss as context."""
+    if isinstance(error, redis.exceptions.WatchError):
+        return isinstance(error.__context__, (redis.exceptions.ConnectionError, OSError))
+    return isinstance(error, redis.exceptions.ConnectionError)
 
 
 def can_insert(insertion: Insertion) -> bool:
@@ -102,7 +111,16 @@ class BulkInserter(Inserter):
         else:
             body = [_values(row) for row in rows]
             counts = (len(rows), 0, 1, 0)
-        params = new_revision_params()
+        try:
+            await self._insert_batch(body, counts, new_revision_params())
+        except (redis.exceptions.ConnectionError, redis.exceptions.WatchError) as e:
+            if not lost_engine(e):
+                raise
+            raise EngineUnavailable(f"the embedded engine stopped answering during a bulk insert: {e}") from e
+
+    async def _insert_batch(self, body: list[bytes], counts: tuple[int, int, int, int], params: dict[str, str]) -> None:
+        """Write one encoded batch in a transaction of its own, if nothing but this inserter wrote since the last."""
+        store, insertion = self._store, self._insertion
         graph = store.graph_name
         async with self._turn, store.pipeline() as transaction:
             await transaction.watch(graph)
