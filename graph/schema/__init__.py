@@ -10,6 +10,7 @@ from neomodel import StructuredNode, StructuredRel
 from graph.schema.account import DebtorAccount, HasAccount
 from graph.schema.contact import Contact, WorksAt
 from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, fields_of
+from graph.schema.lock import Lock
 from graph.schema.organisation import MemberOf, Organisation, ParentOf, RelatedTo, RelationshipType, Supplies
 from graph.schema.revenue import BookedFor
 from graph.schema.revision import Revision
@@ -25,6 +26,7 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     RelationshipType,
     ApiKey,
     Revision,
+    Lock,
 )
 
 
@@ -65,6 +67,7 @@ __all__ = [
     "FieldError",
     "FieldSpec",
     "HasAccount",
+    "Lock",
     "MemberOf",
     "NODE_CLASSES",
     "Organisation",

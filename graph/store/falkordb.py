@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime
+import functools
 import math
 import urllib.parse
 from collections.abc import Awaitable, Collection, Mapping
@@ -30,7 +31,7 @@ from graph.store import (
 )
 from graph.store.embedded import EmbeddedEngine
 from graph.store.falkordb_bulk import BulkInserter, can_insert, lost_engine
-from graph.store.write_lock import WriteLock
+from graph.store.write_lock import WriteLock, file_locked
 
 ENGINE = "falkordb"
 # FalkorDB answers this on a graph no query has written to yet.
@@ -50,7 +51,7 @@ class FalkorStore(Store):
         self.graph_name = settings.falkordb_graph
         # Every process on this data directory and graph (API workers, loads, imports) locks the same file.
         name = urllib.parse.quote(self.graph_name, safe="")
-        self._write_lock = WriteLock(engine.data_dir / f".write-{name}.lock")
+        self._write_lock = WriteLock(functools.partial(file_locked, engine.data_dir / f".write-{name}.lock"))
 
     @classmethod
     async def connect(cls, settings: Settings, *, start_engine: bool) -> "FalkorStore":

@@ -1,8 +1,9 @@
 """The store on Neo4j, through the official driver (bolt://, neo4j://, neo4j+s://)."""
 
 import asyncio
+import contextlib
 import io
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 import neo4j
@@ -11,11 +12,13 @@ import neo4j.graph
 import neo4j.time
 
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
-from graph.queries import Query
+from graph.queries import Query, declare
 from graph.settings import Settings
 from graph.store import REPLACE_REVISION, Row, Store, new_revision_params, to_cypher_params, with_dates
+from graph.store.write_lock import WriteLock
 
 ENGINE = "neo4j"
+TAKE_WRITE_LOCK = declare("neo4j/take_write_lock")
 
 
 class Neo4jStore(Store):
@@ -27,6 +30,7 @@ class Neo4jStore(Store):
         self._settings = settings
         self._driver = driver
         self._database = settings.neo4j_database
+        self._write_lock = WriteLock(self._lock_node)
 
     @classmethod
     async def connect(cls, settings: Settings) -> "Neo4jStore":
@@ -72,6 +76,26 @@ class Neo4jStore(Store):
             raise QueryError(f"query {query.name} failed: {e.code}: {e.message}") from e
         records = found.records if isinstance(found, neo4j.EagerResult) else found
         return with_dates(query, [{key: _plain(value) for key, value in record.items()} for record in records])
+
+    @contextlib.asynccontextmanager
+    async def _lock_node(self) -> AsyncIterator[None]:
+        """Hold the write lock of the `Lock` node in a transaction of its own while the body runs.
+
+        The body's queries run in transactions of their own; this one only keeps the other processes' checked
+        writes waiting, and is rolled back, which releases the lock (and, with a lost connection, the server).
+        """
+        async with self._driver.session(database=self._database) as session:
+            try:
+                transaction = await session.begin_transaction()
+                await (await transaction.run(TAKE_WRITE_LOCK.text_for(ENGINE))).consume()
+            except neo4j.exceptions.ServiceUnavailable as e:
+                raise EngineUnavailable(f"Neo4j at {self._settings.neo4j_uri} does not answer: {e}") from e
+            except neo4j.exceptions.Neo4jError as e:
+                raise QueryError(f"taking the write lock failed: {e.code}: {e.message}") from e
+            try:
+                yield
+            finally:
+                await transaction.rollback()
 
     async def engine_version(self) -> str:
         info = await self._driver.get_server_info()

@@ -20,6 +20,7 @@ def test_unique_keys_are_the_business_keys_of_domain_md():
         ("RelationshipType", "type"),
         ("ApiKey", "hash"),
         ("Revision", "name"),
+        ("Lock", "name"),  # the write lock of checked writes on Neo4j (graph/store/write_lock.py)
     }
 
 
