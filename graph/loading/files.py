@@ -234,9 +234,29 @@ class _Lines:
 
 
 def _csv_rows(path: Path, kind: Kind, lines: _Lines) -> Iterator[RawRow]:
+    header, header_line, rows = _csv_table(path, lines)
+    _check_columns(path, kind, header, header_line)
+    yield from rows
+
+
+def csv_table(path: Path, handle: BinaryIO) -> tuple[list[str], int, Iterator[RawRow]]:
+    """Read the header of a CSV file of another format than the load files (GLEIF's); return it, its line, and
+    its rows as a load file's are read: each line within MAX_LINE_BYTES and UTF-8, each row as wide as the header,
+    else a RawRow with the error.
+
+    Raises:
+        LoadFileError: the file is empty, or its header cannot be read.
+    """
+    return _csv_table(path, _Lines(handle))
+
+
+def _csv_table(path: Path, lines: _Lines) -> tuple[list[str], int, Iterator[RawRow]]:
     reader = csv.reader(lines, strict=True)
     header, header_line = _read_header(path, reader, lines)
-    _check_columns(path, kind, header, header_line)
+    return header, header_line, _csv_records(reader, lines, header)
+
+
+def _csv_records(reader: Any, lines: _Lines, header: list[str]) -> Iterator[RawRow]:
     width = len(header)
     given = frozenset(header)  # one set shared by the rows: a row's fingerprint hashes it
     last = reader.line_num

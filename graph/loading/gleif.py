@@ -19,7 +19,6 @@ Reading the file needs no engine (:func:`read_file`); making the records looks u
 and parent periods of the LEIs (:func:`sources`), so that a reload changes nothing.
 """
 
-import csv
 import datetime
 import re
 from collections import defaultdict
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import hierarchy
-from graph.loading.files import LoadFileError, RawRow, RecordReader
+from graph.loading.files import MAX_COLUMNS, LoadFileError, RawRow, RecordReader, csv_table
 from graph.loading.kinds import KINDS_BY_NAME, Kind
 from graph.loading.loader import DEFAULT_BATCH_SIZE, LoadReport, Progress, Source, load_sources
 from graph.store import Store
@@ -115,44 +114,27 @@ def read_file(path: Path) -> File:
     """
     found = File(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            _read_rows(path, csv.reader(handle, strict=True), found)
+        with open(path, "rb") as handle:
+            header, line, rows = csv_table(path, handle)
+            _check_header(path, header, line)
+            _read_rows(header, rows, found)
     except OSError as e:
         found.error = LoadFileError(path, f"cannot be read: {e.strerror}")
-    except UnicodeDecodeError as e:
-        # A published file is machine-written: a bad byte means a broken download, not one bad row.
-        found.error = LoadFileError(path, f"is not valid UTF-8 (byte 0x{e.object[e.start]:02x})")
     except LoadFileError as e:
         found.error = e
     return found
 
 
-def _read_rows(path: Path, reader: Any, found: File) -> None:
-    header = _header(path, reader)
-    width = len(header)
+def _read_rows(header: list[str], rows: Iterable[RawRow], found: File) -> None:
     periods = _numbered(header, "Relationship.Period.{}.startDate")
     quantifiers = _numbered(header, "Relationship.Quantifiers.{}.MeasurementMethod")
     found.quantified = bool(quantifiers)
-    last = reader.line_num
-    while True:
-        first = last + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            last = reader.line_num
-            found.errors["parents"].append(RawRow(first, {}, error=f"is not valid CSV: {e}"))
+    for raw in rows:
+        if raw.error is not None:
+            found.errors["parents"].append(raw)
             continue
-        last = reader.line_num
-        if not cells or cells == [""]:
-            continue  # a blank line
-        if len(cells) != width:
-            error = f"has {len(cells)} cells, but the header has {width} columns"
-            found.errors["parents"].append(RawRow(first, {}, error=error))
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        row_or_error = _row(first, values, periods, quantifiers)
+        values = {name: cell.strip() for name, cell in raw.values.items()}
+        row_or_error = _row(raw.line, values, periods, quantifiers)
         if isinstance(row_or_error, Row):
             found.rows.append(row_or_error)
         else:
@@ -160,22 +142,18 @@ def _read_rows(path: Path, reader: Any, found: File) -> None:
             found.errors[kind].append(error)
 
 
-def _header(path: Path, reader: Any) -> list[str]:
-    try:
-        header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        raise LoadFileError(path, "is empty: a GLEIF RR file starts with a header row", line=1) from None
-    except csv.Error as e:
-        raise LoadFileError(path, f"the header is not valid CSV: {e}", line=1) from e
+def _check_header(path: Path, header: list[str], line: int) -> None:
+    if len(header) > MAX_COLUMNS:
+        reason = f"the header has {len(header):,} columns, more than the {MAX_COLUMNS:,} a file may have"
+        raise LoadFileError(path, reason, line=line)
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise LoadFileError(
             path,
             f"required column {', '.join(map(repr, missing))} is missing: not a GLEIF RR-CDF CSV file",
-            line=reader.line_num,
+            line=line,
             field=missing[0],
         )
-    return header
 
 
 def _numbered(header: Sequence[str], pattern: str) -> list[int]:

@@ -4,7 +4,8 @@ import datetime
 
 from graph import loading
 from graph.loading import gleif
-from tests.loading.gleif_files import BRANCH, FUND, HOLDING, MANAGER, SUB, rr, write_rr
+from graph.loading.files import MAX_COLUMNS, MAX_LINE_BYTES
+from tests.loading.gleif_files import BRANCH, COLUMNS, FUND, HOLDING, MANAGER, SUB, rr, write_rr
 from tests.loading.helpers import rows, write
 
 RELATIONSHIP_PERIOD = {"p1_start": "2021-01-01T00:00:00Z", "p1_end": "2021-12-31T00:00:00Z"}
@@ -139,6 +140,29 @@ def test_bad_rows_are_rejected_with_their_line_field_and_reason(tmp_path):
     }
     assert "unknown relationship type 'IS_OWNED_BY'" in found.errors["parents"][0].error
     assert "is not an LEI" in found.errors["parents"][1].error
+
+
+def test_lines_a_load_file_could_not_hold_are_rejected_as_they_are_there(tmp_path):
+    # Read as load files are (graph/loading/files.py): a line over MAX_LINE_BYTES or not UTF-8 is one rejected row.
+    good = write_rr(tmp_path, [rr(SUB, HOLDING), rr(BRANCH, SUB), rr(FUND, HOLDING)]).read_bytes().split(b"\n")
+    long_line = good[2].replace(b"ACTIVE", b"ACTIVE" + b" " * MAX_LINE_BYTES)
+    not_utf8 = good[3].replace(b"LEI", b"L\xffI", 1)
+    path = write(tmp_path, "bad.csv", b"\n".join([good[0], good[1], long_line, not_utf8, b""]))
+
+    found = gleif.read_file(path)
+
+    assert [row.start for row in found.rows] == [SUB]
+    errors = {error.line: error.error for error in found.errors["parents"]}
+    assert errors.keys() == {3, 4}
+    assert "is longer than" in errors[3] and "is not valid UTF-8 (byte 0xff" in errors[4]
+
+
+def test_a_header_too_wide_for_a_load_file_is_an_error(tmp_path):
+    path = write(tmp_path, "rr.csv", ",".join([*COLUMNS, *(f"extra {n}" for n in range(MAX_COLUMNS))]) + "\n")
+
+    error = gleif.read_file(path).error
+
+    assert error is not None and "columns, more than" in error.reason
 
 
 def test_a_file_without_a_required_column_is_an_error_naming_it(tmp_path):
