@@ -3,7 +3,9 @@
 import csv
 import datetime
 import io
+import os
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -12,6 +14,8 @@ from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, Explorer, sign_in
 ROOT = "ORG-DE-0001"
 DEEP = "ORG-DE-0007"  # Abholmarkt Regensburg-Ost, four links below the holding
 ACQUIRED = "ORG-DE-0009"  # Müller Logistik, under the holding since its link's valid_from
+# The months of the demo's bookings.
+PERIOD = "from=2025-01&to=2025-12"
 
 
 def amount(value: float) -> str:
@@ -268,3 +272,22 @@ def test_the_page_reads_well_on_a_narrow_window(page, explorer):
     sign_in(page, explorer, "admin", f"#/org/{DEEP}")
     expect(row(page, DEEP)).to_have_attribute("aria-selected", "true")
     assert page.evaluate("document.documentElement.scrollWidth") <= 420
+
+
+def test_screenshots_of_the_views(page, explorer, tmp_path):
+    # Of the Van der Berg group: the Müller group holds the tests' extra level. `make screenshots` keeps them in
+    # docs/ (EXPLORER_SCREENSHOTS=docs); otherwise they are taken and dropped.
+    folder = Path(os.environ.get("EXPLORER_SCREENSHOTS") or tmp_path)
+    sign_in(page, explorer, "admin", f"#/org/ORG-NL-0005?{PERIOD}")
+    expect(page.locator("#panel-revenue .chart")).to_be_visible()
+    page.screenshot(path=folder / "explorer-tree.png")
+
+    page.evaluate(f"location.hash = '#/groups?{PERIOD}'")
+    expect(page.locator("table.groups tbody tr").first).to_be_visible()
+    page.screenshot(path=folder / "explorer-groups.png")
+
+    page.set_viewport_size({"width": 420, "height": 800})
+    page.evaluate(f"location.hash = '#/org/ORG-NL-0003?{PERIOD}'")
+    expect(row(page, "ORG-NL-0003")).to_have_attribute("aria-selected", "true")
+    page.screenshot(path=folder / "explorer-narrow.png")
+    assert all((folder / name).stat().st_size > 10_000 for name in ("explorer-tree.png", "explorer-groups.png"))

@@ -117,6 +117,7 @@ function route() {
     return;
   }
   showControls(now.params);
+  $("controls").dataset.view = now.view;
   for (const link of document.querySelectorAll(".views a")) {
     if (link.dataset.view === now.view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");

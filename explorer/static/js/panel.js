@@ -98,7 +98,8 @@ export function panel(aside, ctx) {
     );
 
     const scopes = ASSOCIATION_KINDS.has(org.kind) ? ["self", "subtree", "group", "association"] : ["self", "subtree", "group"];
-    const scope = scopes.includes(params.scope) ? params.scope : "subtree";
+    // An association's own revenue is its members': that scope first.
+    const scope = scopes.includes(params.scope) ? params.scope : ASSOCIATION_KINDS.has(org.kind) ? "association" : "subtree";
     const revenueCard = section(
       "Revenue",
       async () => {

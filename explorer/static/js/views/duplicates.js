@@ -36,7 +36,7 @@ export function duplicatesView(container, ctx, now) {
     .then((answer) => {
       if (destroyed) return;
       body.replaceChildren(
-        h("p", { class: "summary" }, h("strong", { "data-figure": "pairs", text: count(answer.items.length) }), " candidate pairs"),
+        h("p", { class: "summary" }, h("span", {}, h("strong", { "data-figure": "pairs", text: count(answer.items.length) }), answer.items.length === 1 ? " candidate pair" : " candidate pairs")),
         answer.items.length
           ? h(
               "table",

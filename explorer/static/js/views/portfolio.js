@@ -52,6 +52,7 @@ export function portfolioView(container, ctx, now) {
       if (destroyed) return;
       ctx.range(answer);
       figures.replaceChildren(
+        ...[
         h("h3", { text: "Revenue" }),
         h(
           "dl",
@@ -66,10 +67,11 @@ export function portfolioView(container, ctx, now) {
         h("h4", { text: "Largest" }),
         h(
           "ul",
-          { class: "list" },
+          { class: "list amounts" },
           answer.members.map((m) => h("li", {}, h("span", { class: "item-main" }, h("a", { href: state.href("org", m.key, state.period(params)), text: m.name ?? m.key })), h("span", { class: "item-meta num", text: amount(m.revenue) }))),
         ),
         answer.hidden_count > 0 ? h("p", { class: "hidden-note", text: `${count(answer.hidden_count)} organisations you may not see` }) : null,
+        ].filter(Boolean),
       );
     } catch (error) {
       if (!destroyed) figures.replaceChildren(h("p", { class: "error", text: ctx.failure(error) }));
@@ -91,10 +93,8 @@ export function portfolioView(container, ctx, now) {
           ),
         );
       }
-      listNote.replaceChildren(
-        h("span", {}, h("strong", { "data-figure": "total", text: count(page.total) }), " organisations"),
-        page.hidden_count > 0 ? h("span", { class: "hidden-note", text: `${count(page.hidden_count)} you may not see` }) : null,
-      );
+      listNote.replaceChildren(h("span", {}, h("strong", { "data-figure": "total", text: count(page.total) }), " organisations"));
+      if (page.hidden_count > 0) listNote.append(h("span", { class: "hidden-note", text: `${count(page.hidden_count)} you may not see` }));
       more.hidden = !cursor;
       more.textContent = `Show more · ${list.children.length} of ${page.total} shown`;
     } catch (error) {
