@@ -291,3 +291,41 @@ def test_screenshots_of_the_views(page, explorer, tmp_path):
     expect(row(page, "ORG-NL-0003")).to_have_attribute("aria-selected", "true")
     page.screenshot(path=folder / "explorer-narrow.png")
     assert all((folder / name).stat().st_size > 10_000 for name in ("explorer-tree.png", "explorer-groups.png"))
+
+
+# ReDoc's "API docs by Redocly" footer links its logo on a CDN: an image the page renders without. Nothing else of
+# /docs, /redoc or the explorer may try to leave the machine.
+REDOC_LOGO = {"https://cdn.redoc.ly/redoc/logo-mini.svg"}
+
+
+def offline(page: Page, explorer: Explorer) -> list[str]:
+    """Fail every request that leaves the server under test; return the URLs that tried."""
+    tried: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(explorer.base_url) or url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            tried.append(url)
+            request_route.abort("internetdisconnected")
+
+    page.route("**/*", route)
+    return tried
+
+
+def test_the_api_docs_render_without_internet_access(page, console, explorer):
+    tried = offline(page, explorer)
+    console.expected.append("ERR_INTERNET_DISCONNECTED")  # listed in `tried`, which must stay empty
+
+    page.goto(f"{explorer.base_url}/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui")).to_contain_text("/v1/organisations/{key}/children")
+
+    page.goto(f"{explorer.base_url}/redoc")
+    expect(page.locator("redoc h1, .api-content h1").first).to_contain_text("crmgraph")
+    expect(page.get_by_text("/v1/organisations/{key}/ancestors").first).to_be_attached()
+
+    page.goto(f"{explorer.base_url}/")
+    expect(page.locator("#signin-form")).to_be_visible()
+    assert set(tried) <= REDOC_LOGO
