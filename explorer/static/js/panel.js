@@ -60,43 +60,6 @@ export function panel(aside, ctx) {
       ),
     );
 
-    section(
-      "Properties",
-      () =>
-        h(
-          "dl",
-          { class: "props" },
-          prop("Industry", org.industry),
-          prop("VAT id", org.vat_id),
-          prop("Address", [org.street, [org.postcode, org.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")),
-          prop("Country", org.country),
-          prop("Source", org.source),
-          prop("Former keys", org.former_keys?.join(", ")),
-          prop("Declared ultimate parent", org.declared_ultimate_key),
-        ),
-      { id: "properties" },
-    );
-
-    section(
-      "Structure",
-      async () => {
-        const [globalRoot, domesticRoot] = await Promise.all([
-          get(`/organisations/${seg(key)}/root`, { ...asOf, scope: "global" }),
-          get(`/organisations/${seg(key)}/root`, { ...asOf, scope: "domestic" }),
-        ]);
-        const parent = org.parent;
-        return h(
-          "dl",
-          { class: "props" },
-          prop("Parent", parent ? [orgLink(parent.key, parent.name), h("span", { class: "muted", text: ` ${linkKind(parent.kind, parent.share)} ${validity(parent.valid_from, parent.valid_to)}` })] : org.hidden_count ? "one you may not see" : "none: a root"),
-          prop("Children", count(org.child_count)),
-          prop("Global root", [orgLink(globalRoot.key, globalRoot.name), globalRoot.is_ultimate ? "" : h("span", { class: "muted", text: " (the topmost you see)" })]),
-          prop("Domestic root", [orgLink(domesticRoot.key, domesticRoot.name), domesticRoot.country ? h("span", { class: "muted", text: ` ${domesticRoot.country}` }) : ""]),
-        );
-      },
-      { id: "structure" },
-    );
-
     const scopes = ASSOCIATION_KINDS.has(org.kind) ? ["self", "subtree", "group", "association"] : ["self", "subtree", "group"];
     // An association's own revenue is its members': that scope first.
     const scope = scopes.includes(params.scope) ? params.scope : ASSOCIATION_KINDS.has(org.kind) ? "association" : "subtree";
@@ -126,6 +89,43 @@ export function panel(aside, ctx) {
         { class: "inline", "aria-label": "Revenue scope", onchange: (event) => state.go("org", key, { ...params, scope: event.target.value }) },
         scopes.map((s) => h("option", { value: s, selected: s === scope, text: s })),
       ),
+    );
+
+    section(
+      "Structure",
+      async () => {
+        const [globalRoot, domesticRoot] = await Promise.all([
+          get(`/organisations/${seg(key)}/root`, { ...asOf, scope: "global" }),
+          get(`/organisations/${seg(key)}/root`, { ...asOf, scope: "domestic" }),
+        ]);
+        const parent = org.parent;
+        return h(
+          "dl",
+          { class: "props" },
+          prop("Parent", parent ? [orgLink(parent.key, parent.name), h("span", { class: "muted", text: ` ${linkKind(parent.kind, parent.share)} ${validity(parent.valid_from, parent.valid_to)}` })] : org.hidden_count ? "one you may not see" : "none: a root"),
+          prop("Children", count(org.child_count)),
+          prop("Global root", [orgLink(globalRoot.key, globalRoot.name), globalRoot.is_ultimate ? "" : h("span", { class: "muted", text: " (the topmost you see)" })]),
+          prop("Domestic root", [orgLink(domesticRoot.key, domesticRoot.name), domesticRoot.country ? h("span", { class: "muted", text: ` ${domesticRoot.country}` }) : ""]),
+        );
+      },
+      { id: "structure" },
+    );
+
+    section(
+      "Properties",
+      () =>
+        h(
+          "dl",
+          { class: "props" },
+          prop("Industry", org.industry),
+          prop("VAT id", org.vat_id),
+          prop("Address", [org.street, [org.postcode, org.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")),
+          prop("Country", org.country),
+          prop("Source", org.source),
+          prop("Former keys", org.former_keys?.join(", ")),
+          prop("Declared ultimate parent", org.declared_ultimate_key),
+        ),
+      { id: "properties" },
     );
 
     const contactScope = params.contacts === "group" ? "group" : "self";
