@@ -41,9 +41,11 @@ UNSTATED_RULES = {
     "PUT /v1/organisations/{key}/parent": "no self-link, no share on a branch link: rules across fields",
     "GET /v1/organisations/{key}/related": "`type` is a registered relationship type: a rule of the data",
     "GET /v1/organisations/{key}/revenue": MONTHS,
+    "GET /v1/organisations/{key}/children": MONTHS,
     "GET /v1/territories/{key}/revenue": MONTHS,
     "GET /v1/users/{key}/revenue": MONTHS,
     "GET /v1/groups": MONTHS,
+    "GET /v1/organisations": "`q` or `country` given: a rule across fields",
 }
 # Routes that answer without a key too, with less: a key only adds to their answer.
 OPEN_WITH_LESS = {"GET /v1/health"}
