@@ -148,7 +148,10 @@ def page(browser, console) -> Page:
 
 def sign_in(page: Page, explorer: Explorer, user: str, hash_: str = "") -> Page:
     """Open the page signed in as a user: their key put into the tab's session storage before the page loads."""
-    page.add_init_script(f"sessionStorage.setItem('crmgraph.apiKey', {explorer.keys[user]!r})")
+    store = f"sessionStorage.setItem('crmgraph.apiKey', {explorer.keys[user]!r})"
+    page.add_init_script(f"if (location.origin === {explorer.base_url!r}) {store}")
+    # Away first: going to the same page with another hash would not load it again.
+    page.goto("about:blank")
     page.goto(f"{explorer.base_url}/{hash_}")
     page.wait_for_selector("#app:not([hidden])")
     return page

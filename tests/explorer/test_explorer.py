@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, Explorer, sign_in
+from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, VIEWPORT, Explorer, sign_in
 
 ROOT = "ORG-DE-0001"
 DEEP = "ORG-DE-0007"  # Abholmarkt Regensburg-Ost, four links below the holding
@@ -132,7 +132,10 @@ def test_a_day_before_an_acquisition_shows_the_group_without_it_and_back_returns
 
     page.go_back()
     expect(row(page, ACQUIRED)).to_be_visible()
-    expect(page.locator("#control-as-of")).to_have_value("")
+    assert "as_of" not in page.url
+    # The control shows the day the API took: today's.
+    today = explorer.api("admin", "/groups", limit="1")["as_of"]
+    expect(page.locator("#control-as-of")).to_have_value(today)
 
 
 def test_a_rep_sees_only_their_part_of_a_group_and_how_much_is_hidden(page, explorer):
@@ -261,6 +264,7 @@ def test_every_view_opens_without_console_errors(page, explorer):
     ]:
         page.evaluate(f"location.hash = {view!r}")
         expect(page.locator(ready).first).to_be_visible()
+        expect(page.locator("#view")).not_to_contain_text(re.compile(r"\b(null|undefined|NaN)\b"))
     # The console is checked by the `page` fixture when the test ends.
 
 
@@ -279,14 +283,17 @@ def test_screenshots_of_the_views(page, explorer, tmp_path):
     expect(page.locator("#panel-revenue .chart")).to_be_visible()
     page.screenshot(path=folder / "explorer-tree.png")
 
-    page.evaluate("location.hash = '#/groups'")
-    expect(page.locator("table.groups tbody tr").first).to_be_visible()
-    page.screenshot(path=folder / "explorer-groups.png")
-
     page.set_viewport_size({"width": 420, "height": 800})
     page.evaluate("location.hash = '#/org/ORG-NL-0003'")
     expect(row(page, "ORG-NL-0003")).to_have_attribute("aria-selected", "true")
     page.screenshot(path=folder / "explorer-narrow.png")
+
+    # The ranking as a rep sees it: their part, and how much is left out.
+    page.set_viewport_size(VIEWPORT)
+    sign_in(page, explorer, "anna.becker", "#/groups")
+    expect(page.locator('[data-figure="hidden"]')).to_be_visible()
+    page.screenshot(path=folder / "explorer-groups.png")
+
     assert all((folder / name).stat().st_size > 10_000 for name in ("explorer-tree.png", "explorer-groups.png"))
 
 

@@ -19,6 +19,13 @@ const ctx = {
   /** Show what the API answered for a period (`from`..`to`, `as_of`) beside the controls. */
   range(answer) {
     $("control-range").textContent = answer ? `Showing ${answer.from} – ${answer.to}, structure of ${answer.as_of}` : "";
+    // A control the URL leaves empty shows the value the API took for it, marked as not chosen.
+    const form = $("controls");
+    const taken = { as_of: answer?.as_of, from: answer?.from, to: answer?.to };
+    for (const name of state.PERIOD_PARAMS) {
+      const input = form.elements[name];
+      if (input.dataset.implicit === "true" && taken[name]) input.value = taken[name];
+    }
   },
   /** A readable sentence for a failed call, and back to sign-in when the key no longer works. */
   failure(error) {
@@ -133,11 +140,10 @@ function route() {
 
 function setUpControls() {
   const form = $("controls");
-  form.addEventListener("change", () => {
+  form.addEventListener("change", (event) => {
+    // Only the control changed goes into the URL: the others keep following today.
     const now = state.parse();
-    const params = { ...now.params };
-    for (const name of state.PERIOD_PARAMS) params[name] = form.elements[name].value;
-    state.go(now.view, now.arg, params);
+    state.go(now.view, now.arg, { ...now.params, [event.target.name]: event.target.value });
   });
   form.addEventListener("submit", (event) => event.preventDefault());
   $("control-reset").addEventListener("click", () => {
@@ -150,7 +156,10 @@ function setUpControls() {
 
 function showControls(params) {
   const form = $("controls");
-  for (const name of state.PERIOD_PARAMS) form.elements[name].value = params[name] || "";
+  for (const name of state.PERIOD_PARAMS) {
+    form.elements[name].value = params[name] || "";
+    form.elements[name].dataset.implicit = String(!params[name]);
+  }
 }
 
 start();

@@ -102,8 +102,10 @@ export function groupsView(container, ctx, now) {
       summary.replaceChildren(
         h("span", {}, h("strong", { "data-figure": "group-count", text: count(page.group_count) }), " groups"),
         h("span", {}, h("strong", { "data-figure": "total-revenue", text: amount(page.total_revenue) }), ` ${page.currency} revenue in all`),
-        page.hidden_count > 0 ? h("span", { class: "hidden-note", "data-figure": "hidden" }, `${count(page.hidden_count)} organisations you may not see are left out`) : null,
       );
+      if (page.hidden_count > 0) {
+        summary.append(h("span", { class: "hidden-note", "data-figure": "hidden" }, `${count(page.hidden_count)} organisations you may not see are left out`));
+      }
       more.hidden = !page.next_cursor;
       more.textContent = `Show ${Math.min(PAGE_SIZE, page.group_count - rows.length)} more · ${rows.length} of ${page.group_count} shown`;
       exportButton.disabled = false;
