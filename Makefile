@@ -38,7 +38,7 @@ fuzz: $(INSTALLED)  ## call every API operation FUZZ_EXAMPLES times with random 
 		$(BIN)/pytest tests/api/test_openapi_contract.py -k "every_answer and falkordb" $(PYTEST_ARGS)
 
 screenshots: $(INSTALLED) $(CHROMIUM)  ## take the explorer's screenshots in docs/ (docs/explorer.md)
-	EXPLORER_SCREENSHOTS=docs $(BIN)/pytest tests/explorer -k screenshots $(PYTEST_ARGS)
+	EXPLORER_SCREENSHOTS=docs $(BIN)/pytest tests/explorer/test_screenshots.py $(PYTEST_ARGS)
 
 install: $(INSTALLED)  ## create .venv and install crmgraph with its test dependencies
 

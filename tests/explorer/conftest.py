@@ -59,9 +59,11 @@ class Explorer:
         return response.json()
 
 
-async def _prepare(settings, data_dir: Path) -> dict[str, str]:
+async def _prepare(settings, data_dir: Path, *, extra_level: bool) -> dict[str, str]:
     async with await open_store(settings, start_engine=False) as store:
         keys = await demo.prepare(store, data_dir=data_dir)
+        if not extra_level:
+            return keys
         extra = data_dir / "level"
         organisations = [
             {"key": f"ORG-XL-{n:04d}", "name": f"Abholpunkt Ulm {n:04d}", "kind": "branch", "country": "DE"}
@@ -80,12 +82,15 @@ def _run(coroutine):
 
 
 @pytest.fixture(scope="module")
-def explorer(falkordb_settings):
-    """`crmgraph serve` over a graph of its own holding the demo and a level of more than one page."""
+def explorer(request, falkordb_settings):
+    """`crmgraph serve` over a graph of its own holding the demo and a level of more than one page.
+
+    A module with `EXTRA_LEVEL = False` gets the demo alone.
+    """
     settings = falkordb_settings.model_copy(update={"falkordb_graph": f"explorer{next(_graphs)}"})
     data_dir = Path(tempfile.mkdtemp(prefix="crmg-explorer-"))
     try:
-        keys = _run(_prepare(settings, data_dir))
+        keys = _run(_prepare(settings, data_dir, extra_level=getattr(request.module, "EXTRA_LEVEL", True)))
         with serve_process(settings) as (_, base_url, _log):
             yield Explorer(base_url=base_url, keys=keys)
     finally:

@@ -3,13 +3,11 @@
 import csv
 import datetime
 import io
-import os
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, VIEWPORT, Explorer, sign_in
+from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, Explorer, sign_in
 
 ROOT = "ORG-DE-0001"
 DEEP = "ORG-DE-0007"  # Abholmarkt Regensburg-Ost, four links below the holding
@@ -273,28 +271,6 @@ def test_the_page_reads_well_on_a_narrow_window(page, explorer):
     sign_in(page, explorer, "admin", f"#/org/{DEEP}")
     expect(row(page, DEEP)).to_have_attribute("aria-selected", "true")
     assert page.evaluate("document.documentElement.scrollWidth") <= 420
-
-
-def test_screenshots_of_the_views(page, explorer, tmp_path):
-    # Of the Van der Berg group: the Müller group holds the tests' extra level. `make screenshots` keeps them in
-    # docs/ (EXPLORER_SCREENSHOTS=docs); otherwise they are taken and dropped.
-    folder = Path(os.environ.get("EXPLORER_SCREENSHOTS") or tmp_path)
-    sign_in(page, explorer, "admin", "#/org/ORG-NL-0005")
-    expect(page.locator("#panel-revenue .chart")).to_be_visible()
-    page.screenshot(path=folder / "explorer-tree.png")
-
-    page.set_viewport_size({"width": 420, "height": 800})
-    page.evaluate("location.hash = '#/org/ORG-NL-0003'")
-    expect(row(page, "ORG-NL-0003")).to_have_attribute("aria-selected", "true")
-    page.screenshot(path=folder / "explorer-narrow.png")
-
-    # The ranking as a rep sees it: their part, and how much is left out.
-    page.set_viewport_size(VIEWPORT)
-    sign_in(page, explorer, "anna.becker", "#/groups")
-    expect(page.locator('[data-figure="hidden"]')).to_be_visible()
-    page.screenshot(path=folder / "explorer-groups.png")
-
-    assert all((folder / name).stat().st_size > 10_000 for name in ("explorer-tree.png", "explorer-groups.png"))
 
 
 # ReDoc's "API docs by Redocly" footer links its logo on a CDN: an image the page renders without. Nothing else of
