@@ -309,3 +309,34 @@ def test_the_api_docs_render_without_internet_access(page, console, explorer):
     page.goto(f"{explorer.base_url}/")
     expect(page.locator("#signin-form")).to_be_visible()
     assert set(tried) <= REDOC_LOGO
+
+
+def test_an_organisation_beyond_its_levels_first_page_opens_and_takes_its_place(page, explorer):
+    last = f"ORG-XL-{LEVEL_SIZE:04d}"
+    sign_in(page, explorer, "admin", f"#/org/{last}")
+    level = page.locator(f'[data-key="{LEVEL_PARENT}"] > [role="group"] > [role="treeitem"][data-key]')
+
+    # The first page and, after it, the one asked for.
+    expect(row(page, last)).to_have_attribute("aria-selected", "true")
+    expect(level).to_have_count(201)
+    expect(row(page, last)).to_have_class(re.compile("pinned"))
+
+    page.locator(f'[data-key="{LEVEL_PARENT}"] > [role="group"] > .more').click()
+
+    expect(level).to_have_count(LEVEL_SIZE)
+    keys = level.evaluate_all("items => items.map(item => item.dataset.key)")
+    assert keys == sorted(keys)
+    expect(row(page, last)).not_to_have_class(re.compile("pinned"))
+
+
+def test_levels_sorted_by_revenue(page, explorer):
+    sign_in(page, explorer, "admin", f"#/org/{ROOT}")
+    expect(row(page, ROOT)).to_have_attribute("aria-selected", "true")
+
+    page.get_by_label("Order of each level").select_option("revenue")
+
+    expect(page).to_have_url(re.compile("sort=revenue"))
+    level = explorer.api("admin", f"/organisations/{ROOT}/children", sort="revenue")
+    children = page.locator(f'[data-key="{ROOT}"] > [role="group"] > [role="treeitem"][data-key]')
+    expect(children).to_have_count(len(level["items"]))
+    assert children.evaluate_all("items => items.map(item => item.dataset.key)") == [i["key"] for i in level["items"]]
