@@ -117,6 +117,8 @@ def test_a_day_before_an_acquisition_shows_the_group_without_it_and_back_returns
     sign_in(page, explorer, "admin", f"#/org/{ROOT}")
     expect(row(page, ACQUIRED)).to_be_visible()
     members_today = cell(page, ROOT, "members").inner_text()
+    row(page, "ORG-DE-0002").locator(":scope > .row .toggle").click()
+    expect(row(page, "ORG-DE-0003")).to_be_visible()
 
     page.fill("#control-as-of", before)
     page.locator("#control-as-of").dispatch_event("change")
@@ -127,6 +129,8 @@ def test_a_day_before_an_acquisition_shows_the_group_without_it_and_back_returns
     then = explorer.api("admin", f"/organisations/{ROOT}/children", as_of=before)
     expect(cell(page, ROOT, "members")).to_have_text(str(then["member_count"]))
     assert str(then["member_count"]) != members_today
+    # What was expanded stays expanded on the other day.
+    expect(row(page, "ORG-DE-0003")).to_be_visible()
 
     page.go_back()
     expect(row(page, ACQUIRED)).to_be_visible()

@@ -17,6 +17,8 @@ export function treeView(container, ctx, now) {
   let params = now.params;
   let groupRevenue = 0;
   let destroyed = false;
+  // Each opening of the tree; an answer for an older one is dropped.
+  let generation = 0;
 
   const title = h("h2", { class: "pane-title", text: "Group tree" });
   const summary = h("div", { class: "summary" });
@@ -63,7 +65,7 @@ export function treeView(container, ctx, now) {
     return get(`/organisations/${seg(key)}/children`, { ...apiParams(), cursor, limit: PAGE_SIZE });
   }
 
-  async function open(key) {
+  async function open(key, current) {
     if (!key) {
       title.textContent = "Group tree";
       summary.replaceChildren(h("p", { class: "empty" }, "Find an organisation with the search box above, or open a group from the ", h("a", { href: state.href("groups", null, state.period(params)) }, "ranking"), "."));
@@ -84,7 +86,7 @@ export function treeView(container, ctx, now) {
       Promise.all(chain.map((k) => level(k))),
       Promise.all(chain.slice(0, -1).map((k) => get(`/organisations/${seg(k)}`, { as_of: period.as_of }))),
     ]);
-    if (destroyed) return;
+    if (destroyed || !current()) return;
     orgs.push(target);
     groupRevenue = group.revenue;
     ctx.range(group);
@@ -394,11 +396,21 @@ export function treeView(container, ctx, now) {
     download(`group-${top?.key ?? "tree"}${range ? `-${range}` : ""}.csv`, text);
   }
 
-  async function run() {
+  /** Open the tree at `now.arg`, and expand again the rows of `expanded` that are still there (day or period changed). */
+  async function run(expanded = []) {
+    const mine = ++generation;
     try {
-      await open(now.arg);
+      await open(now.arg, () => mine === generation);
+      let pending = expanded;
+      // Level by level: a row deeper down exists only once its parent's level is loaded.
+      while (pending.length && mine === generation) {
+        const ready = pending.filter((key) => nodes.has(key));
+        if (!ready.length) break;
+        await Promise.all(ready.map((key) => expand(nodes.get(key))));
+        pending = pending.filter((key) => !ready.includes(key));
+      }
     } catch (error) {
-      if (destroyed) return;
+      if (destroyed || mine !== generation) return;
       tree.replaceChildren();
       summary.replaceChildren(h("p", { class: "error", text: ctx.failure(error) }));
       details.clear();
@@ -412,9 +424,15 @@ export function treeView(container, ctx, now) {
       const same = (name) => (params[name] || "") === (next.params[name] || "");
       const treeParamsSame = Object.keys({ ...params, ...next.params }).filter((n) => !PANEL_PARAMS.includes(n)).every(same);
       const node = next.arg ? nodes.get(next.arg) : null;
-      if (!treeParamsSame || !node) return false;
+      if (!node) return false;
       params = next.params;
       now = next;
+      if (!treeParamsSame) {
+        sortSelect.value = params.sort || "key";
+        const expanded = [...nodes.values()].filter((n) => n.li.getAttribute("aria-expanded") === "true").map((n) => n.key);
+        run(expanded);
+        return true;
+      }
       expandTo(node);
       select(node, { focus: tree.contains(document.activeElement) });
       return true;
