@@ -63,6 +63,17 @@ def test_search_opens_an_organisation_deep_in_its_group_with_its_ancestors_unfol
         expect(row(page, key)).to_be_visible()
     expect(page.locator("#panel-title")).to_have_text("Müller Baustoffe Abholmarkt Regensburg-Ost")
 
+    # By keyboard, and by VAT id: arrows through the matches, Enter opens one.
+    vat_id = explorer.api("admin", "/organisations/ORG-DE-0009")["vat_id"]
+    page.fill("#search-input", vat_id)
+    expect(page.locator('#search-results [data-key="ORG-DE-0009"]')).to_be_visible()
+    expect(page.locator("#search-results [data-key]")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#search-input")).to_have_attribute("aria-activedescendant", "search-option-0")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#/org/ORG-DE-0009"))
+    expect(row(page, "ORG-DE-0009")).to_have_attribute("aria-selected", "true")
+
 
 def test_a_level_of_more_than_one_page_opens_a_page_at_a_time(page, explorer):
     sign_in(page, explorer, "admin", f"#/org/{LEVEL_PARENT}")
@@ -343,4 +354,5 @@ def test_levels_sorted_by_revenue(page, explorer):
     level = explorer.api("admin", f"/organisations/{ROOT}/children", sort="revenue")
     children = page.locator(f'[data-key="{ROOT}"] > [role="group"] > [role="treeitem"][data-key]')
     expect(children).to_have_count(len(level["items"]))
-    assert children.evaluate_all("items => items.map(item => item.dataset.key)") == [i["key"] for i in level["items"]]
+    for index, item in enumerate(level["items"]):
+        expect(children.nth(index)).to_have_attribute("data-key", item["key"])

@@ -17,6 +17,9 @@ export function searchBox(container, ctx) {
   let active = -1;
 
   function close() {
+    // Emptied, not only hidden: arrows must not move through the matches of an earlier search.
+    items = [];
+    list.replaceChildren();
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
