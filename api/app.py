@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api import problems
+from api import docs, problems
 from api.deps import get_caller
 from api.routes import (
     access,
@@ -54,10 +54,14 @@ def create_app(
         summary="Corporate groups, group revenue and visibility of B2B customer data, from a graph.",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's pages load their files from CDNs: api/docs.py serves the same pages with local copies.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
     problems.install(app)
+    docs.install(app)
     app.include_router(health.router, prefix=API_PREFIX, responses=problems.responses(503))
     # Every route below needs an API key: authentication is applied here, not per route, and so are the answers
     # every one of them can give (no key, `X-Act-As` refused, a bad parameter, the engine away).

@@ -9,13 +9,23 @@ import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
 from api.models import properties_model
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, OrganisationRef, choices, day, for_organisation
-from graph import hierarchy
+from api.routes.common import (
+    AsOf,
+    Cursor,
+    Limit,
+    OrganisationKey,
+    OrganisationRef,
+    choices,
+    day,
+    for_organisation,
+    given,
+)
+from graph import hierarchy, search
 from graph.schema.organisation import PARENT_KINDS, Organisation
 
 router = APIRouter(prefix="/organisations", tags=["hierarchy"], responses=problems.responses(404))
@@ -130,6 +140,28 @@ class GroupPublic(BaseModel):
     hidden_count: int
 
 
+class OrganisationHit(BaseModel):
+    """An organisation a search found, and the best way it matched: `key`, `vat_id`, `name` (its name starts with
+    the text) or `words` (every word of the text starts a word of its name); null when only a country was asked."""
+
+    key: str
+    name: str
+    country: str | None
+    city: str | None
+    vat_id: str | None
+    kind: str | None
+    status: str | None
+    match: Literal["key", "vat_id", "name", "words"] | None
+
+
+class OrganisationSearchPage(BaseModel):
+    """One page of the organisations found: the key match, then the VAT id matches, then the rest, each by name
+    (case-insensitive) then key. Only organisations the caller sees are searched; no count says what else matched."""
+
+    items: list[OrganisationHit]
+    next_cursor: str | None
+
+
 def _member(member: hierarchy.Member) -> MemberPublic:
     return MemberPublic(**{field: getattr(member, field) for field in MemberPublic.model_fields})
 
@@ -142,6 +174,32 @@ def _member_page(page: hierarchy.Page) -> MemberPage:
 
 def _tree(node: hierarchy.TreeNode) -> TreeNodePublic:
     return TreeNodePublic(**_member(node.member).model_dump(), children=[_tree(child) for child in node.children])
+
+
+@router.get("", response_model=OrganisationSearchPage)
+async def search_organisations(
+    store: StoreDep,
+    viewer: ViewerDep,
+    q: Annotated[
+        str | None,
+        Query(description="Free text: a key, a VAT id, the start of a name, or the starts of words of a name."),
+    ] = None,
+    country: Annotated[
+        Annotated[str, StringConstraints(pattern=r"^([A-Za-z]{2})?$")] | None,
+        BeforeValidator(given),
+        Query(description="ISO 3166-1 alpha-2 code the organisations must have."),
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = search.DEFAULT_LIMIT,
+) -> OrganisationSearchPage:
+    """Find the organisations the caller sees by key, VAT id, name prefix or word prefixes, and by country.
+
+    At least one of `q` and `country` must be given (422 otherwise). See docs/search.md for the rules.
+    """
+    page = await search.organisations(store, q=q, country=country, viewer=viewer, cursor=cursor, limit=limit)
+    return OrganisationSearchPage(
+        items=[OrganisationHit(**vars(hit)) for hit in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/{key}", response_model=OrganisationPublic)

@@ -44,6 +44,7 @@ UNSTATED_RULES = {
     "GET /v1/territories/{key}/revenue": MONTHS,
     "GET /v1/users/{key}/revenue": MONTHS,
     "GET /v1/groups": MONTHS,
+    "GET /v1/organisations": "`q` or `country` given: a rule across fields",
 }
 # Routes that answer without a key too, with less: a key only adds to their answer.
 OPEN_WITH_LESS = {"GET /v1/health"}
