@@ -862,5 +862,34 @@ def seed_generate(organisations: int, seed_number: int, directory: Path) -> None
     click.echo(f"{generated.rows:,} rows in {generated.seconds:.1f} s: {rate:,.0f} rows/s")
 
 
+@seed_group.command("demo")
+@click.option(
+    "--out",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the load files into (created; files in it are replaced).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the demo is dated as of, YYYY-MM-DD [today].",
+)
+@fails_cleanly
+def seed_demo(directory: Path, today: datetime.datetime | None) -> None:
+    """Write the demo's load files with every date moved to the month of today (or --today) into a directory.
+
+    The files in seed/demo/ are written as of one month (see seed/demo/README.md); these hold the
+    24 months of bookings up to the current month, as `crmgraph demo` loads them. Load them with
+    `crmgraph load DIR`.
+    """
+    from seed import demo as demo_data
+
+    day = today.date() if today else datetime.date.today()
+    written = demo_data.shifted_files(day, into=directory)
+    click.echo(f"{written}: the demo as of {day.isoformat()} (its {demo_data.ANCHOR:%Y-%m} moved to {day:%Y-%m})")
+
+
 if __name__ == "__main__":
     main()

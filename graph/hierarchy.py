@@ -102,7 +102,7 @@ FIND_ORGANISATIONS_WITH_MEMBERS = declare("hierarchy/find_organisations_with_mem
 FIND_ORGANISATION = declare("hierarchy/find_organisation")
 FIND_ORGANISATION_DETAIL = declare("hierarchy/find_organisation_detail", days=("valid_from", "valid_to"))
 FIND_ORGANISATION_NAMES = declare("hierarchy/find_organisation_names")
-FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents")
+FIND_VALID_PARENTS = declare("hierarchy/find_valid_parents", days=("valid_from", "valid_to"))
 FIND_VALID_CHILD_KEYS = declare("hierarchy/find_valid_child_keys")
 FIND_VALID_ANCESTORS = declare("hierarchy/find_valid_ancestors")
 
@@ -742,6 +742,23 @@ class ParentLink:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkAbove:
+    """An organisation with its name and country, and the `PARENT_OF` link above it on a day.
+
+    Attributes:
+        key: the organisation's key.
+        name: its name.
+        country: its country (ISO 3166 alpha-2); None when it has none.
+        parent: the link to its parent that day.
+    """
+
+    key: str
+    name: str | None
+    country: str | None
+    parent: ParentLink
+
+
+@dataclass(frozen=True, slots=True)
 class Detail:
     """An organisation as it stood on a day: its stored properties, its parent and how many children it had.
 
@@ -1284,6 +1301,25 @@ async def parent_periods(store: Store, *, keys: Iterable[str]) -> list[Link]:
         rows = await store.read(FIND_PARENT_PERIODS, {"keys": wanted[start : start + FRONTIER_CHUNK]})
         found.extend(_PARENT_OF.from_row(row) for row in rows)
     return found
+
+
+async def links_above(store: Store, *, keys: Iterable[str], as_of: datetime.date) -> dict[str, list[LinkAbove]]:
+    """Return each organisation in `keys` with the `PARENT_OF` links above it valid on a day, by its key.
+
+    One link for an organisation with a parent, none for a root or a key no organisation has; more than one only on
+    data that breaks the rules. One query for up to FRONTIER_CHUNK keys.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    wanted = sorted(set(keys))
+    found: dict[str, list[LinkAbove]] = defaultdict(list)
+    for start in range(0, len(wanted), FRONTIER_CHUNK):
+        chunk = wanted[start : start + FRONTIER_CHUNK]
+        for row in await store.read(FIND_VALID_PARENTS, {"keys": chunk, "as_of": as_of}):
+            link = ParentLink(row["key"], row["name"], row["kind"], row["valid_from"], row["valid_to"], row["share"])
+            found[row["child"]].append(LinkAbove(row["child"], row["child_name"], row["child_country"], link))
+    return dict(found)
 
 
 async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:

@@ -1,6 +1,7 @@
 """Revenue rolled up over the structure, per territory and per portfolio, and the groups ranked.
 
-`/v1/organisations/{key}/revenue`, `/v1/territories/{key}/revenue`, `/v1/users/{key}/revenue`, `/v1/groups`.
+`/v1/organisations/{key}/revenue`, `/v1/organisations/{key}/children` (one level with totals, graph/levels.py),
+`/v1/territories/{key}/revenue`, `/v1/users/{key}/revenue`, `/v1/groups`.
 Amounts are integer cents in graph.revenue; here they become JSON numbers with at most two decimals:
 cents / 100 is correctly rounded and a float's repr is the shortest text that reads back as it, so the
 JSON text is the exact decimal amount (for totals below 10^13). Every answer is the calling user's view:
@@ -27,9 +28,11 @@ from api.routes.common import (
     for_organisation,
     given,
 )
-from graph import revenue
+from graph import levels, revenue
 
 router = APIRouter(tags=["revenue"])
+# A level's page: what the explorer shows before "show more".
+LEVEL_LIMIT = 200
 
 # A month, or nothing (empty).
 Month = Annotated[str, StringConstraints(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")]
@@ -143,6 +146,44 @@ class GroupPagePublic(RangePublic):
     hidden_count: int = Field(description="How many organisations of all groups the caller may not see.")
 
 
+class LevelItemPublic(BaseModel):
+    """An organisation of a level: the link above it that day, its own figures and its subtree's as the caller sees
+    it. Expandable when `member_count + hidden_count > 1`."""
+
+    key: str
+    name: str | None
+    country: str | None
+    kind: str
+    share: float | None
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    parent_key: str | None = Field(description="Its parent that day; null when the caller may not see the parent.")
+    depth: int = Field(
+        description="Links below the organisation asked about: 1 for a child, more when hidden "
+        "organisations lie between."
+    )
+    own: FiguresPublic
+    total: FiguresPublic
+    member_count: int = Field(description="Organisations of its subtree the caller sees, itself included.")
+    hidden_count: int = Field(description="Organisations of its subtree the caller may not see.")
+
+
+class LevelPage(RangePublic):
+    """One page of the level below an organisation as the caller sees it, with subtree totals."""
+
+    key: str
+    name: str | None
+    own: FiguresPublic
+    total: FiguresPublic
+    member_count: int = Field(description="Organisations of its subtree the caller sees, itself included.")
+    child_count: int = Field(description="Items of the whole level (every page).")
+    hidden_count: int = Field(
+        description="Organisations of its subtree the caller may not see whose nearest seen ancestor it is."
+    )
+    items: list[LevelItemPublic]
+    next_cursor: str | None
+
+
 def amount(cents: int) -> float:
     """Return an amount of integer cents as the decimal number JSON shows."""
     return cents / 100
@@ -196,6 +237,42 @@ def groups_public(
         total_revenue=amount(page.total.revenue),
         total_gross_profit=amount(page.total.gross_profit),
         hidden_count=page.hidden_count,
+    )
+
+
+def level_public(level: levels.Level, *, as_of: datetime.date, currency: str) -> LevelPage:
+    """Return a page of a level as the API answers it."""
+    return LevelPage(
+        key=level.key,
+        name=level.name,
+        first=level.first,
+        last=level.last,
+        as_of=as_of,
+        currency=currency,
+        own=FiguresPublic(**_figures(level.own)),
+        total=FiguresPublic(**_figures(level.total)),
+        member_count=level.member_count,
+        child_count=level.child_count,
+        hidden_count=level.hidden_count,
+        items=[
+            LevelItemPublic(
+                key=item.key,
+                name=item.name,
+                country=item.country,
+                kind=item.kind,
+                share=item.share,
+                valid_from=item.valid_from,
+                valid_to=item.valid_to,
+                parent_key=item.parent_key,
+                depth=item.depth,
+                own=FiguresPublic(**_figures(item.own)),
+                total=FiguresPublic(**_figures(item.total)),
+                member_count=item.member_count,
+                hidden_count=item.hidden_count,
+            )
+            for item in level.items
+        ],
+        next_cursor=level.next_cursor,
     )
 
 
@@ -265,6 +342,46 @@ async def get_revenue(
         ),
     )
     return rollup_public(rollup, as_of=today, currency=settings.currency)
+
+
+@router.get("/organisations/{key}/children", response_model=LevelPage, responses=problems.responses(404))
+async def get_children(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    sort: Annotated[
+        levels.Sort, Query(description="`key`, or `revenue`: subtree revenue, largest first, then key.")
+    ] = levels.Sort.KEY,
+    cursor: Cursor = None,
+    limit: Limit = LEVEL_LIMIT,
+) -> LevelPage:
+    """List one level below an organisation as the caller sees it, each item with its subtree's revenue and size.
+
+    An organisation the caller sees hangs under its nearest ancestor they see: the level holds those whose nearest
+    seen ancestor is this one (`depth` > 1 when hidden organisations lie between), `hidden_count` the hidden ones.
+    Answered from memory, so a level of a 100,000-member group opens without reading the group.
+    """
+    today = day(as_of)
+    level = await for_organisation(
+        store,
+        key,
+        lambda found: levels.children(
+            store,
+            key=found,
+            as_of=today,
+            first=first,
+            last=last,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
+            viewer=viewer,
+        ),
+    )
+    return level_public(level, as_of=today, currency=settings.currency)
 
 
 @router.get(

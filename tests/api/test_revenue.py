@@ -20,6 +20,7 @@ from api.app import create_app
 from api.problems import PROBLEM_JSON
 from api.routes.revenue import amount
 from graph import auth, duplicates, loading
+from seed import demo
 from seed.demo import DEMO_DIR
 
 YEAR = {"from": "2025-01", "to": "2025-12", "as_of": "2025-06-30"}
@@ -81,6 +82,25 @@ def walk(node):
 
 
 # --- hand cases -------------------------------------------------------------------------------
+
+
+async def test_the_demo_loaded_today_has_figures_with_default_parameters(client, store, tmp_path):
+    # What `make run` does: the demo dated as of the real today, read with the server's defaults (as_of today,
+    # the 12 months up to this month), so the date is the real one, not the client's fixed TODAY.
+    today = datetime.date.today()
+    client.app.state.clock = lambda: today
+    await loading.load_paths(store, [demo.shifted_files(today, into=tmp_path)])
+    lena = {"Authorization": f"Bearer {await auth.create_key(store, user_key='lena.vogel')}"}
+
+    groups = exact(client.get("/v1/groups", params={"limit": 2}, headers=lena))
+    group_revenue = {
+        key: exact(client.get(f"/v1/organisations/{key}/revenue", params={"scope": "group"}, headers=lena))["revenue"]
+        for key in ("ORG-DE-0001", "ORG-NL-0001")
+    }
+
+    assert group_revenue == {"ORG-DE-0001": Decimal("6599908.92"), "ORG-NL-0001": Decimal("3295099.22")}
+    assert [(group["root_key"], group["revenue"]) for group in groups["items"]] == list(group_revenue.items())
+    assert groups["to"] == f"{today.year:04d}-{today.month:02d}"
 
 
 async def test_a_rollup_has_every_contract_field(client, headers):

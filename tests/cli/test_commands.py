@@ -32,6 +32,7 @@ COMMANDS = [
     ["merge"],
     ["revenue"],
     ["groups"],
+    ["seed", "demo"],
 ]
 
 
@@ -184,6 +185,24 @@ def test_revenue_prints_totals_months_members_and_tree_as_aligned_tables(data_di
     assert (answer["revenue"], answer["gross_profit"], answer["currency"]) == (-2380.55, -512.4, "EUR")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "error: no organisation has the key 'NO-SUCH-ORG'"
     assert bad.returncode == 1 and bad.stderr.startswith("error: from must be a period YYYY-MM")
+
+
+def test_the_demo_dated_today_loads_with_figures_for_the_default_year(data_dir, tmp_path):
+    written = crmgraph(data_dir, "seed", "demo", "--out", str(tmp_path / "demo"))
+    crmgraph(data_dir, "db", "start")
+    loaded = crmgraph(data_dir, "load", str(tmp_path / "demo"))
+    table = crmgraph(data_dir, "groups", "--top", "2")
+    leap = crmgraph(data_dir, "seed", "demo", "--out", str(tmp_path / "leap"), "--today", "2028-02-29")
+
+    assert written.returncode == loaded.returncode == table.returncode == leap.returncode == 0, table.stderr
+    ranked = [" ".join(line.split()) for line in table.stdout.splitlines()[4:6]]
+    assert ranked[0].startswith("1 A ORG-DE-0001 Müller Holding GmbH 11 6,599,908.92 ")
+    assert ranked[1].startswith("2 A ORG-NL-0001 Van der Berg Groep B.V. 10 3,295,099.22 ")
+    assert leap.stdout.strip() == f"{tmp_path / 'leap'}: the demo as of 2028-02-29 (its 2025-12 moved to 2028-02)"
+    assert (tmp_path / "leap" / "substitutes.csv").read_text().splitlines()[1:] == [
+        "thomas.huber,anna.becker,2027-10-04,2027-10-17",
+        "lukas.gruber,thomas.huber,2028-01-17,2028-03-16",
+    ]
 
 
 def test_groups_prints_the_ranking_with_abc_classes(data_dir):

@@ -22,9 +22,9 @@ DEMO_ROWS = {
     "accounts": 32,
     "org_territories": 2,
     "user_territories": 8,
-    "substitutes": 1,
+    "substitutes": 2,
     "relationships": 4,
-    "revenue": 413,
+    "revenue": 789,
 }
 NODES = {
     ("Organisation", 42),
@@ -43,10 +43,10 @@ RELATIONSHIPS = {
     ("Organisation", "HAS_ACCOUNT", "DebtorAccount", 32),
     ("Organisation", "ASSIGNED_TO", "Territory", 43),  # 2 manual, 41 by the territory rules
     ("User", "ASSIGNED_TO", "Territory", 8),
-    ("User", "SUBSTITUTES", "User", 1),
+    ("User", "SUBSTITUTES", "User", 2),
     ("Organisation", "RELATED_TO", "Organisation", 3),
     ("Contact", "RELATED_TO", "Organisation", 1),
-    ("DebtorAccount", "BOOKED_FOR", "Organisation", 413),
+    ("DebtorAccount", "BOOKED_FOR", "Organisation", 789),
 }
 
 

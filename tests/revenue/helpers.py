@@ -40,6 +40,7 @@ async def build(store: Store, directory: Path, world: World) -> None:
                     "kind": link.kind,
                     "valid_from": cell(link.valid_from),
                     "valid_to": cell(link.valid_to),
+                    "share": "" if link.share is None else str(link.share),
                 }
                 for link in world.parents
             ],

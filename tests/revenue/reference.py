@@ -25,6 +25,7 @@ class Link:
     kind: str = "legal"
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
+    share: float | None = None
 
 
 @dataclass(frozen=True)
