@@ -1,5 +1,6 @@
 """Dependencies shared by the routes: the store, the settings and the calling user."""
 
+import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -63,13 +64,19 @@ async def get_optional_caller(
 OptionalUser = Annotated[auth.Caller | None, Depends(get_optional_caller)]
 
 
-async def get_viewer(request: Request, caller: CurrentUser) -> visibility.Viewer:
+async def get_today(request: Request) -> datetime.date:
+    """Return the day of the request by the app's clock: the day whose rights count, and the default `as_of`."""
+    return request.app.state.clock()
+
+
+TodayDep = Annotated[datetime.date, Depends(get_today)]
+
+
+async def get_viewer(request: Request, caller: CurrentUser, today: TodayDep) -> visibility.Viewer:
     """Return whose view the request answers with: the calling user, with the app's inheritance setting, and
     today from the app's clock, whose rights decide what the caller sees whatever `as_of` asks."""
     settings = await get_app_settings(request)
-    return visibility.Viewer(
-        key=caller.key, role=caller.role, inherit=settings.visibility_inherit, today=request.app.state.clock()
-    )
+    return visibility.Viewer(key=caller.key, role=caller.role, inherit=settings.visibility_inherit, today=today)
 
 
 ViewerDep = Annotated[visibility.Viewer, Depends(get_viewer)]

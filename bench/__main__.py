@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import baselines, data, engine, report
+from bench import baselines, data, engine, explorer, report
 from bench.report import Figure, Results
 from bench.workloads import Bench, Repetitions
 from graph import auth, snapshot
@@ -124,6 +124,7 @@ async def _measure(
                 await bench.ancestors()
                 await bench.visibility(store)
                 await bench.ranking()
+                await explorer.explorer_calls(bench)
                 await bench.throughput(clients=chosen.clients, seconds=chosen.seconds)
     finally:
         for opened in stores:

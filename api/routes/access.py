@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
+from api.deps import SeesEverything, SettingsDep, StoreDep, TodayDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, UserKey, day, for_organisation
 from graph import visibility
 
@@ -158,7 +158,12 @@ async def get_access(
         store,
         key,
         lambda found: visibility.explain(
-            store, user_key=user_key, key=found, as_of=day(as_of), inherit=settings.visibility_inherit, viewer=viewer
+            store,
+            user_key=user_key,
+            key=found,
+            as_of=day(as_of, viewer.today),
+            inherit=settings.visibility_inherit,
+            viewer=viewer,
         ),
     )
     return AccessPublic(
@@ -178,7 +183,7 @@ async def get_viewers(
         store,
         key,
         lambda found: visibility.viewers(
-            store, key=found, as_of=day(as_of), inherit=settings.visibility_inherit, viewer=viewer
+            store, key=found, as_of=day(as_of, viewer.today), inherit=settings.visibility_inherit, viewer=viewer
         ),
     )
     return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
@@ -205,7 +210,7 @@ async def get_portfolio(
     found = await visibility.portfolio(
         store,
         user_key=key,
-        as_of=day(as_of),
+        as_of=day(as_of, viewer.today),
         inherit=settings.visibility_inherit,
         cursor=cursor,
         limit=limit,
@@ -216,8 +221,13 @@ async def get_portfolio(
 
 @router.get("/reports/one-face", response_model=SplitGroupPage)
 async def get_one_face(
-    store: StoreDep, caller: SeesEverything, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    caller: SeesEverything,
+    today: TodayDep,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> SplitGroupPage:
     """List the groups whose members have more than one owner on the day, by root key (analysts and admins)."""
-    page = await visibility.one_face(store, as_of=day(as_of), cursor=cursor, limit=limit)
+    page = await visibility.one_face(store, as_of=day(as_of, today), cursor=cursor, limit=limit)
     return SplitGroupPage.model_validate(page)

@@ -91,9 +91,9 @@ class OrganisationRef(BaseModel):
     name: str
 
 
-def day(as_of: datetime.date | None) -> datetime.date:
-    """Return the day a read sees: `as_of`, or today."""
-    return as_of or datetime.date.today()
+def day(as_of: datetime.date | None, today: datetime.date) -> datetime.date:
+    """Return the day a read sees: `as_of`, or today by the app's clock (`TodayDep`, `Viewer.today`)."""
+    return as_of or today
 
 
 async def for_organisation(store: Store, key: str, read: Callable[[str], Awaitable[Answer]]) -> Answer:

@@ -115,7 +115,14 @@ async def get_memberships(
 ) -> MembershipPage:
     """List the associations and chains an organisation is a direct member of, a page at a time."""
     return await _answer(
-        store, viewer, key, connections.memberships, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.memberships,
+        MembershipPage,
+        as_of=day(as_of, viewer.today),
+        cursor=cursor,
+        limit=limit,
     )
 
 
@@ -130,7 +137,14 @@ async def get_members(
 ) -> MembershipPage:
     """List the direct members of an association or chain, a page at a time."""
     return await _answer(
-        store, viewer, key, connections.members, MembershipPage, as_of=day(as_of), cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.members,
+        MembershipPage,
+        as_of=day(as_of, viewer.today),
+        cursor=cursor,
+        limit=limit,
     )
 
 
@@ -146,7 +160,15 @@ async def get_suppliers(
 ) -> SupplyPage:
     """List who supplies an organisation or its group (links inside the group left out), one item per link."""
     return await _answer(
-        store, viewer, key, connections.suppliers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.suppliers,
+        SupplyPage,
+        as_of=day(as_of, viewer.today),
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
     )
 
 
@@ -162,7 +184,15 @@ async def get_customers(
 ) -> SupplyPage:
     """List whom an organisation or its group supplies (links inside the group left out), one item per link."""
     return await _answer(
-        store, viewer, key, connections.customers, SupplyPage, as_of=day(as_of), scope=scope, cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.customers,
+        SupplyPage,
+        as_of=day(as_of, viewer.today),
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
     )
 
 
@@ -186,7 +216,7 @@ async def get_related(
         key,
         connections.related,
         RelatedPage,
-        as_of=day(as_of),
+        as_of=day(as_of, viewer.today),
         relationship_type=relationship_type or None,
         cursor=cursor,
         limit=limit,

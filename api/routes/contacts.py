@@ -85,7 +85,7 @@ async def get_organisation_contacts(
         lambda found: contacts.of_organisation(
             store,
             key=found,
-            as_of=day(as_of),
+            as_of=day(as_of, viewer.today),
             scope=scope,
             include_former=include_former,
             cursor=cursor,
@@ -100,7 +100,7 @@ async def get_organisation_contacts(
 @router.get("/contacts/{key}", response_model=ContactPublic)
 async def get_contact(store: StoreDep, viewer: ViewerDep, key: ContactKey, as_of: AsOf = None) -> ContactPublic:
     """Return a contact with its employment history, each employment marked current or not on `as_of`."""
-    found = await contacts.contact(store, key=key, as_of=day(as_of), viewer=viewer)
+    found = await contacts.contact(store, key=key, as_of=day(as_of, viewer.today), viewer=viewer)
     return ContactPublic(
         **asdict(found.person),
         employments=[EmploymentPublic(**asdict(job)) for job in found.employments],

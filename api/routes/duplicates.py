@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api import problems
-from api.deps import AdminUser, SeesEverything, StoreDep
-from api.routes.common import AsOf, KeyField
+from api.deps import AdminUser, SeesEverything, StoreDep, TodayDep
+from api.routes.common import AsOf, KeyField, day
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
@@ -75,12 +75,13 @@ class MergePublic(BaseModel):
 async def list_duplicates(
     store: StoreDep,
     caller: SeesEverything,
+    today: TodayDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.5,
     as_of: AsOf = None,
 ) -> CandidateList:
     """List candidate duplicate organisations with their reasons and a score (analysts and admins)."""
-    candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=as_of)
+    candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=day(as_of, today))
     return CandidateList(
         items=[
             CandidatePublic(

@@ -208,7 +208,7 @@ async def get_organisation(
 ) -> OrganisationPublic:
     """Return an organisation with its parent and its number of children on the day."""
     found = await for_organisation(
-        store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of), viewer=viewer)
+        store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
     )
     parent = found.parent
     return OrganisationPublic(
@@ -224,7 +224,7 @@ async def get_organisation(
 async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
     """List the ancestors of an organisation up to its ultimate parent, nearest first."""
     found = await for_organisation(
-        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of), viewer=viewer)
+        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
     )
     return AncestorList(
         items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in found.ancestors],
@@ -248,7 +248,9 @@ async def get_root(
     organisation of its chain that the caller sees; with `scope=domestic`, the same within its country."""
     if scope == "domestic":
         domestic = await for_organisation(
-            store, key, lambda found: hierarchy.domestic_root(store, key=found, as_of=day(as_of), viewer=viewer)
+            store,
+            key,
+            lambda found: hierarchy.domestic_root(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer),
         )
         return DomesticRootPublic(
             key=domestic.root.key,
@@ -258,7 +260,7 @@ async def get_root(
             country=domestic.country,
         )
     found = await for_organisation(
-        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of), viewer=viewer)
+        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
     )
     return RootPublic(
         key=found.root.key,
@@ -296,7 +298,7 @@ async def get_descendants(
         lambda found: hierarchy.descendants(
             store,
             key=found,
-            as_of=day(as_of),
+            as_of=day(as_of, viewer.today),
             max_depth=max_depth,
             kinds=chosen,
             cursor=cursor,
@@ -325,7 +327,9 @@ async def get_siblings(
     page = await for_organisation(
         store,
         key,
-        lambda found: hierarchy.siblings(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit, viewer=viewer),
+        lambda found: hierarchy.siblings(
+            store, key=found, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
+        ),
     )
     return _member_page(page)
 
@@ -343,7 +347,9 @@ async def get_group(
     group = await for_organisation(
         store,
         key,
-        lambda found: hierarchy.group(store, key=found, as_of=day(as_of), cursor=cursor, limit=limit, viewer=viewer),
+        lambda found: hierarchy.group(
+            store, key=found, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
+        ),
     )
     return GroupPublic(
         root=RootRef(key=group.root.key, name=group.root.name, is_ultimate=group.is_ultimate),

@@ -325,7 +325,7 @@ async def get_revenue(
 
     Only the organisations the caller sees count; an organisation they may not see answers 404 like a missing one.
     """
-    today = day(as_of)
+    today = day(as_of, viewer.today)
     rollup = await for_organisation(
         store,
         key,
@@ -365,7 +365,7 @@ async def get_children(
     seen ancestor is this one (`depth` > 1 when hidden organisations lie between), `hidden_count` the hidden ones.
     Answered from memory, so a level of a 100,000-member group opens without reading the group.
     """
-    today = day(as_of)
+    today = day(as_of, viewer.today)
     level = await for_organisation(
         store,
         key,
@@ -406,7 +406,7 @@ async def get_territory_revenue(
 
     For those who hold the territory that day (directly, through a region or a substitution), analysts and admins.
     """
-    today = day(as_of)
+    today = day(as_of, viewer.today)
     rollup = await revenue.territory_rollup(
         store,
         key=key,
@@ -443,7 +443,7 @@ async def get_portfolio_revenue(
     For the user, their manager (who holds a territory the user is assigned to that day), analysts and admins;
     a manager sees only the part of the portfolio they see themselves.
     """
-    today = day(as_of)
+    today = day(as_of, viewer.today)
     rollup = await revenue.portfolio_rollup(
         store,
         user_key=key,
@@ -474,7 +474,7 @@ async def get_groups(
     Only the organisations the caller sees count; a group without any is left out, one whose root they may not see
     is listed under its visible member with the smallest key.
     """
-    today = day(as_of)
+    today = day(as_of, viewer.today)
     periods = revenue.period_range(first, last, as_of=today)
     page = await revenue.groups(
         store,

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import SeesEverything, StoreDep
+from api.deps import SeesEverything, StoreDep, TodayDep
 from api.routes.common import AsOf, Cursor, Limit, day
 from graph import ultimates
 
@@ -46,8 +46,13 @@ class MismatchPage(BaseModel):
     responses=problems.described({403: "The caller is not an analyst or an admin."}),
 )
 async def get_ultimates(
-    store: StoreDep, caller: SeesEverything, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000
+    store: StoreDep,
+    caller: SeesEverything,
+    today: TodayDep,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = 1000,
 ) -> MismatchPage:
     """List organisations whose declared ultimate parent is not their computed root, with why (analysts, admins)."""
-    page = await ultimates.report(store, as_of=day(as_of), cursor=cursor, limit=limit)
+    page = await ultimates.report(store, as_of=day(as_of, today), cursor=cursor, limit=limit)
     return MismatchPage.model_validate(page)

@@ -85,9 +85,10 @@ def walk(node):
 
 
 async def test_the_demo_loaded_today_has_figures_with_default_parameters(client, store, tmp_path):
-    # What `make run` does: the demo dated as of the real today, read with the server's defaults (as_of today,
-    # the 12 months up to this month), so the date is the real one, not the client's fixed TODAY.
-    today = datetime.date.today()
+    # What `make run` does: the demo dated as of the day it loads, read with the server's defaults (as_of today
+    # by the app's clock, the 12 months up to its month). A day far from the real one: every default follows
+    # the app's clock, none the machine's.
+    today = datetime.date(2031, 5, 20)
     client.app.state.clock = lambda: today
     await loading.load_paths(store, [demo.shifted_files(today, into=tmp_path)])
     lena = {"Authorization": f"Bearer {await auth.create_key(store, user_key='lena.vogel')}"}
@@ -100,7 +101,8 @@ async def test_the_demo_loaded_today_has_figures_with_default_parameters(client,
 
     assert group_revenue == {"ORG-DE-0001": Decimal("6599908.92"), "ORG-NL-0001": Decimal("3295099.22")}
     assert [(group["root_key"], group["revenue"]) for group in groups["items"]] == list(group_revenue.items())
-    assert groups["to"] == f"{today.year:04d}-{today.month:02d}"
+    assert groups["to"] == "2031-05"
+    assert groups["as_of"] == "2031-05-20"
 
 
 async def test_a_rollup_has_every_contract_field(client, headers):

@@ -15,6 +15,7 @@ WORKLOADS = (
     "W4 portfolio page",
     "W5 groups ranking",
     "W6 HTTP throughput",
+    "W8 explorer calls",
 )
 
 
