@@ -222,10 +222,12 @@ function viewerItem(user, key, asOf, ctx) {
     onclick: async () => {
       if (why.getAttribute("aria-expanded") === "true") {
         why.setAttribute("aria-expanded", "false");
+        why.textContent = "Why?";
         path.replaceChildren();
         return;
       }
       why.setAttribute("aria-expanded", "true");
+      why.textContent = "Hide";
       path.replaceChildren(h("span", { class: "muted small", text: "Loading…" }));
       try {
         const access = await get(`/access/${seg(user.key)}/organisations/${seg(key)}`, asOf);

@@ -64,7 +64,7 @@ export function portfolioView(container, ctx, now) {
         ),
         h("p", { class: "muted small", text: `${month(answer.from)} – ${month(answer.to)} in ${answer.currency}` }),
         revenueChart(answer.periods, { label: `Monthly revenue of ${user}'s portfolio` }),
-        h("h4", { text: "Largest" }),
+        answer.members.length ? h("h4", { text: "Largest" }) : null,
         h(
           "ul",
           { class: "list amounts" },
