@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.explorer.conftest import LEVEL_PARENT, LEVEL_SIZE, Explorer, sign_in
@@ -356,3 +357,18 @@ def test_levels_sorted_by_revenue(page, explorer):
     expect(children).to_have_count(len(level["items"]))
     for index, item in enumerate(level["items"]):
         expect(children.nth(index)).to_have_attribute("data-key", item["key"])
+
+
+def test_the_page_and_its_files_are_served_under_a_strict_policy(explorer):
+    page = httpx.get(f"{explorer.base_url}/")
+    script = httpx.get(f"{explorer.base_url}/explorer/js/main.js")
+    missing = httpx.get(f"{explorer.base_url}/explorer/js/missing.js")
+    unknown = httpx.get(f"{explorer.base_url}/v1/no-such-thing")
+
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    # The explorer answers its own paths only: the API's unknown paths stay the API's problems.
+    assert missing.status_code == 404
+    assert (unknown.status_code, unknown.headers["content-type"]) == (404, "application/problem+json")
