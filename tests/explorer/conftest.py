@@ -17,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
+from graph import admin
 from graph.store import open_store
 from seed import demo
 from tests.api.test_serve import serve_process
@@ -99,8 +100,6 @@ def explorer(request, falkordb_settings):
 
 
 async def _drop(settings) -> None:
-    from graph import admin
-
     async with await open_store(settings, start_engine=False) as store:
         await admin.delete_everything(store)
 

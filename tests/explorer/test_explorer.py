@@ -343,6 +343,7 @@ def test_an_organisation_beyond_its_levels_first_page_opens_and_takes_its_place(
     keys = level.evaluate_all("items => items.map(item => item.dataset.key)")
     assert keys == sorted(keys)
     expect(row(page, last)).not_to_have_class(re.compile("pinned"))
+    expect(row(page, last)).to_have_attribute("aria-posinset", str(LEVEL_SIZE))
 
 
 def test_levels_sorted_by_revenue(page, explorer):

@@ -232,8 +232,9 @@ export function treeView(container, ctx, now) {
       drawRow(child);
       node.group.insertBefore(child.li, node.moreRow);
     }
-    // Pinned rows stay after the loaded ones.
+    // Pinned rows stay after the loaded ones; the children's order is the rows' order.
     for (const pinned of node.group.querySelectorAll(":scope > li.pinned")) node.group.insertBefore(pinned, node.moreRow);
+    node.children = [...node.group.children].map((li) => nodes.get(li.dataset.key)).filter(Boolean);
     const shown = node.children.length;
     const left = page.child_count - shown;
     node.moreRow.hidden = !page.next_cursor;
