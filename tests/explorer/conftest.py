@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from graph import admin
 from graph.store import open_store
@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# The machine's two cores are shared with other test runs: room beyond Playwright's 5 s before a check fails.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 # Children loaded under one organisation: more than one page of the explorer's levels (200).
 LEVEL_PARENT = "ORG-DE-0008"
 LEVEL_SIZE = 230
@@ -142,7 +145,7 @@ def page(browser, console) -> Page:
     """A fresh tab of its own (empty session storage) at 1280×800; no unexpected console error may remain."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     opened = context.new_page()
-    opened.set_default_timeout(10_000)
+    opened.set_default_timeout(TIMEOUT_MS)
     opened.on("console", console.on_console)
     opened.on("pageerror", console.on_page_error)
     yield opened
