@@ -41,6 +41,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 # Children loaded under one organisation: more than one page of the explorer's levels (200).
 LEVEL_PARENT = "ORG-DE-0008"
 LEVEL_SIZE = 230
+# Independent organisations, each a group of its own: with the demo's, more than one page of the ranking (50).
+EXTRA_GROUPS = 40
 _graphs = itertools.count()
 
 
@@ -76,6 +78,11 @@ async def _prepare(settings, data_dir: Path, *, extra_level: bool) -> dict[str, 
         await load_rows(store, extra, "organisations", organisations)
         parents = [{"parent_key": LEVEL_PARENT, "child_key": row["key"], "kind": "branch"} for row in organisations]
         await load_rows(store, extra, "parents", parents)
+        independents = [
+            {"key": f"ORG-XI-{n:04d}", "name": f"Baustoffe Einzelhandel {n:04d}", "country": "DE"}
+            for n in range(1, EXTRA_GROUPS + 1)
+        ]
+        await load_rows(store, extra / "groups", "organisations", independents)
         return keys
 
 
@@ -87,7 +94,7 @@ def _run(coroutine):
 
 @pytest.fixture(scope="module")
 def explorer(request, falkordb_settings):
-    """`crmgraph serve` over a graph of its own holding the demo and a level of more than one page.
+    """`crmgraph serve` over a graph of its own holding the demo, a level and a ranking of more than one page.
 
     A module with `EXTRA_LEVEL = False` gets the demo alone.
     """
