@@ -121,6 +121,8 @@ export function treeView(container, ctx, now) {
     select(selected, { focus: false });
     exportButton.disabled = false;
     ctx.status("");
+    // A merged duplicate's key: the URL names the survivor shown, in place of the old key.
+    if (key !== now.arg) state.go("org", key, params, { replace: true });
   }
 
   function showSummary(group, topPage, hiddenAbove) {
