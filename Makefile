@@ -24,8 +24,8 @@ run: $(INSTALLED)  ## serve the demo on http://127.0.0.1:8000 (embedded engine, 
 	$(BIN)/crmgraph demo --host 127.0.0.1 --port 8000
 
 test: $(INSTALLED) $(LINTER) $(CHROMIUM)  ## check the code style and run the whole test suite
-	$(BIN)/ruff check graph api cli seed bench tests
-	$(BIN)/ruff format --check graph api cli seed bench tests
+	$(BIN)/ruff check graph api cli seed bench explorer tests
+	$(BIN)/ruff format --check graph api cli seed bench explorer tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED)  ## measure crmgraph against SQLite, PostgreSQL, plain Python (and Neo4j) on SIZE generated organisations

@@ -278,6 +278,10 @@ def test_the_groups_ranking_sorts_pages_and_exports(page, explorer):
 def test_every_view_opens_without_console_errors(page, explorer):
     sign_in(page, explorer, "markus.weber", f"#/org/{ROOT}")
     expect(page.locator("#panel-viewers li").first).to_be_visible()
+    page.get_by_role("link", name="Groups", exact=True).click()
+    expect(page.locator("table.groups tbody tr").first).to_be_visible()
+    page.get_by_role("link", name="Tree", exact=True).click()  # back to the organisation it showed
+    expect(row(page, ROOT)).to_have_attribute("aria-selected", "true")
     for view, ready in [
         ("#/groups", "table.groups tbody tr"),
         ("#/portfolio", '[data-figure="total"]'),

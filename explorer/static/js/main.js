@@ -46,6 +46,7 @@ function problemText(problem) {
 }
 
 let current = null;
+let lastOrganisation = null;
 
 async function start() {
   $("signin-form").addEventListener("submit", signIn);
@@ -123,13 +124,15 @@ function route() {
     state.go("groups", null, {}, { replace: true });
     return;
   }
+  if (now.view === "org" && now.arg) lastOrganisation = now.arg;
   showControls(now.params);
   $("controls").dataset.view = now.view;
   for (const link of document.querySelectorAll(".views a")) {
     if (link.dataset.view === now.view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
-    // The views keep the period when one switches between them.
-    link.href = state.href(link.dataset.view, null, state.period(now.params));
+    // The views keep the period when one switches between them, and the tree its organisation.
+    const arg = link.dataset.view === "org" ? (now.view === "org" ? now.arg : lastOrganisation) : null;
+    link.href = state.href(link.dataset.view, arg, state.period(now.params));
   }
   if (current && current.view === now.view && current.update(now)) return;
   current?.destroy?.();
