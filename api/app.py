@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+import explorer
 from api import docs, problems
 from api.deps import get_caller
 from api.routes import (
@@ -78,4 +79,6 @@ def create_app(
     app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(ultimates.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    # After every API route: the page at `/` and its files under `/explorer/`, a client of the routes above.
+    explorer.install(app)
     return app

@@ -160,7 +160,8 @@ def demo(host: str, port: int) -> None:
         click.echo("\nDemo API keys (send as `Authorization: Bearer <key>`):")
         for user_key, api_key in keys.items():
             click.echo(f"  {user_key:<16} {api_key}")
-        click.echo(f"\nAPI docs: http://{host}:{port}/docs   health: http://{host}:{port}/v1/health\n")
+        click.echo(f"\nExplorer: http://{host}:{port}/")
+        click.echo(f"API docs: http://{host}:{port}/docs   health: http://{host}:{port}/v1/health\n")
         _serve(host, port, access_log=True, shutdown_timeout_s=settings.shutdown_timeout_s)
 
 
