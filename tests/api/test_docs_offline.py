@@ -123,3 +123,11 @@ def test_behind_a_proxy_prefix_the_pages_reference_their_files_under_it():
 
 def test_an_unknown_asset_is_404(client):
     assert client.get(f"{docs.ASSETS_URL}/no-such-file.js").status_code == 404
+
+
+def test_redoc_asks_no_other_host_for_its_footer_logo(client):
+    # ReDoc renders Redocly's logo from their CDN whatever its options: the served bundle must not link it.
+    bundle = client.get(f"{docs.ASSETS_URL}/{docs.REDOC_JS}").text
+
+    assert "cdn.redoc.ly" not in bundle
+    assert 'src:"data:,"' in bundle
