@@ -300,6 +300,12 @@ def test_the_page_reads_well_on_a_narrow_window(page, explorer):
     sign_in(page, explorer, "admin", f"#/org/{DEEP}")
     expect(row(page, DEEP)).to_have_attribute("aria-selected", "true")
     assert page.evaluate("document.documentElement.scrollWidth") <= 420
+    # Every figure shown whole: a cell whose text is wider than the cell is cut.
+    cut = page.evaluate(
+        "[...document.querySelectorAll('.tree .cell.num')]"
+        ".filter((cell) => cell.offsetParent && cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent)"
+    )
+    assert cut == []
 
 
 def offline(page: Page, explorer: Explorer) -> list[str]:
