@@ -20,7 +20,7 @@ import re
 import weakref
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 
 import numpy as np
 
@@ -40,10 +40,8 @@ VAT_NOISE = re.compile(r"[\s.\-]+")
 # Above every character a word may hold (U+10FFFF is no letter nor digit): every word starting with `t` is
 # before `t + PAST`.
 PAST = "\U0010ffff"
-# Between the VAT ids normalised in one pass: no blank, dot nor dash, and upper() leaves it.
+# Between the texts handled in one pass: no letter, digit, blank, dot nor dash, and case changes leave it.
 SEPARATOR = "\x00"
-# A word, or the SEPARATOR between two texts split in one call.
-PIECE_WORD = re.compile(r"[^\W_]+|\x00")
 
 
 def fold(text: str) -> str:
@@ -130,8 +128,8 @@ def build_index(found: snapshot.Snapshot, columns: dict[str, list[str]]) -> Sear
     """Return the search index of a snapshot's organisations from their keys, names, countries and VAT ids.
 
     An organisation the snapshot does not hold (created after it was read) is left out. Every step is one pass
-    of C code (a map, a sort, a numpy operation) rather than a Python loop per organisation or per word: 1.7 s
-    at a million organisations where a loop took 35 (docs/search.md).
+    of C code (a map, a split, a sort, a numpy operation) rather than a Python loop per organisation or per
+    word; tests/search/simple_index.py is that loop, which it equals (figures in docs/search.md).
     """
     keys, names_listed = columns.get("keys", []), columns.get("names", [])
     listed = np.fromiter(map(found.index.get, keys, repeat(-1)), np.int64, count=len(keys))
@@ -165,34 +163,62 @@ def build_index(found: snapshot.Snapshot, columns: dict[str, list[str]]) -> Sear
 
 def _postings(names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """Return the sorted words of the folded names, where each word's ranks start, and the ranks of each word."""
-    # All names as one text, split at blanks in one call: a list per name would cost the garbage collector more
-    # than the split. Blanks are never letters nor digits, so a piece made only of letters and digits is one
-    # word; only the few pieces holding anything else ("b.v.", "a&b") go through the regular expression. A
-    # SEPARATOR piece between two names counts the names, unless a name holds one itself.
+    # All names as one text, split at blanks in one call (a list per name would cost the garbage collector more
+    # than the split), with a SEPARATOR piece between two names to count them, unless a name holds one itself.
     text = f" {SEPARATOR} ".join(names)
     if text.count(SEPARATOR) != max(len(names) - 1, 0):
         return _postings(tuple(name.replace(SEPARATOR, " ") for name in names))
-    found = text.split()
-    plain = np.fromiter(map(str.isalnum, found), bool, count=len(found))
-    between = np.fromiter(map(SEPARATOR.__eq__, found), bool, count=len(found))
-    ranks = np.cumsum(between)
-    mixed = np.flatnonzero(~plain & ~between)
-    # The pieces to split further, in one call too: SEPARATOR pieces between them count them.
-    split = PIECE_WORD.findall(f" {SEPARATOR} ".join(map(found.__getitem__, mixed.tolist())))
-    split_between = np.fromiter(map(SEPARATOR.__eq__, split), bool, count=len(split))
-    ranks = np.concatenate((ranks[plain], ranks[mixed][np.cumsum(split_between)[~split_between]]))
-    found = [*compress(found, plain.tolist()), *compress(split, (~split_between).tolist())]
-    # Each word numbered by where it first appears (one pass), then by its place in the sorted vocabulary.
+    pieces = text.split()
+    del text  # what is no longer needed goes at once: at a million names, the peak is these pieces
+    # Each piece numbered by where it first appears, in one pass: the rest looks at the distinct pieces only, a
+    # sixth of them. Blanks are never letters nor digits, so a piece made only of letters and digits is one
+    # word; the few others ("b.v.", "a&b") go through the regular expression.
     first: dict[str, int] = {}
-    seen = np.fromiter(map(first.setdefault, found, count()), np.int64, count=len(found))
+    where = np.fromiter(map(first.setdefault, pieces, count()), np.int64, count=len(pieces))
+    del pieces
     distinct = list(first)
-    alphabetical = sorted(range(len(distinct)), key=distinct.__getitem__)
-    vocabulary = tuple(map(distinct.__getitem__, alphabetical))
-    number = np.zeros(len(found), np.int64)
-    number[np.fromiter(first.values(), np.int64, count=len(first))[alphabetical]] = np.arange(len(vocabulary))
+    of_position = np.zeros(len(where), np.int64)
+    of_position[np.fromiter(first.values(), np.int64, count=len(first))] = np.arange(len(distinct))
+    piece = of_position[where]
+    between = np.fromiter(map(SEPARATOR.__eq__, distinct), bool, count=len(distinct))
+    plain = np.fromiter(map(str.isalnum, distinct), bool, count=len(distinct))
+    mixed = np.flatnonzero(~plain & ~between)
+    split = [WORD.findall(distinct[number]) for number in mixed.tolist()]
+    # The words: the plain pieces, then the words of mixed pieces that are no plain piece (a word that is a
+    # piece is a plain one), each once; numbered in that order, then by their place in the sorted vocabulary.
+    extra = [word for word in dict.fromkeys(chain.from_iterable(split)) if word not in first]
+    spelled = [*compress(distinct, plain.tolist()), *extra]
+    alphabetical = np.array(sorted(range(len(spelled)), key=spelled.__getitem__), np.int64)
+    vocabulary = tuple(map(spelled.__getitem__, alphabetical.tolist()))
+    number = np.empty(len(spelled), np.int64)
+    number[alphabetical] = np.arange(len(spelled))
+    of_distinct = np.full(len(distinct), -1, np.int64)
+    of_distinct[plain] = number[: len(spelled) - len(extra)]
+    extra_number = dict(zip(extra, number[len(spelled) - len(extra) :].tolist(), strict=True))
+    # Every piece's words with its rank: a plain piece is its own word, a mixed one its words, a separator none.
+    ranks = np.cumsum(between[piece])
+    alone = plain[piece]
+    found = [of_distinct[piece[alone]]]
+    ranked = [ranks[alone]]
+    if split:
+        inside = [
+            [extra_number[word] if word in extra_number else of_distinct[of_position[first[word]]] for word in words_of]
+            for words_of in split
+        ]
+        sizes = np.zeros(len(distinct), np.int64)
+        sizes[mixed] = np.fromiter(map(len, inside), np.int64, count=len(inside))
+        starts = np.zeros(len(distinct), np.int64)
+        starts[mixed] = np.cumsum(sizes[mixed]) - sizes[mixed]
+        held = np.flatnonzero(~alone & ~between[piece])
+        counts = sizes[piece[held]]
+        place = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        flat = np.fromiter(chain.from_iterable(inside), np.int64)
+        found.append(flat[np.repeat(starts[piece[held]], counts) + place])
+        ranked.append(np.repeat(ranks[held], counts))
+    words_found, ranks = np.concatenate(found), np.concatenate(ranked)
     # One integer per (word, rank), sorted: word after word, ranks ascending, a word twice in a name once.
     width = max(len(names), 1)
-    pairs = number[seen] * width + ranks
+    pairs = words_found * width + ranks
     pairs.sort()
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     offsets = np.searchsorted(pairs // width, np.arange(len(vocabulary) + 1)).astype(np.int64)
