@@ -299,6 +299,11 @@ async def latest(store: Store, found: snapshot.Snapshot) -> View:
             await asyncio.shield(building)
     index = kept.index
     assert index is not None
+    return await _seen(kept, index, found)
+
+
+async def _seen(kept: _Kept, index: SearchIndex, found: snapshot.Snapshot) -> View:
+    """Return the index seen from the snapshot, made once per pair (off the event loop: a key lookup each)."""
     view = kept.view
     if view is None or view.index is not index or view.token != found.token:
         view = kept.view = await asyncio.to_thread(seen_from, index, found)
@@ -348,7 +353,8 @@ async def kept_current(store: Store, *, poll_seconds: float = 1.0) -> AsyncItera
 
     Every `poll_seconds` it looks (in memory, no query) whether the snapshot held (graph/snapshot.py, which
     :func:`snapshot.kept_current` keeps current) is newer than the index, and builds the index of it if so:
-    at start-up, and after each write, before any search asks.
+    at start-up, and after each write, before any search asks; meanwhile searches see the index before from
+    that snapshot, also made here ahead of them.
     """
     task = asyncio.create_task(_keep_current(store, poll_seconds))
     try:
@@ -368,5 +374,8 @@ async def _keep_current(store: Store, poll_seconds: float) -> None:
         await asyncio.sleep(poll_seconds)
         found = snapshot.held(store)
         if found is not None and (kept.index is None or kept.index.token != found.token):
+            if kept.index is not None:
+                # The searches until the new index is built see the last one from this snapshot: made now.
+                await _seen(kept, kept.index, found)
             with contextlib.suppress(CrmGraphError):  # logged by _reported; keep watching
                 await asyncio.shield(_build(store, kept, found))
