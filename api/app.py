@@ -24,7 +24,7 @@ from api.routes import (
     ultimates,
     users,
 )
-from graph import snapshot
+from graph import search_index, snapshot
 from graph.settings import Settings, get_settings
 from graph.store import open_store
 
@@ -43,7 +43,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        async with await open_store(settings) as store, snapshot.kept_current(store):
+        async with await open_store(settings) as store, snapshot.kept_current(store), search_index.kept_current(store):
             app.state.store = store
             # What the imports and the set-up made lives as long as the process: out of the garbage collector's
             # full collections, which otherwise scan it all and hold up the requests in flight (W6's p99).

@@ -264,6 +264,12 @@ class _Held:
 _held: "weakref.WeakKeyDictionary[Store, _Held]" = weakref.WeakKeyDictionary()
 
 
+def held(store: Store) -> Snapshot | None:
+    """Return the snapshot last read of the store, current or not, without asking the graph; None before any."""
+    found = _held.get(store)
+    return None if found is None else found.snapshot
+
+
 async def current(store: Store) -> Snapshot:
     """Return the snapshot of the graph as it is now: the one held while no write came since, else a new one.
 

@@ -1,0 +1,96 @@
+"""A search after a write: never waiting for the index to be built again, never showing what was deleted."""
+
+import asyncio
+import threading
+import time
+
+from graph import duplicates, search, search_index, snapshot
+from graph.settings import Inheritance
+from graph.visibility import Viewer
+from tests.calendar import day
+from tests.helpers import add_users, load_rows
+
+ADMIN = Viewer("admin", "admin", Inheritance.DOWN, today=day(8))
+
+
+async def found(store, q: str, limit: int = 50) -> list[list[str]]:
+    """Return the keys of every page of the search for `q`."""
+    pages, cursor = [], None
+    while True:
+        page = await search.organisations(store, q=q, country=None, viewer=ADMIN, cursor=cursor, limit=limit)
+        pages.append([hit.key for hit in page.items])
+        if (cursor := page.next_cursor) is None:
+            return pages
+
+
+async def organisations(store, directory, **names: str) -> None:
+    await load_rows(store, directory, "organisations", [{"key": key, "name": name} for key, name in names.items()])
+
+
+async def test_searches_after_a_write_answer_from_the_index_before_until_the_new_one_is_built(
+    store, tmp_path, monkeypatch
+):
+    await add_users(store, tmp_path / "users", admin="admin")
+    await organisations(store, tmp_path / "1", A="Alpha Holding", B="Alpha Bau")
+    await search_index.current(store)
+    release, real = threading.Event(), search_index.build_index
+
+    def slow_build(*args):
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(search_index, "build_index", slow_build)
+    await organisations(store, tmp_path / "2", C="Alpha Neu")
+    await duplicates.merge(store, survivor="A", duplicate="B")
+
+    started = time.perf_counter()
+    while_building = [await found(store, "alpha") for _ in range(3)]
+    waited = time.perf_counter() - started
+    release.set()
+    await search_index.current(store)
+    rebuilt = await found(store, "alpha")
+
+    assert while_building == [[["A"]]] * 3 and waited < 5
+    assert rebuilt == [["A", "C"]]
+
+
+async def test_an_organisation_deleted_after_the_snapshot_was_read_is_replaced_on_its_page(
+    store, tmp_path, monkeypatch
+):
+    await add_users(store, tmp_path / "users", admin="admin")
+    await organisations(store, tmp_path / "1", A="Alpha 1", B="Alpha 2", C="Alpha 3")
+    await search_index.current(store)
+    before = await snapshot.current(store)
+    await duplicates.merge(store, survivor="A", duplicate="B")
+
+    async def read_before_the_write(_store):
+        return before
+
+    monkeypatch.setattr(snapshot, "current", read_before_the_write)
+
+    assert await found(store, "alpha", limit=1) == [["A"], ["C"]]
+    assert await found(store, "alpha", limit=2) == [["A", "C"]]
+
+
+async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_search(store, tmp_path):
+    await organisations(store, tmp_path / "1", A="Alpha")
+
+    async with (
+        snapshot.kept_current(store, poll_seconds=0.02, quiet_seconds=0.05),
+        search_index.kept_current(store, poll_seconds=0.02),
+    ):
+        first = await indexed(store)
+        await organisations(store, tmp_path / "2", B="Beta")
+        second = await indexed(store)
+
+    assert (first, second) == (("A",), ("A", "B"))
+
+
+async def indexed(store) -> tuple[str, ...]:
+    """Wait until the index kept for the store is of the graph as it is now; return its keys."""
+    for _ in range(500):
+        kept = search_index._kept.get(store)
+        if kept and kept.index and kept.index.token == await store.revision():
+            return tuple(kept.index.keys[i] for i in kept.index.order)
+        await asyncio.sleep(0.02)
+    return ()
