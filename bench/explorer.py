@@ -584,7 +584,7 @@ def _tree_note(tree: Tree) -> str:
     hidden = tree.hidden_above + sum(page["hidden_count"] for page in tree.pages)
     note = (
         f"3 calls, then {tree.calls - 3} ({len(tree.chain)} levels); top level "
-        f"{top['child_count']:,} children, {tree.group['member_count']:,} members"
+        f"{top['child_count']:,} children, {tree.group['member_count']:,} members in the group"
     )
     if tree.group.get("hidden_count") or hidden:
         note += f"; hidden: {tree.hidden_above:,} above, {hidden - tree.hidden_above:,} in the levels, "
