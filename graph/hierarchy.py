@@ -1328,11 +1328,20 @@ async def names(store: Store, *, keys: Iterable[str]) -> dict[str, str | None]:
     Raises:
         QueryError: the engine failed a read.
     """
+    return {key: name for key, (name, _) in (await names_and_countries(store, keys=keys)).items()}
+
+
+async def names_and_countries(store: Store, *, keys: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Return the name and country of each organisation in `keys` by its key; a key no organisation has is left out.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
     wanted = sorted(set(keys))
-    found: dict[str, str | None] = {}
+    found: dict[str, tuple[str | None, str | None]] = {}
     for start in range(0, len(wanted), FRONTIER_CHUNK):
         rows = await store.read(FIND_ORGANISATION_NAMES, {"keys": wanted[start : start + FRONTIER_CHUNK]})
-        found.update((row["key"], row["name"]) for row in rows)
+        found.update((row["key"], (row["name"], row["country"])) for row in rows)
     return found
 
 

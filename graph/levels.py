@@ -17,6 +17,9 @@ of its own subtree's slice (+1 after its place, -1 past its end, a running sum);
 A subtree's figures are differences of prefix sums over the slice. Only the page's items are then read from the graph
 (names, countries, their parent links), in one query; X's name in another. Revenue is what graph.revenue sums: the
 ledger's months `first`..`last`, the structure of `as_of`, the rights of the viewer's `today`.
+
+`chain` answers the levels a tree unfolded down to an organisation shows, each as `children` answers its first page:
+the chain's subtrees are nested, so the topmost one's slice is computed once and each level below is a part of it.
 """
 
 import asyncio
@@ -82,6 +85,7 @@ class Level:
     Attributes:
         key: the organisation asked about.
         name: its name.
+        country: its country; None when it has none.
         first: the first period of the range, `YYYY-MM`.
         last: the last period of the range.
         own: its own bookings in the range.
@@ -95,6 +99,7 @@ class Level:
 
     key: str
     name: str | None
+    country: str | None
     first: str
     last: str
     own: Figures
@@ -104,6 +109,39 @@ class Level:
     hidden_count: int
     items: list[LevelItem]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLevel:
+    """A level of a chain: its first page, and the item of the chain's next organisation wherever it is ranked.
+
+    Attributes:
+        level: the first page of the level below an organisation of the chain.
+        chain_item: the item of the next organisation of the chain in this level, on the page or not; None in the
+            level of the organisation asked about.
+    """
+
+    level: Level
+    chain_item: LevelItem | None
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """The levels a tree unfolded down to an organisation shows, from the topmost organisation the viewer sees.
+
+    Attributes:
+        key: the organisation asked about.
+        first: the first period of the range, `YYYY-MM`.
+        last: the last period of the range.
+        hidden_count: how many ancestors above the topmost organisation of the chain the viewer may not see.
+        levels: the level of each organisation of the chain, the topmost first, the one asked about last.
+    """
+
+    key: str
+    first: str
+    last: str
+    hidden_count: int
+    levels: list[ChainLevel]
 
 
 async def children(
@@ -139,55 +177,177 @@ async def children(
         InvalidInput: a bad period, range, sort or `limit`, or a cursor this function did not give for the sort.
         QueryError: the engine failed a read.
     """
-    try:
-        sort = Sort(sort)
-    except ValueError:
-        raise InvalidInput(f"unknown sort {sort!r}, expected one of {', '.join(Sort)}") from None
+    sort = _sort(sort)
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str) if sort is Sort.KEY else paging.decode_cursor(cursor, int, str)
     periods = revenue.period_range(first, last, as_of=as_of)
-    found = await snapshot.current(store)
-    asked = found.id_of(key)
-    if asked is None:
-        raise visibility.not_found(key)
-    forest = await found.forest(as_of)
-    ids = forest.subtree(asked)
-    seen = await visibility.visible_ids(store, found, viewer=viewer)
-    if seen is None:
-        shown = np.ones(len(ids), bool)
-    else:
-        visible = np.zeros(len(found.keys), bool)
-        visible[seen] = True
-        shown = visible[ids]
-    if not shown[0]:
-        raise visibility.not_found(key)
-    slice_ = _Slice(found, forest, ids, shown, periods)
-    level = slice_.level()
-    ranked = level if sort is Sort.KEY else level[np.lexsort((ids[level], -slice_.total_revenue(level)))]
-    start = _start(found, slice_, ranked, sort, after)
-    page = ranked[start : start + limit]
-    items, names = await asyncio.gather(
-        _items(store, found, forest, slice_, page, as_of), hierarchy.names(store, keys=[key])
+    view = await _View.read(store, key=key, as_of=as_of, viewer=viewer)
+    ids = view.forest.subtree(view.asked)
+    slice_ = _Slice(view.found, view.forest, ids, view.shown_of(ids), periods)
+    paged = _Paged(view.found, slice_, sort=sort, after=after, limit=limit)
+    links, labels = await asyncio.gather(
+        hierarchy.links_above(store, keys=view.found.keys_of(slice_.ids[paged.page].tolist()), as_of=as_of),
+        hierarchy.names_and_countries(store, keys=[key]),
     )
-    next_cursor = None
-    if start + limit < len(ranked):
-        last_item = items[-1]
-        position = (last_item.key,) if sort is Sort.KEY else (last_item.total.revenue, last_item.key)
-        next_cursor = paging.encode_cursor(*position)
-    top = np.array([0])
-    return Level(
-        key=key,
-        name=names.get(key),
-        first=periods[0],
-        last=periods[-1],
-        own=slice_.own(0),
-        total=slice_.total(top)[0],
-        member_count=int(slice_.members(top)[0]),
-        child_count=len(level),
-        hidden_count=int(slice_.level_hidden()),
-        items=items,
-        next_cursor=next_cursor,
+    return paged.level(view, slice_, labels, links)
+
+
+async def chain(
+    store: Store,
+    *,
+    key: str,
+    as_of: datetime.date,
+    first: str | None = None,
+    last: str | None = None,
+    sort: Sort = Sort.KEY,
+    limit: int = paging.DEFAULT_LIMIT,
+    viewer: visibility.Viewer | None = None,
+) -> Chain:
+    """Return the levels of an organisation and of each ancestor the viewer sees, each as :func:`children` answers.
+
+    The chain is the organisation, its nearest ancestor the viewer sees, that one's nearest seen ancestor, … up to the
+    topmost one the viewer sees: each organisation of the chain is an item of the level of the one above it.
+
+    Args:
+        store: the graph.
+        key: the organisation's key.
+        as_of: the day whose structure counts for the whole range.
+        first: the first period, `YYYY-MM`; None for eleven months before `last`.
+        last: the last period, `YYYY-MM`; None for the month of `as_of`.
+        sort: `key`, or `revenue` (subtree revenue, largest first, then key).
+        limit: the most items on each level's first page, 1 to MAX_LIMIT.
+        viewer: whose view: organisations they may not see are left out and counted; None for no filter.
+
+    Returns:
+        The first page of each level of the chain, the topmost first, with the chain's next organisation's item.
+
+    Raises:
+        NotFound: no organisation has the key, or the viewer may not see it (the same error).
+        InvalidInput: a bad period, range, sort or `limit`.
+        QueryError: the engine failed a read.
+    """
+    sort = _sort(sort)
+    paging.check_limit(limit)
+    periods = revenue.period_range(first, last, as_of=as_of)
+    view = await _View.read(store, key=key, as_of=as_of, viewer=viewer)
+    up = view.forest.chains(np.array([view.asked]))[0]
+    seen = [organisation for organisation in up if view.shown_of(np.array([organisation]))[0]]
+    # Everything above the topmost seen organisation is hidden: up is the organisation first, its root last.
+    hidden_above = len(up) - 1 - up.index(seen[-1])
+    tops = seen[::-1]
+    # The chain's subtrees are nested: one slice of the topmost, and each level below a part of it.
+    ids = view.forest.subtree(tops[0])
+    outer = _Slice(view.found, view.forest, ids, view.shown_of(ids), periods)
+    origin = int(view.forest.position[tops[0]])
+    slices = [outer, *(outer.within(int(view.forest.position[top]) - origin) for top in tops[1:])]
+    pages = [_Paged(view.found, slice_, sort=sort, after=None, limit=limit) for slice_ in slices]
+    # The next organisation of the chain, as a place in the slice of the one above it.
+    pinned = [
+        int(view.forest.position[below] - view.forest.position[top]) for top, below in zip(tops, tops[1:], strict=False)
+    ]
+    wanted = [
+        key
+        for slice_, paged in zip(slices, pages, strict=True)
+        for key in view.found.keys_of(slice_.ids[paged.page].tolist())
+    ]
+    links, labels = await asyncio.gather(
+        hierarchy.links_above(store, keys=wanted + view.found.keys_of(tops[1:]), as_of=as_of),
+        hierarchy.names_and_countries(store, keys=view.found.keys_of(tops)),
     )
+    chain_levels = []
+    for index, (slice_, paged) in enumerate(zip(slices, pages, strict=True)):
+        chain_item = None
+        if index < len(pinned):
+            chain_item = _items(view.found, view.forest, slice_, np.array([pinned[index]]), links)[0]
+        chain_levels.append(ChainLevel(paged.level(view, slice_, labels, links), chain_item))
+    return Chain(key=key, first=periods[0], last=periods[-1], hidden_count=hidden_above, levels=chain_levels)
+
+
+def _sort(sort: Sort | str) -> Sort:
+    """Return the sort asked for, or raise InvalidInput."""
+    try:
+        return Sort(sort)
+    except ValueError:
+        raise InvalidInput(f"unknown sort {sort!r}, expected one of {', '.join(Sort)}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """The day's snapshot and structure, the organisation asked about, and what the viewer sees."""
+
+    found: snapshot.Snapshot
+    forest: snapshot.Forest
+    asked: int
+    visible: np.ndarray | None
+
+    @classmethod
+    async def read(cls, store: Store, *, key: str, as_of: datetime.date, viewer: visibility.Viewer | None) -> "_View":
+        """Read the view; raise NotFound, as for a missing key, when the viewer may not see the organisation."""
+        found = await snapshot.current(store)
+        asked = found.id_of(key)
+        if asked is None:
+            raise visibility.not_found(key)
+        forest = await found.forest(as_of)
+        seen = await visibility.visible_ids(store, found, viewer=viewer)
+        visible = None
+        if seen is not None:
+            visible = np.zeros(len(found.keys), bool)
+            visible[seen] = True
+        view = cls(found, forest, asked, visible)
+        if not view.shown_of(np.array([asked]))[0]:
+            raise visibility.not_found(key)
+        return view
+
+    def shown_of(self, ids: np.ndarray) -> np.ndarray:
+        """Return whether the viewer sees each of `ids`."""
+        return np.ones(len(ids), bool) if self.visible is None else self.visible[ids]
+
+
+class _Paged:
+    """A page of a slice's level: the level's places ranked by the sort, and where the page is among them."""
+
+    def __init__(self, found: snapshot.Snapshot, slice_: "_Slice", *, sort: Sort, after: tuple | None, limit: int):
+        self.all = slice_.level()
+        ranked = self.all
+        if sort is Sort.REVENUE:
+            ranked = self.all[np.lexsort((slice_.ids[self.all], -slice_.total_revenue(self.all)))]
+        start = _start(found, slice_, ranked, sort, after)
+        self.page = ranked[start : start + limit]
+        self.next_cursor = None
+        if start + limit < len(ranked):
+            # The last item's position: its key, after its subtree revenue when ranked by revenue.
+            last_key = found.keys[int(slice_.ids[self.page[-1]])]
+            position = (last_key,)
+            if sort is Sort.REVENUE:
+                position = (int(slice_.total_revenue(self.page[-1:])[0]), last_key)
+            self.next_cursor = paging.encode_cursor(*position)
+
+    def level(
+        self,
+        view: _View,
+        slice_: "_Slice",
+        labels: dict[str, tuple[str | None, str | None]],
+        links: dict[str, list[hierarchy.LinkAbove]],
+    ) -> Level:
+        """Return the page as a Level, its items' links and the top's name and country read already."""
+        key = view.found.keys[int(slice_.ids[0])]
+        name, country = labels.get(key, (None, None))
+        periods = slice_.periods
+        top = np.array([0])
+        return Level(
+            key=key,
+            name=name,
+            country=country,
+            first=periods[0],
+            last=periods[-1],
+            own=slice_.own(0),
+            total=slice_.total(top)[0],
+            member_count=int(slice_.members(top)[0]),
+            child_count=len(self.all),
+            hidden_count=int(slice_.level_hidden()),
+            items=_items(view.found, view.forest, slice_, self.page, links),
+            next_cursor=self.next_cursor,
+        )
 
 
 class _Slice:
@@ -206,6 +366,7 @@ class _Slice:
     ) -> None:
         self.ids = ids
         self.shown = shown
+        self.periods = periods
         self.size = forest.size[ids]
         ledger = found.ledger
         columns = ledger.columns(snapshot.month_number(periods[0]), snapshot.month_number(periods[-1]))
@@ -217,6 +378,20 @@ class _Slice:
         self._profit = _prefix(self.own_profit * shown)
         self._members = _prefix(shown.astype(np.int64))
         self._uncovered = self._uncovered_places()
+
+    def within(self, place: int) -> "_Slice":
+        """Return the slice of the subtree at a place: views of this one's arrays, only the level computed anew."""
+        end = place + int(self.size[place])
+        inner = object.__new__(_Slice)
+        inner.ids, inner.shown, inner.size = self.ids[place:end], self.shown[place:end], self.size[place:end]
+        inner.periods = self.periods
+        inner.own_revenue, inner.own_profit = self.own_revenue[place:end], self.own_profit[place:end]
+        # Prefix sums shifted by a constant: only their differences are read.
+        inner._revenue = self._revenue[place : end + 1]
+        inner._profit = self._profit[place : end + 1]
+        inner._members = self._members[place : end + 1]
+        inner._uncovered = inner._uncovered_places()
+        return inner
 
     def _uncovered_places(self) -> np.ndarray:
         """Return which places no seen organisation below the top covers: their nearest seen ancestor is the top."""
@@ -276,19 +451,17 @@ def _start(found: snapshot.Snapshot, slice_: _Slice, ranked: np.ndarray, sort: S
     return int(np.argmax(past)) if past.any() else len(ranked)
 
 
-async def _items(
-    store: Store,
+def _items(
     found: snapshot.Snapshot,
     forest: snapshot.Forest,
     slice_: _Slice,
     page: np.ndarray,
-    as_of: datetime.date,
+    links: dict[str, list[hierarchy.LinkAbove]],
 ) -> list[LevelItem]:
-    """Return the page's places as items: their names, countries and links read from the graph in one query."""
+    """Return the page's places as items, with the names, countries and links read from the graph for them."""
     ids = slice_.ids[page]
     keys = found.keys_of(ids.tolist())
     parents = found.keys_of(np.maximum(forest.parent[ids], 0).tolist())
-    links = await hierarchy.links_above(store, keys=keys, as_of=as_of)
     depths = (forest.depth[ids] - forest.depth[slice_.ids[0]]).tolist()
     totals = slice_.total(page)
     members = slice_.members(page).tolist()

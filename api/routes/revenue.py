@@ -1,6 +1,7 @@
 """Revenue rolled up over the structure, per territory and per portfolio, and the groups ranked.
 
 `/v1/organisations/{key}/revenue`, `/v1/organisations/{key}/children` (one level with totals, graph/levels.py),
+`/v1/organisations/{key}/levels` (the levels of a chain, the same module),
 `/v1/territories/{key}/revenue`, `/v1/users/{key}/revenue`, `/v1/groups`.
 Amounts are integer cents in graph.revenue; here they become JSON numbers with at most two decimals:
 cents / 100 is correctly rounded and a float's repr is the shortest text that reads back as it, so the
@@ -49,6 +50,7 @@ Last = Annotated[
 Top = Annotated[
     int, Query(ge=1, le=revenue.MAX_TOP, description="The most members listed; the others are summed in `rest`.")
 ]
+LevelSort = Annotated[levels.Sort, Query(description="`key`, or `revenue`: subtree revenue, largest first, then key.")]
 HeldBreakdown = Annotated[
     str,
     Query(
@@ -173,6 +175,7 @@ class LevelPage(RangePublic):
 
     key: str
     name: str | None
+    country: str | None
     own: FiguresPublic
     total: FiguresPublic
     member_count: int = Field(description="Organisations of its subtree the caller sees, itself included.")
@@ -182,6 +185,25 @@ class LevelPage(RangePublic):
     )
     items: list[LevelItemPublic]
     next_cursor: str | None
+
+
+class ChainLevelPage(LevelPage):
+    """The first page of a level of a chain, with the item of the chain's next organisation wherever it is ranked."""
+
+    chain_item: LevelItemPublic | None = Field(
+        description="The next organisation of the chain in this level, on the first page or not; null in the level "
+        "of the organisation asked about."
+    )
+
+
+class LevelChain(RangePublic):
+    """The levels a tree unfolded down to an organisation shows: of it and of each ancestor the caller sees."""
+
+    key: str
+    hidden_count: int = Field(
+        description="Ancestors above the topmost organisation of the chain (the first level's) the caller may not see."
+    )
+    levels: list[ChainLevelPage] = Field(description="The topmost organisation the caller sees first, this one last.")
 
 
 def amount(cents: int) -> float:
@@ -242,37 +264,62 @@ def groups_public(
 
 def level_public(level: levels.Level, *, as_of: datetime.date, currency: str) -> LevelPage:
     """Return a page of a level as the API answers it."""
-    return LevelPage(
-        key=level.key,
-        name=level.name,
-        first=level.first,
-        last=level.last,
+    return LevelPage(**_level_fields(level, as_of=as_of, currency=currency))
+
+
+def chain_public(chain: levels.Chain, *, as_of: datetime.date, currency: str) -> LevelChain:
+    """Return the levels of a chain as the API answers them."""
+    return LevelChain(
+        key=chain.key,
+        first=chain.first,
+        last=chain.last,
         as_of=as_of,
         currency=currency,
-        own=FiguresPublic(**_figures(level.own)),
-        total=FiguresPublic(**_figures(level.total)),
-        member_count=level.member_count,
-        child_count=level.child_count,
-        hidden_count=level.hidden_count,
-        items=[
-            LevelItemPublic(
-                key=item.key,
-                name=item.name,
-                country=item.country,
-                kind=item.kind,
-                share=item.share,
-                valid_from=item.valid_from,
-                valid_to=item.valid_to,
-                parent_key=item.parent_key,
-                depth=item.depth,
-                own=FiguresPublic(**_figures(item.own)),
-                total=FiguresPublic(**_figures(item.total)),
-                member_count=item.member_count,
-                hidden_count=item.hidden_count,
+        hidden_count=chain.hidden_count,
+        levels=[
+            ChainLevelPage(
+                **_level_fields(part.level, as_of=as_of, currency=currency),
+                chain_item=None if part.chain_item is None else _level_item(part.chain_item),
             )
-            for item in level.items
+            for part in chain.levels
         ],
-        next_cursor=level.next_cursor,
+    )
+
+
+def _level_fields(level: levels.Level, *, as_of: datetime.date, currency: str) -> dict:
+    return {
+        "key": level.key,
+        "name": level.name,
+        "country": level.country,
+        "first": level.first,
+        "last": level.last,
+        "as_of": as_of,
+        "currency": currency,
+        "own": FiguresPublic(**_figures(level.own)),
+        "total": FiguresPublic(**_figures(level.total)),
+        "member_count": level.member_count,
+        "child_count": level.child_count,
+        "hidden_count": level.hidden_count,
+        "items": [_level_item(item) for item in level.items],
+        "next_cursor": level.next_cursor,
+    }
+
+
+def _level_item(item: levels.LevelItem) -> LevelItemPublic:
+    return LevelItemPublic(
+        key=item.key,
+        name=item.name,
+        country=item.country,
+        kind=item.kind,
+        share=item.share,
+        valid_from=item.valid_from,
+        valid_to=item.valid_to,
+        parent_key=item.parent_key,
+        depth=item.depth,
+        own=FiguresPublic(**_figures(item.own)),
+        total=FiguresPublic(**_figures(item.total)),
+        member_count=item.member_count,
+        hidden_count=item.hidden_count,
     )
 
 
@@ -353,9 +400,7 @@ async def get_children(
     first: First = None,
     last: Last = None,
     as_of: AsOf = None,
-    sort: Annotated[
-        levels.Sort, Query(description="`key`, or `revenue`: subtree revenue, largest first, then key.")
-    ] = levels.Sort.KEY,
+    sort: LevelSort = levels.Sort.KEY,
     cursor: Cursor = None,
     limit: Limit = LEVEL_LIMIT,
 ) -> LevelPage:
@@ -382,6 +427,35 @@ async def get_children(
         ),
     )
     return level_public(level, as_of=today, currency=settings.currency)
+
+
+@router.get("/organisations/{key}/levels", response_model=LevelChain, responses=problems.responses(404))
+async def get_levels(
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    key: OrganisationKey,
+    first: First = None,
+    last: Last = None,
+    as_of: AsOf = None,
+    sort: LevelSort = levels.Sort.KEY,
+    limit: Limit = LEVEL_LIMIT,
+) -> LevelChain:
+    """List the levels a tree unfolded down to an organisation shows: its own and each seen ancestor's, in one call.
+
+    The chain is the organisation, its nearest ancestor the caller sees, that one's nearest seen ancestor, … up to
+    the topmost one they see; each level is the first page `/children` answers for it, with `chain_item`, the next
+    organisation of the chain in that level even when it is not on the first page.
+    """
+    today = day(as_of, viewer.today)
+    chain = await for_organisation(
+        store,
+        key,
+        lambda found: levels.chain(
+            store, key=found, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
+        ),
+    )
+    return chain_public(chain, as_of=today, currency=settings.currency)
 
 
 @router.get(

@@ -10,6 +10,7 @@ YEAR = {"from": "2025-01", "to": "2025-12", "as_of": "2025-06-30"}
 LEVEL_FIELDS = {
     "key",
     "name",
+    "country",
     "from",
     "to",
     "as_of",
@@ -147,6 +148,81 @@ async def test_a_level_needs_an_api_key(client, keys_of):
 )
 async def test_bad_parameters_are_422_problem_json(client, keys_of, params):
     response = children(client, keys_of["lena.vogel"], "ORG-DE-0001", **params)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+def chain(client, headers, key, **params):
+    return client.get(f"/v1/organisations/{key}/levels", params={**YEAR, **params}, headers=headers)
+
+
+@pytest.mark.parametrize(("user", "key"), [("lena.vogel", "ORG-DE-0011"), ("anna.becker", "ORG-DE-0010")])
+@pytest.mark.parametrize("sort", ["key", "revenue"])
+async def test_the_levels_of_a_chain_are_the_levels_children_answers(client, keys_of, user, key, sort):
+    headers = keys_of[user]
+    ancestors = ok(client.get(f"/v1/organisations/{key}/ancestors", params={"as_of": YEAR["as_of"]}, headers=headers))
+
+    answered = ok(chain(client, headers, key, sort=sort, limit=1))
+
+    keys = [item["key"] for item in reversed(ancestors["items"])] + [key]
+    assert set(answered) == {"key", "from", "to", "as_of", "currency", "hidden_count", "levels"}
+    assert [level["key"] for level in answered["levels"]] == keys and len(keys) > 1
+    assert answered["hidden_count"] == ancestors["hidden_count"]
+    for level, below in zip(answered["levels"], [*keys[1:], None], strict=True):
+        assert set(level) == LEVEL_FIELDS | {"chain_item"}
+        one = ok(children(client, headers, level["key"], sort=sort, limit=1))
+        assert {name: value for name, value in level.items() if name != "chain_item"} == one
+        if below is None:
+            assert level["chain_item"] is None
+            continue
+        whole = ok(children(client, headers, level["key"], sort=sort, limit=1000))
+        assert level["chain_item"] == next(item for item in whole["items"] if item["key"] == below)
+    organisation = ok(client.get(f"/v1/organisations/{keys[0]}", params={"as_of": YEAR["as_of"]}, headers=headers))
+    assert answered["levels"][0]["country"] == organisation["country"]
+
+
+async def test_the_levels_of_a_hidden_organisation_answer_404_like_a_missing_one(client, keys_of):
+    anna = keys_of["anna.becker"]
+
+    hidden = chain(client, anna, "ORG-DE-0001")
+    missing = chain(client, anna, "ORG-XX-0001")
+
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.headers["content-type"] == missing.headers["content-type"] == PROBLEM_JSON
+    assert hidden.json() | {"detail": None} == missing.json() | {"detail": None}
+
+
+async def test_the_levels_of_a_merged_duplicates_key_are_its_survivors(client, store, keys_of):
+    analyst = keys_of["lena.vogel"]
+    survivor = ok(chain(client, analyst, "ORG-DE-0024"))
+    await duplicates.merge(store, survivor="ORG-DE-0024", duplicate="ORG-DE-0025")
+
+    merged = ok(chain(client, analyst, "ORG-DE-0025"))
+
+    assert merged["key"] == "ORG-DE-0024" and merged["levels"] == survivor["levels"]
+
+
+async def test_the_levels_need_an_api_key(client, keys_of):
+    response = client.get("/v1/organisations/ORG-DE-0011/levels")
+
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2025-13"},
+        {"from": "2025-06", "to": "2025-05"},
+        {"sort": "name"},
+        {"limit": 0},
+        {"limit": 100000},
+        {"as_of": "2025-02-30"},
+    ],
+)
+async def test_bad_parameters_of_the_levels_are_422_problem_json(client, keys_of, params):
+    response = chain(client, keys_of["lena.vogel"], "ORG-DE-0011", **params)
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM_JSON

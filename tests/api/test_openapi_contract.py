@@ -42,6 +42,7 @@ UNSTATED_RULES = {
     "GET /v1/organisations/{key}/related": "`type` is a registered relationship type: a rule of the data",
     "GET /v1/organisations/{key}/revenue": MONTHS,
     "GET /v1/organisations/{key}/children": MONTHS,
+    "GET /v1/organisations/{key}/levels": MONTHS,
     "GET /v1/territories/{key}/revenue": MONTHS,
     "GET /v1/users/{key}/revenue": MONTHS,
     "GET /v1/groups": MONTHS,

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+import urllib.parse
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -74,6 +75,31 @@ def test_search_opens_an_organisation_deep_in_its_group_with_its_ancestors_unfol
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#/org/ORG-DE-0009"))
     expect(row(page, "ORG-DE-0009")).to_have_attribute("aria-selected", "true")
+
+
+def test_an_organisation_deep_in_a_group_opens_with_few_calls_and_the_group_totals_alone(page, explorer):
+    asked: list[urllib.parse.SplitResult] = []
+    page.on("request", lambda request: asked.append(urllib.parse.urlsplit(request.url)))
+
+    sign_in(page, explorer, "admin", f"#/org/{DEEP}")
+
+    expect(row(page, DEEP)).to_have_attribute("aria-selected", "true")
+    for key in [item["key"] for item in explorer.api("admin", f"/organisations/{DEEP}/ancestors")["items"]]:
+        expect(row(page, key)).to_have_attribute("aria-expanded", "true")
+    calls = [(url.path, urllib.parse.parse_qs(url.query, keep_blank_values=True)) for url in asked]
+    group = [query for path, query in calls if path.endswith(f"/{DEEP}/revenue") and query.get("scope") == ["group"]]
+    # Totals alone: the default breakdown adds the monthly series and the members (twice as slow).
+    assert [query.get("breakdown") for query in group] == [[""]]
+    # The side panel asks about the organisation itself; the tree's calls are the rest.
+    panel = (f"/v1/organisations/{DEEP}", f"/v1/organisations/{DEEP}/")
+    tree = [
+        (path, query)
+        for path, query in calls
+        if path.startswith("/v1/organisations/")
+        and (not path.startswith(panel) or path.endswith(("/levels", "/children", "/ancestors")) or query in group)
+    ]
+    assert len(tree) <= 5, tree
+    assert [path for path, _ in tree].count(f"/v1/organisations/{DEEP}/levels") == 1
 
 
 def test_a_level_of_more_than_one_page_opens_a_page_at_a_time(page, explorer):

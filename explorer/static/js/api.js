@@ -18,11 +18,15 @@ export const session = {
   clear: () => sessionStorage.removeItem(KEY_ITEM),
 };
 
-/** GET a /v1 path; empty parameters are left out, as the API counts them as not given anyway. */
+/** A parameter's value sent empty (`name=`), where the API reads an empty value otherwise than none (`breakdown`). */
+export const EMPTY = Symbol("empty");
+
+/** GET a /v1 path; empty parameters are left out, as the API counts them as not given, except those given EMPTY. */
 export async function get(path, params = {}, key = session.key()) {
   const url = new URL(`v1${path}`, document.baseURI);
   for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
+    if (value === EMPTY) url.searchParams.set(name, "");
+    else if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
   }
   const response = await fetch(url, { headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
   if (!response.ok) {

@@ -1,8 +1,9 @@
-// The group tree: an organisation with its ancestors unfolded and its siblings shown, each level loaded as needed
-// with GET /v1/organisations/{key}/children, a page at a time, so that no size of group or level is capped.
+// The group tree: an organisation with its ancestors unfolded and its siblings shown, opened with one
+// GET /v1/organisations/{key}/levels and each further level loaded as needed with GET /v1/organisations/{key}/children,
+// a page at a time, so that no size of group or level is capped.
 // Keyboard: the WAI-ARIA tree pattern (arrows move, right/left expand/collapse, Home/End, Enter selects).
 
-import { get, seg } from "../api.js";
+import { EMPTY, get, seg } from "../api.js";
 import { download, toCsv } from "../csv.js";
 import { amount, bar, count, h, linkKind, validity } from "../format.js";
 import { panel } from "../panel.js";
@@ -73,44 +74,42 @@ export function treeView(container, ctx, now) {
       return;
     }
     ctx.status("Loading the group…");
-    const period = state.period(params);
-    const [target, ancestors, group] = await Promise.all([
-      get(`/organisations/${seg(key)}`, { as_of: period.as_of }),
-      get(`/organisations/${seg(key)}/ancestors`, { as_of: period.as_of }),
-      get(`/organisations/${seg(key)}/revenue`, { ...period, scope: "group", breakdown: "" }),
-    ]);
-    // A merged duplicate's key answers for its survivor: the tree shows the survivor.
-    key = target.key;
-    const chain = [...ancestors.items].reverse().map((item) => item.key).concat(key);
-    const [pages, orgs] = await Promise.all([
-      Promise.all(chain.map((k) => level(k))),
-      Promise.all(chain.slice(0, -1).map((k) => get(`/organisations/${seg(k)}`, { as_of: period.as_of }))),
+    // Two calls at once: every level of the chain down to the organisation, and the group's totals (the bars' 100 %).
+    // `breakdown=` asks for the totals alone: without it the API adds the monthly series and the members.
+    const [chain, group] = await Promise.all([
+      get(`/organisations/${seg(key)}/levels`, { ...apiParams(), limit: PAGE_SIZE }),
+      get(`/organisations/${seg(key)}/revenue`, { ...state.period(params), scope: "group", breakdown: EMPTY }),
     ]);
     if (destroyed || !current()) return;
-    orgs.push(target);
+    // A merged duplicate's key answers for its survivor: the tree shows the survivor.
+    key = chain.key;
     groupRevenue = group.revenue;
     ctx.range(group);
-    showSummary(group, pages[0], ancestors.hidden_count);
+    const pages = chain.levels;
+    showSummary(group, pages[0], chain.hidden_count);
 
     tree.replaceChildren();
     nodes.clear();
-    if (ancestors.hidden_count > 0) {
-      tree.append(hiddenRow(ancestors.hidden_count, 1, "higher up in the group"));
+    if (chain.hidden_count > 0) {
+      tree.append(hiddenRow(chain.hidden_count, 1, "higher up in the group"));
     }
-    // A chain node's figures and size come from its own level's page.
-    const chainItem = (i) => ({ ...fromOrganisation(orgs[i]), member_count: pages[i].member_count, hidden_count: pages[i].hidden_count });
-    const top = makeNode({ ...chainItem(0), kind: null, share: null, valid_from: null, valid_to: null }, null);
+    // The topmost organisation the user sees hangs under no row: its figures and size come from its own level.
+    const first = pages[0];
+    const top = makeNode(
+      { key: first.key, name: first.name, country: first.country, kind: null, share: null, valid_from: null, valid_to: null, parent_key: null, depth: 1, member_count: first.member_count, hidden_count: first.hidden_count },
+      null,
+    );
     tree.append(top.li);
     let node = top;
-    for (let i = 0; i < chain.length; i++) {
-      setFigures(node, pages[i]);
-      showLevel(node, pages[i]);
-      const next = chain[i + 1];
-      if (next === undefined) break;
-      let child = nodes.get(next);
+    for (const page of pages) {
+      setFigures(node, page);
+      showLevel(node, page);
+      const next = page.chain_item;
+      if (!next) break;
+      let child = nodes.get(next.key);
       if (!child) {
         // Not on the level's first page: shown after what is loaded, until its page comes.
-        child = makeNode(chainItem(i + 1), node);
+        child = makeNode(next, node);
         node.group.insertBefore(child.li, node.moreRow);
         child.li.classList.add("pinned");
       }
@@ -135,20 +134,6 @@ export function treeView(container, ctx, now) {
       parts.push(h("span", { class: "hidden-note", "data-figure": "group-hidden" }, `${count(group.hidden_count)} more you may not see`));
     }
     summary.replaceChildren(...parts);
-  }
-
-  function fromOrganisation(org) {
-    return {
-      key: org.key,
-      name: org.name,
-      country: org.country,
-      kind: org.parent?.kind ?? null,
-      share: org.parent?.share ?? null,
-      valid_from: org.parent?.valid_from ?? null,
-      valid_to: org.parent?.valid_to ?? null,
-      parent_key: org.parent?.key ?? null,
-      depth: 1,
-    };
   }
 
   function makeNode(item, parent) {
