@@ -112,20 +112,15 @@ class Tree:
 
 
 async def open_tree(browser: Browser, key: str, controls: Controls) -> Tree:
-    """Open the tree at `key` as `tree.js` does: three calls at once, then every level of the chain at once."""
+    """Open the tree at `key` as `tree.js` does: the chain's levels and the group's totals, at once."""
     org = f"/v1/organisations/{key}"
-    target, ancestors, group = await asyncio.gather(
-        browser.get(org, controls.dated),
-        browser.get(f"{org}/ancestors", controls.dated),
-        # The page asks for `breakdown: ""`, which its get() leaves out like every empty parameter.
-        browser.get(f"{org}/revenue", {**controls.period, "scope": "group"}),
+    unfolded, group = await asyncio.gather(
+        browser.get(f"{org}/levels", _level(controls)),
+        # The page sends `breakdown=`: the totals alone, not the monthly series and the largest members.
+        browser.get(f"{org}/revenue", {**controls.period, "scope": "group", "breakdown": ""}),
     )
-    chain = [item["key"] for item in reversed(ancestors["items"])] + [target["key"]]
-    pages, _ = await asyncio.gather(
-        asyncio.gather(*(browser.get(f"/v1/organisations/{k}/children", _level(controls)) for k in chain)),
-        asyncio.gather(*(browser.get(f"/v1/organisations/{k}", controls.dated) for k in chain[:-1])),
-    )
-    return Tree(chain, list(pages), ancestors["hidden_count"], group, 3 + 2 * len(chain) - 1)
+    pages = unfolded["levels"]
+    return Tree([page["key"] for page in pages], pages, unfolded["hidden_count"], group, 2)
 
 
 async def side_panel(browser: Browser, key: str, controls: Controls, *, role: str) -> int:
@@ -223,32 +218,15 @@ async def _calls(
     return [
         *_searches(name, admin),
         Call(
-            f"open, stage 1: the organisation ({where})",
-            org,
-            dated,
-            service=lambda store: hierarchy.detail(store, key=deep, as_of=day),
-            same=lambda found, answer: (found.child_count, answer["child_count"]),
+            f"open: the levels down to the organisation ({where}, first {LEVEL_PAGE} of each)",
+            f"{org}/levels",
+            level,
+            service=lambda store: levels.chain(store, key=deep, as_of=day, first=first, last=last, limit=LEVEL_PAGE),
+            same=_same_chain,
+            described=lambda answer: f"{len(answer['levels'])} levels",
         ),
         Call(
-            "open, stage 1: its ancestors",
-            f"{org}/ancestors",
-            dated,
-            service=lambda store: hierarchy.ancestry(store, key=deep, as_of=day),
-            same=lambda found, answer: (
-                tuple(node.key for node in found.ancestors),
-                tuple(item["key"] for item in answer["items"]),
-            ),
-        ),
-        Call(
-            "open, stage 1: its group's revenue (no `breakdown`: period and member)",
-            f"{org}/revenue",
-            {**period, "scope": "group"},
-            service=rollup(deep, revenue.Scope.GROUP, revenue.Breakdown.PERIOD, revenue.Breakdown.MEMBER),
-            same=lambda found, answer: (_group_total(found), _public_group_total(answer)),
-            described=lambda answer: f"{answer['member_count']:,} members",
-        ),
-        Call(
-            "the same with `breakdown=` (totals only)",
+            "open: its group's revenue (`breakdown=`: totals only)",
             f"{org}/revenue",
             {**period, "scope": "group", "breakdown": ""},
             service=rollup(deep, revenue.Scope.GROUP),
@@ -256,14 +234,22 @@ async def _calls(
                 (found.figures.revenue, found.member_count),
                 (_cents(answer["revenue"]), answer["member_count"]),
             ),
+            described=lambda answer: f"{answer['member_count']:,} members",
         ),
         Call(
-            f"open, stage 2: the deep level it lies in (first {LEVEL_PAGE})",
+            f"expand: the deep level it lies in (first {LEVEL_PAGE})",
             f"/v1/organisations/{parent}/children",
             level,
             service=level_of(parent),
             same=_same_level,
             described=_level_note,
+        ),
+        Call(
+            f"panel: the organisation ({where})",
+            org,
+            dated,
+            service=lambda store: hierarchy.detail(store, key=deep, as_of=day),
+            same=lambda found, answer: (found.child_count, answer["child_count"]),
         ),
         Call(
             "panel: its revenue (subtree, monthly)",
@@ -583,7 +569,7 @@ def _tree_note(tree: Tree) -> str:
     top = tree.pages[0]
     hidden = tree.hidden_above + sum(page["hidden_count"] for page in tree.pages)
     note = (
-        f"3 calls, then {tree.calls - 3} ({len(tree.chain)} levels); top level "
+        f"{tree.calls} calls at once ({len(tree.chain)} levels); top level "
         f"{top['child_count']:,} children, {tree.group['member_count']:,} members in the group"
     )
     if tree.group.get("hidden_count") or hidden:
@@ -617,3 +603,12 @@ def _same_count(found: Any, answer: dict[str, Any]) -> tuple[Any, Any]:
 def _same_level(found: Any, answer: dict[str, Any]) -> tuple[Any, Any]:
     keys, got = _same_keys(found, answer)
     return (keys, found.child_count, found.member_count), (got, answer["child_count"], answer["member_count"])
+
+
+def _same_chain(found: Any, answer: dict[str, Any]) -> tuple[Any, Any]:
+    # A chain of another length differs in its first part; zip then compares the levels both have.
+    pairs = [_same_level(chained.level, page) for chained, page in zip(found.levels, answer["levels"], strict=False)]
+    return (len(found.levels), *(expected for expected, _ in pairs)), (
+        len(answer["levels"]),
+        *(got for _, got in pairs),
+    )
