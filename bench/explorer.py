@@ -200,9 +200,17 @@ async def _calls(
     admin = visibility.Viewer(key="bench-admin", role="admin", today=datetime.date.today())
     org = f"/v1/organisations/{deep}"
 
-    def level_of(key: str, sort: levels.Sort = levels.Sort.KEY) -> Callable[[Store], Awaitable[Any]]:
-        return lambda store: levels.children(
-            store, key=key, as_of=day, first=first, last=last, sort=sort, limit=LEVEL_PAGE
+    def level_of(case: str, key: str, sort: levels.Sort = levels.Sort.KEY) -> Call:
+        """Return the call of a level of the tree: the children of `key`, sorted as the page asks."""
+        return Call(
+            case,
+            f"/v1/organisations/{key}/children",
+            level if sort is levels.Sort.KEY else {**level, "sort": sort.value},
+            service=lambda store: levels.children(
+                store, key=key, as_of=day, first=first, last=last, sort=sort, limit=LEVEL_PAGE
+            ),
+            same=_same_level,
+            described=_level_note,
         )
 
     def rollup(key: str, scope: revenue.Scope, *parts: revenue.Breakdown) -> Callable[[Store], Awaitable[Any]]:
@@ -210,8 +218,29 @@ async def _calls(
             store, key=key, as_of=day, first=first, last=last, scope=scope, breakdown=set(parts)
         )
 
-    def listing(read: Callable[..., Awaitable[Any]], **options: Any) -> Callable[[Store], Awaitable[Any]]:
-        return lambda store: read(store, key=deep, as_of=day, limit=LIST_PAGE, **options)
+    def monthly(case: str, key: str, described: Callable[[Any], str] | None = None) -> Call:
+        """Return the side panel's call of the revenue of `key`'s subtree, month by month."""
+        return Call(
+            case,
+            f"/v1/organisations/{key}/revenue",
+            {**period, "scope": "subtree", "breakdown": "period"},
+            service=rollup(key, revenue.Scope.SUBTREE, revenue.Breakdown.PERIOD),
+            same=lambda found, answer: (_group_total(found), _public_group_total(answer)),
+            described=described,
+        )
+
+    def section(
+        name: str, params: dict[str, str], read: Callable[..., Awaitable[Any]], *, case: str = "", **options: Any
+    ) -> Call:
+        """Return the call of a list of the side panel: `{org}/{name}`, compared with `read` by count."""
+        return Call(
+            f"panel: its {case or name}",
+            f"{org}/{name}",
+            params,
+            service=lambda store: read(store, key=deep, as_of=day, limit=LIST_PAGE, **options),
+            same=_same_count,
+            described=_found,
+        )
 
     where = f"depth {len(chains[deep])} of {len(chains):,} members"
     supplies = {**dated, "scope": "self", "limit": str(LIST_PAGE)}
@@ -236,14 +265,7 @@ async def _calls(
             ),
             described=lambda answer: f"{answer['member_count']:,} members",
         ),
-        Call(
-            f"expand: the deep level it lies in (first {LEVEL_PAGE})",
-            f"/v1/organisations/{parent}/children",
-            level,
-            service=level_of(parent),
-            same=_same_level,
-            described=_level_note,
-        ),
+        level_of(f"expand: the deep level it lies in (first {LEVEL_PAGE})", parent),
         Call(
             f"panel: the organisation ({where})",
             org,
@@ -251,67 +273,29 @@ async def _calls(
             service=lambda store: hierarchy.detail(store, key=deep, as_of=day),
             same=lambda found, answer: (found.child_count, answer["child_count"]),
         ),
-        Call(
-            "panel: its revenue (subtree, monthly)",
-            f"{org}/revenue",
-            {**period, "scope": "subtree", "breakdown": "period"},
-            service=rollup(deep, revenue.Scope.SUBTREE, revenue.Breakdown.PERIOD),
-            same=lambda found, answer: (_group_total(found), _public_group_total(answer)),
+        monthly("panel: its revenue (subtree, monthly)", deep),
+        *(
+            Call(
+                f"panel: its {scope} root",
+                f"{org}/root",
+                {**dated, "scope": scope},
+                service=lambda store, read=read: read(store, key=deep, as_of=day),
+                same=lambda found, answer: (found.root.key, answer["key"]),
+            )
+            for scope, read in (("global", hierarchy.ancestry), ("domestic", hierarchy.domestic_root))
         ),
-        Call(
-            "panel: its global root",
-            f"{org}/root",
-            {**dated, "scope": "global"},
-            service=lambda store: hierarchy.ancestry(store, key=deep, as_of=day),
-            same=lambda found, answer: (found.root.key, answer["key"]),
-        ),
-        Call(
-            "panel: its domestic root",
-            f"{org}/root",
-            {**dated, "scope": "domestic"},
-            service=lambda store: hierarchy.domestic_root(store, key=deep, as_of=day),
-            same=lambda found, answer: (found.root.key, answer["key"]),
-        ),
-        Call(
-            "panel: its contacts (self)",
-            f"{org}/contacts",
+        section(
+            "contacts",
             {**dated, "scope": "self", "include_former": "false", "limit": str(LIST_PAGE)},
-            service=listing(contacts.of_organisation, scope=contacts.Scope.SELF, include_former=False),
-            same=_same_count,
-            described=_found,
+            contacts.of_organisation,
+            case="contacts (self)",
+            scope=contacts.Scope.SELF,
+            include_former=False,
         ),
-        Call(
-            "panel: its memberships",
-            f"{org}/memberships",
-            listed,
-            service=listing(connections.memberships),
-            same=_same_count,
-            described=_found,
-        ),
-        Call(
-            "panel: its suppliers",
-            f"{org}/suppliers",
-            supplies,
-            service=listing(connections.suppliers, scope=connections.Scope.SELF),
-            same=_same_count,
-            described=_found,
-        ),
-        Call(
-            "panel: its customers",
-            f"{org}/customers",
-            supplies,
-            service=listing(connections.customers, scope=connections.Scope.SELF),
-            same=_same_count,
-            described=_found,
-        ),
-        Call(
-            "panel: its related organisations",
-            f"{org}/related",
-            listed,
-            service=listing(connections.related),
-            same=_same_count,
-            described=_found,
-        ),
+        section("memberships", listed, connections.memberships),
+        section("suppliers", supplies, connections.suppliers, scope=connections.Scope.SELF),
+        section("customers", supplies, connections.customers, scope=connections.Scope.SELF),
+        section("related", listed, connections.related, case="related organisations"),
         Call(
             "panel: who sees it",
             f"{org}/viewers",
@@ -323,28 +307,11 @@ async def _calls(
             ),
             described=lambda answer: f"{len(answer['items']):,} users",
         ),
-        Call(
-            f"the root level of the largest group (first {LEVEL_PAGE})",
-            f"/v1/organisations/{root}/children",
-            level,
-            service=level_of(root),
-            same=_same_level,
-            described=_level_note,
-        ),
-        Call(
-            f"the root level by revenue (first {LEVEL_PAGE})",
-            f"/v1/organisations/{root}/children",
-            {**level, "sort": "revenue"},
-            service=level_of(root, levels.Sort.REVENUE),
-            same=_same_level,
-            described=_level_note,
-        ),
-        Call(
+        level_of(f"the root level of the largest group (first {LEVEL_PAGE})", root),
+        level_of(f"the root level by revenue (first {LEVEL_PAGE})", root, levels.Sort.REVENUE),
+        monthly(
             "panel of the root: its revenue (subtree = group, monthly)",
-            f"/v1/organisations/{root}/revenue",
-            {**period, "scope": "subtree", "breakdown": "period"},
-            service=rollup(root, revenue.Scope.SUBTREE, revenue.Breakdown.PERIOD),
-            same=lambda found, answer: (_group_total(found), _public_group_total(answer)),
+            root,
             described=lambda answer: f"{answer['member_count']:,} members",
         ),
         Call(

@@ -822,6 +822,16 @@ def keys_revoke(user_key: str) -> None:
     click.echo(f"revoked {with_store(revoke)} key(s) of {user_key}")
 
 
+# Where both `seed` commands write their load files.
+seed_out = click.option(
+    "--out",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the load files into (created; files in it are replaced).",
+)
+
+
 @main.group("seed")
 def seed_group() -> None:
     """Generate data sets for trying and benchmarking crmgraph (see docs/generator.md)."""
@@ -832,13 +842,7 @@ def seed_group() -> None:
     "--organisations", required=True, type=click.IntRange(1, 10_000_000), help="How many organisations to generate."
 )
 @click.option("--seed", "seed_number", default=1, show_default=True, type=int, help="Same seed, same bytes.")
-@click.option(
-    "--out",
-    "directory",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write the load files into (created; files in it are replaced).",
-)
+@seed_out
 @fails_cleanly
 def seed_generate(organisations: int, seed_number: int, directory: Path) -> None:
     """Write every kind of load file for a synthetic customer base of N organisations into a directory.
@@ -864,13 +868,7 @@ def seed_generate(organisations: int, seed_number: int, directory: Path) -> None
 
 
 @seed_group.command("demo")
-@click.option(
-    "--out",
-    "directory",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write the load files into (created; files in it are replaced).",
-)
+@seed_out
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -23,6 +23,7 @@ engine is asked only for the properties of the page.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -41,9 +42,15 @@ CHECKED_ONE_BY_ONE = 512
 KEY, VAT_ID, NAME = 0, 1, 2
 
 
+# How an organisation matched: the rules above, in their order.
+Match = Literal["key", "vat_id", "name", "words"]
+
+
+# The API answers with this class as it is (`GET /v1/organisations`), so its name and text are the schema's.
 @dataclass(frozen=True)
-class Hit:
-    """An organisation found, with the best way it matched (None when only a country was asked)."""
+class OrganisationHit:
+    """An organisation a search found, and the best way it matched: `key`, `vat_id`, `name` (its name starts with
+    the text) or `words` (every word of the text starts a word of its name); null when only a country was asked."""
 
     key: str
     name: str
@@ -52,14 +59,14 @@ class Hit:
     vat_id: str | None
     kind: str | None
     status: str | None
-    match: str | None
+    match: Match | None
 
 
 @dataclass(frozen=True)
 class Page:
     """One page of an answer, and the cursor of the next (None on the last)."""
 
-    items: list[Hit]
+    items: list[OrganisationHit]
     next_cursor: str | None
 
 
@@ -136,7 +143,7 @@ async def organisations(
         waiting[0] = (start_tier, tiers[start_tier][np.searchsorted(tiers[start_tier], start_rank) :])
     # One more than the page tells whether another follows; an organisation deleted after the snapshot was read
     # has no properties any more and is replaced by the next candidate.
-    hits: list[tuple[int, int, Hit]] = []
+    hits: list[tuple[int, int, OrganisationHit]] = []
     while len(hits) <= limit and waiting:
         hits.extend(await _shown(store, index, _taken(waiting, limit + 1 - len(hits)), text))
     more = len(hits) > limit
@@ -208,18 +215,18 @@ def _tiers(view: View, text: str, allowed: np.ndarray, found: snapshot.Snapshot)
 
 async def _shown(
     store: Store, index: SearchIndex, chosen: list[tuple[int, int]], text: str
-) -> list[tuple[int, int, Hit]]:
+) -> list[tuple[int, int, OrganisationHit]]:
     """Return the (tier, rank, hit) of the chosen (tier, rank)s the engine still holds, with its properties now."""
     keys = [index.keys[index.order[rank]] for _, rank in chosen]
     rows = {row["key"]: row for row in await store.read(FIND_ORGANISATIONS, {"keys": keys})} if keys else {}
     return [
-        (tier, rank, Hit(**rows[key], match=_match(tier, index.names[rank], text)))
+        (tier, rank, OrganisationHit(**rows[key], match=_match(tier, index.names[rank], text)))
         for (tier, rank), key in zip(chosen, keys, strict=True)
         if key in rows
     ]
 
 
-def _match(tier: int, name: str, text: str) -> str | None:
+def _match(tier: int, name: str, text: str) -> Match | None:
     if not text:
         return None
     if tier == KEY:

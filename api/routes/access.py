@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import SeesEverything, SettingsDep, StoreDep, TodayDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, UserKey, day, for_organisation
+from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day, for_organisation
 from graph import visibility
 
 router = APIRouter(tags=["visibility"])
@@ -220,14 +220,7 @@ async def get_portfolio(
 
 
 @router.get("/reports/one-face", response_model=SplitGroupPage)
-async def get_one_face(
-    store: StoreDep,
-    caller: SeesEverything,
-    today: TodayDep,
-    as_of: AsOf = None,
-    cursor: Cursor = None,
-    limit: Limit = 1000,
-) -> SplitGroupPage:
+async def get_one_face(store: StoreDep, caller: SeesEverything, asked: ReportPageDep) -> SplitGroupPage:
     """List the groups whose members have more than one owner on the day, by root key (analysts and admins)."""
-    page = await visibility.one_face(store, as_of=day(as_of, today), cursor=cursor, limit=limit)
+    page = await visibility.one_face(store, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit)
     return SplitGroupPage.model_validate(page)

@@ -1,13 +1,15 @@
 """What the organisation and contact routes share: path and query parameters, and key resolution."""
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, TypeVar
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+from api.deps import TodayDep
 from graph import contacts, duplicates, paging, territories, visibility
 from graph.errors import NotFound
 from graph.schema.properties import KEY_PATTERN, is_key
@@ -94,6 +96,23 @@ class OrganisationRef(BaseModel):
 def day(as_of: datetime.date | None, today: datetime.date) -> datetime.date:
     """Return the day a read sees: `as_of`, or today by the app's clock (`TodayDep`, `Viewer.today`)."""
     return as_of or today
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportPage:
+    """What a page of a report on the whole graph asks: the day (today when not given), the cursor and the limit."""
+
+    as_of: datetime.date
+    cursor: str | None
+    limit: int
+
+
+async def report_page(today: TodayDep, as_of: AsOf = None, cursor: Cursor = None, limit: Limit = 1000) -> ReportPage:
+    """Return the query parameters of a report's page, its day resolved by the app's clock."""
+    return ReportPage(day(as_of, today), cursor, limit)
+
+
+ReportPageDep = Annotated[ReportPage, Depends(report_page)]
 
 
 async def for_organisation(store: Store, key: str, read: Callable[[str], Awaitable[Answer]]) -> Answer:

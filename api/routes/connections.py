@@ -91,10 +91,16 @@ async def _answer(
     key: str,
     read: Callable[..., Awaitable[connections.Page]],
     model: type[PublicPage],
+    *,
+    as_of: datetime.date | None,
     **options,
 ) -> PublicPage:
-    """Return the page `read` gives the viewer for the organisation `key` (or its survivor) as the response model."""
-    page = await for_organisation(store, key, lambda found: read(store, key=found, viewer=viewer, **options))
+    """Return the page `read` gives the viewer for the organisation `key` (or its survivor) on the day `as_of`
+    (today when None) as the response model."""
+    when = day(as_of, viewer.today)
+    page = await for_organisation(
+        store, key, lambda found: read(store, key=found, viewer=viewer, as_of=when, **options)
+    )
     return model.model_validate(
         {
             "items": [dataclasses.asdict(item) for item in page.items],
@@ -115,14 +121,7 @@ async def get_memberships(
 ) -> MembershipPage:
     """List the associations and chains an organisation is a direct member of, a page at a time."""
     return await _answer(
-        store,
-        viewer,
-        key,
-        connections.memberships,
-        MembershipPage,
-        as_of=day(as_of, viewer.today),
-        cursor=cursor,
-        limit=limit,
+        store, viewer, key, connections.memberships, MembershipPage, as_of=as_of, cursor=cursor, limit=limit
     )
 
 
@@ -137,14 +136,7 @@ async def get_members(
 ) -> MembershipPage:
     """List the direct members of an association or chain, a page at a time."""
     return await _answer(
-        store,
-        viewer,
-        key,
-        connections.members,
-        MembershipPage,
-        as_of=day(as_of, viewer.today),
-        cursor=cursor,
-        limit=limit,
+        store, viewer, key, connections.members, MembershipPage, as_of=as_of, cursor=cursor, limit=limit
     )
 
 
@@ -160,15 +152,7 @@ async def get_suppliers(
 ) -> SupplyPage:
     """List who supplies an organisation or its group (links inside the group left out), one item per link."""
     return await _answer(
-        store,
-        viewer,
-        key,
-        connections.suppliers,
-        SupplyPage,
-        as_of=day(as_of, viewer.today),
-        scope=scope,
-        cursor=cursor,
-        limit=limit,
+        store, viewer, key, connections.suppliers, SupplyPage, as_of=as_of, scope=scope, cursor=cursor, limit=limit
     )
 
 
@@ -184,15 +168,7 @@ async def get_customers(
 ) -> SupplyPage:
     """List whom an organisation or its group supplies (links inside the group left out), one item per link."""
     return await _answer(
-        store,
-        viewer,
-        key,
-        connections.customers,
-        SupplyPage,
-        as_of=day(as_of, viewer.today),
-        scope=scope,
-        cursor=cursor,
-        limit=limit,
+        store, viewer, key, connections.customers, SupplyPage, as_of=as_of, scope=scope, cursor=cursor, limit=limit
     )
 
 
@@ -216,7 +192,7 @@ async def get_related(
         key,
         connections.related,
         RelatedPage,
-        as_of=day(as_of, viewer.today),
+        as_of=as_of,
         relationship_type=relationship_type or None,
         cursor=cursor,
         limit=limit,

@@ -140,25 +140,11 @@ class GroupPublic(BaseModel):
     hidden_count: int
 
 
-class OrganisationHit(BaseModel):
-    """An organisation a search found, and the best way it matched: `key`, `vat_id`, `name` (its name starts with
-    the text) or `words` (every word of the text starts a word of its name); null when only a country was asked."""
-
-    key: str
-    name: str
-    country: str | None
-    city: str | None
-    vat_id: str | None
-    kind: str | None
-    status: str | None
-    match: Literal["key", "vat_id", "name", "words"] | None
-
-
 class OrganisationSearchPage(BaseModel):
     """One page of the organisations found: the key match, then the VAT id matches, then the rest, each by name
     (case-insensitive) then key. Only organisations the caller sees are searched; no count says what else matched."""
 
-    items: list[OrganisationHit]
+    items: list[search.OrganisationHit]
     next_cursor: str | None
 
 
@@ -197,9 +183,7 @@ async def search_organisations(
     At least one of `q` and `country` must be given (422 otherwise). See docs/search.md for the rules.
     """
     page = await search.organisations(store, q=q, country=country, viewer=viewer, cursor=cursor, limit=limit)
-    return OrganisationSearchPage(
-        items=[OrganisationHit(**vars(hit)) for hit in page.items], next_cursor=page.next_cursor
-    )
+    return OrganisationSearchPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{key}", response_model=OrganisationPublic)

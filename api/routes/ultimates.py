@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import SeesEverything, StoreDep, TodayDep
-from api.routes.common import AsOf, Cursor, Limit, day
+from api.deps import SeesEverything, StoreDep
+from api.routes.common import ReportPageDep
 from graph import ultimates
 
 router = APIRouter(tags=["hierarchy"])
@@ -45,14 +45,7 @@ class MismatchPage(BaseModel):
     response_model=MismatchPage,
     responses=problems.described({403: "The caller is not an analyst or an admin."}),
 )
-async def get_ultimates(
-    store: StoreDep,
-    caller: SeesEverything,
-    today: TodayDep,
-    as_of: AsOf = None,
-    cursor: Cursor = None,
-    limit: Limit = 1000,
-) -> MismatchPage:
+async def get_ultimates(store: StoreDep, caller: SeesEverything, asked: ReportPageDep) -> MismatchPage:
     """List organisations whose declared ultimate parent is not their computed root, with why (analysts, admins)."""
-    page = await ultimates.report(store, as_of=day(as_of, today), cursor=cursor, limit=limit)
+    page = await ultimates.report(store, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit)
     return MismatchPage.model_validate(page)
