@@ -4,7 +4,7 @@ import asyncio
 import threading
 import time
 
-from graph import duplicates, search, search_index, snapshot
+from graph import auth, duplicates, search, search_index, snapshot
 from graph.settings import Inheritance
 from graph.visibility import Viewer
 from tests.calendar import day
@@ -84,6 +84,29 @@ async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_sear
         second = await indexed(store)
 
     assert (first, second) == (("A",), ("A", "B"))
+
+
+async def test_a_write_that_changes_no_text_keeps_the_index_and_a_new_name_builds_it_again(
+    store, tmp_path, monkeypatch
+):
+    await add_users(store, tmp_path / "users", admin="admin")
+    await organisations(store, tmp_path / "1", A="Alpha Holding", B="Beta Bau")
+    await search_index.current(store)
+    builds, real = [], search_index.build_index
+
+    def counted_build(*args):
+        builds.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(search_index, "build_index", counted_build)
+    await auth.create_key(store, user_key="admin")  # a write: a new snapshot, the same texts
+    kept = await search_index.current(store)
+    same_texts = (len(builds), kept.token == await store.revision(), await found(store, "alpha"))
+    await organisations(store, tmp_path / "2", B="Alpha Bau")
+    await search_index.current(store)
+
+    assert same_texts == (0, True, [["A"]])
+    assert (len(builds), await found(store, "alpha")) == (1, [["B", "A"]])
 
 
 async def indexed(store) -> tuple[str, ...]:
