@@ -42,6 +42,9 @@ ORGANISATION_READS = [
     ("/contacts", {"scope": "subtree"}),
     ("/contacts", {"scope": "group", "include_former": "true"}),
     ("/revenue", {}),
+    ("/children", {}),
+    ("/children", {"sort": "revenue"}),
+    ("/levels", {}),
     ("/viewers", {}),
 ]
 READ_IDS = [path + "?" + "&".join(f"{k}={v}" for k, v in query.items()) for path, query in ORGANISATION_READS]
@@ -111,6 +114,18 @@ async def test_an_organisation_the_caller_may_not_see_answers_exactly_like_a_mis
     assert_answers_as_missing(hidden, missing, "ORG-DE-0001", "NO-SUCH-ORG")
     assert "Müller" not in hidden.text and "count" not in hidden.text  # no names, no counts
     assert seen.status_code == 200  # the analyst sees it: the 404 is visibility's
+
+
+def test_every_read_of_an_organisation_by_key_is_checked_here(client):
+    # A route added under /v1/organisations/{key} joins ORGANISATION_READS, or its visibility goes untested.
+    prefix = "/v1/organisations/{key}"
+    routes = {
+        path.removeprefix(prefix)
+        for path, operations in client.app.openapi()["paths"].items()
+        if path.startswith(prefix) and "get" in operations
+    }
+
+    assert routes == {path for path, _ in ORGANISATION_READS}
 
 
 @pytest.mark.parametrize(("path", "query"), TERRITORY_READS)
