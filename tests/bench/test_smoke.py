@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKLOADS = (
     "W1 load",
     "memory",
+    "server start",
     "W2 group rollup",
     "W3 ancestors and root",
     "W4 visibility point check",
