@@ -51,6 +51,10 @@ def children(client, headers, key, **params):
     return client.get(f"/v1/organisations/{key}/children", params={**YEAR, **params}, headers=headers)
 
 
+def chain(client, headers, key, **params):
+    return client.get(f"/v1/organisations/{key}/levels", params={**YEAR, **params}, headers=headers)
+
+
 def ok(response) -> dict:
     assert response.status_code == 200, response.text
     return response.json()
@@ -117,21 +121,17 @@ async def test_a_rep_sees_their_part_with_the_hidden_count(client, keys_of):
     assert [item["key"] for item in seen["items"]] == ["ORG-DE-0010"]
 
 
-async def test_a_merged_duplicates_key_answers_for_its_survivor(client, store, keys_of):
+@pytest.mark.parametrize(("route", "answer"), [("children", "items"), ("levels", "levels")])
+async def test_a_merged_duplicates_key_answers_for_its_survivor(client, store, keys_of, route, answer):
+    # Without a key both answer 401 like every /v1 route (tests/api/test_auth.py).
     analyst = keys_of["lena.vogel"]
-    survivor = ok(children(client, analyst, "ORG-DE-0024"))
+    asked = {"children": children, "levels": chain}[route]
+    survivor = ok(asked(client, analyst, "ORG-DE-0024"))
     await duplicates.merge(store, survivor="ORG-DE-0024", duplicate="ORG-DE-0025")
 
-    merged = ok(children(client, analyst, "ORG-DE-0025"))
+    merged = ok(asked(client, analyst, "ORG-DE-0025"))
 
-    assert merged["key"] == "ORG-DE-0024" and merged["items"] == survivor["items"]
-
-
-async def test_a_level_needs_an_api_key(client, keys_of):
-    response = client.get("/v1/organisations/ORG-DE-0001/children")
-
-    assert response.status_code == 401
-    assert response.headers["content-type"] == PROBLEM_JSON
+    assert merged["key"] == "ORG-DE-0024" and merged[answer] == survivor[answer]
 
 
 @pytest.mark.parametrize(
@@ -151,10 +151,6 @@ async def test_bad_parameters_are_422_problem_json(client, keys_of, params):
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
-
-
-def chain(client, headers, key, **params):
-    return client.get(f"/v1/organisations/{key}/levels", params={**YEAR, **params}, headers=headers)
 
 
 @pytest.mark.parametrize(("user", "key"), [("lena.vogel", "ORG-DE-0011"), ("anna.becker", "ORG-DE-0010")])
@@ -191,23 +187,6 @@ async def test_the_levels_of_a_hidden_organisation_answer_404_like_a_missing_one
     assert hidden.status_code == missing.status_code == 404
     assert hidden.headers["content-type"] == missing.headers["content-type"] == PROBLEM_JSON
     assert hidden.json() | {"detail": None} == missing.json() | {"detail": None}
-
-
-async def test_the_levels_of_a_merged_duplicates_key_are_its_survivors(client, store, keys_of):
-    analyst = keys_of["lena.vogel"]
-    survivor = ok(chain(client, analyst, "ORG-DE-0024"))
-    await duplicates.merge(store, survivor="ORG-DE-0024", duplicate="ORG-DE-0025")
-
-    merged = ok(chain(client, analyst, "ORG-DE-0025"))
-
-    assert merged["key"] == "ORG-DE-0024" and merged["levels"] == survivor["levels"]
-
-
-async def test_the_levels_need_an_api_key(client, keys_of):
-    response = client.get("/v1/organisations/ORG-DE-0011/levels")
-
-    assert response.status_code == 401
-    assert response.headers["content-type"] == PROBLEM_JSON
 
 
 @pytest.mark.parametrize(
