@@ -521,19 +521,15 @@ def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: 
     --tree adds the structure with a subtotal at every organisation. The structure
     of --as-of counts for the whole range. A merged duplicate's key answers for its survivor.
     """
-    from api.routes.common import for_organisation
     from api.routes.revenue import rollup_public
+    from graph import duplicates
 
     day = as_of.date() if as_of else datetime.date.today()
     parts = {revenue.Breakdown.PERIOD, revenue.Breakdown.MEMBER} | ({revenue.Breakdown.TREE} if with_tree else set())
 
     async def read(store: Store) -> revenue.Rollup:
-        return await for_organisation(
-            store,
-            key,
-            lambda found: revenue.rollup(
-                store, key=found, as_of=day, first=first, last=last, scope=scope, breakdown=parts, top=top
-            ),
+        return await duplicates.following_merges(revenue.rollup)(
+            store, key=key, as_of=day, first=first, last=last, scope=scope, breakdown=parts, top=top
         )
 
     rollup = with_store(read)

@@ -1,7 +1,8 @@
 """Duplicate organisations: candidate pairs with reasons and a score, and merging a duplicate into its survivor.
 
 Use it as a module: `from graph import duplicates`, then `await duplicates.find_candidates(store)`,
-`await duplicates.merge(store, survivor=..., duplicate=...)` and `await duplicates.resolve_key(store, key=...)`.
+`await duplicates.merge(store, survivor=..., duplicate=...)`, `await duplicates.resolve_key(store, key=...)` and
+`await duplicates.following_merges(hierarchy.detail)(store, key=..., …)` for a read that answers a merged key.
 
 Candidates. The graph is never asked for all pairs: each query returns *blocks* of organisations that
 share one value (a VAT id, a postcode, a city, a current contact, a `sold_to` debtor account), and pairs
@@ -59,10 +60,10 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from graph import hierarchy
 from graph.errors import Conflict, InvalidInput, NotFound
@@ -528,6 +529,45 @@ async def resolve_key(store: Store, *, key: str) -> str | None:
         return key
     survivors = await _survivors_of(store, key)
     return survivors[0] if survivors else None
+
+
+Parameters = ParamSpec("Parameters")
+Answer = TypeVar("Answer")
+
+
+def following_merges(
+    read: Callable[Parameters, Awaitable[Answer]], *, argument: str = "key"
+) -> Callable[Parameters, Awaitable[Answer]]:
+    """Return `read` answering for a merged duplicate's key with its survivor's answer.
+
+    The returned function is called as `read` is, the store first and the organisation's key as the keyword
+    `argument`. When no organisation has the key but it is a merged duplicate's, it answers `read` for the
+    survivor. A survivor the caller may not see answers with the error for the key asked, so that the error
+    names only that key; the survivor is looked up only when `read` found nothing, so a current key costs
+    nothing more.
+
+    Args:
+        read: a service function taking the store and the key as the keyword `argument`.
+        argument: the name of `read`'s keyword that holds the organisation's key.
+
+    Returns:
+        The function that follows merges.
+    """
+
+    async def follow(*args: Parameters.args, **kwargs: Parameters.kwargs) -> Answer:
+        try:
+            return await read(*args, **kwargs)
+        except NotFound as missing:
+            key = kwargs[argument]
+            survivor = await resolve_key(args[0], key=key)
+            if survivor is None or survivor == key:
+                raise
+            try:
+                return await read(*args, **{**kwargs, argument: survivor})
+            except NotFound:
+                raise missing from None
+
+    return follow
 
 
 async def _survivors_of(store: Store, key: str) -> list[str]:

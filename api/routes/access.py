@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
 from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day, for_organisation
-from graph import visibility
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
+from graph import duplicates, visibility
 
 router = APIRouter(tags=["visibility"])
 
@@ -154,17 +154,13 @@ async def get_access(
     For the user, their manager, analysts and admins; the organisation must be one the caller sees. The user's
     rights are those of `as_of` (`rights_as_of`), the caller's those of today (`caller_rights_as_of`).
     """
-    access = await for_organisation(
+    access = await duplicates.following_merges(visibility.explain)(
         store,
-        key,
-        lambda found: visibility.explain(
-            store,
-            user_key=user_key,
-            key=found,
-            as_of=day(as_of, viewer.today),
-            inherit=settings.visibility_inherit,
-            viewer=viewer,
-        ),
+        user_key=user_key,
+        key=key,
+        as_of=day(as_of, viewer.today),
+        inherit=settings.visibility_inherit,
+        viewer=viewer,
     )
     return AccessPublic(
         visible=access.visible,
@@ -179,12 +175,8 @@ async def get_viewers(
     store: StoreDep, settings: SettingsDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
 ) -> OnlookerList:
     """List the users who see an organisation on the day, through which territories, and those who see everything."""
-    onlookers = await for_organisation(
-        store,
-        key,
-        lambda found: visibility.viewers(
-            store, key=found, as_of=day(as_of, viewer.today), inherit=settings.visibility_inherit, viewer=viewer
-        ),
+    onlookers = await duplicates.following_merges(visibility.viewers)(
+        store, key=key, as_of=day(as_of, viewer.today), inherit=settings.visibility_inherit, viewer=viewer
     )
     return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
 

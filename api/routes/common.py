@@ -1,21 +1,18 @@
-"""What the organisation and contact routes share: path and query parameters, and key resolution."""
+"""What the routes share: path and query parameters, and the page of a report."""
 
 import dataclasses
 import datetime
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Annotated, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from api.deps import TodayDep
-from graph import contacts, duplicates, paging, territories, visibility
+from graph import contacts, paging, territories, visibility
 from graph.errors import NotFound
 from graph.schema.properties import KEY_PATTERN, is_key
-from graph.store import Store
-
-Answer = TypeVar("Answer")
 
 
 def _missing_unless_key(missing: Callable[[str], NotFound]) -> AfterValidator:
@@ -113,20 +110,3 @@ async def report_page(today: TodayDep, as_of: AsOf = None, cursor: Cursor = None
 
 
 ReportPageDep = Annotated[ReportPage, Depends(report_page)]
-
-
-async def for_organisation(store: Store, key: str, read: Callable[[str], Awaitable[Answer]]) -> Answer:
-    """Return `read(key)`; when no organisation has the key but it is a merged duplicate's, `read(survivor)`.
-
-    A survivor the caller may not see answers with the error for `key`, so that the error names only the key asked.
-    """
-    try:
-        return await read(key)
-    except NotFound as missing:
-        survivor = await duplicates.resolve_key(store, key=key)
-        if survivor is None or survivor == key:
-            raise
-        try:
-            return await read(survivor)
-        except NotFound:
-            raise missing from None

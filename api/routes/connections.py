@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
-from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day, for_organisation
-from graph import connections, visibility
+from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day
+from graph import connections, duplicates, visibility
 from graph.store import Store
 
 router = APIRouter(prefix="/organisations", tags=["connections"], responses=problems.responses(404))
@@ -98,9 +98,7 @@ async def _answer(
     """Return the page `read` gives the viewer for the organisation `key` (or its survivor) on the day `as_of`
     (today when None) as the response model."""
     when = day(as_of, viewer.today)
-    page = await for_organisation(
-        store, key, lambda found: read(store, key=found, viewer=viewer, as_of=when, **options)
-    )
+    page = await duplicates.following_merges(read)(store, key=key, viewer=viewer, as_of=when, **options)
     return model.model_validate(
         {
             "items": [dataclasses.asdict(item) for item in page.items],

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
-from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day, for_organisation
-from graph import contacts, paging
+from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day
+from graph import contacts, duplicates, paging
 
 # Every route takes a key.
 router = APIRouter(tags=["contacts"], responses=problems.responses(404))
@@ -79,19 +79,15 @@ async def get_organisation_contacts(
     limit: Limit = paging.DEFAULT_LIMIT,
 ) -> EmployeePage:
     """List the contacts working at an organisation, its subtree or its group, one item per employment."""
-    page = await for_organisation(
+    page = await duplicates.following_merges(contacts.of_organisation)(
         store,
-        key,
-        lambda found: contacts.of_organisation(
-            store,
-            key=found,
-            as_of=day(as_of, viewer.today),
-            scope=scope,
-            include_former=include_former,
-            cursor=cursor,
-            limit=limit,
-            viewer=viewer,
-        ),
+        key=key,
+        as_of=day(as_of, viewer.today),
+        scope=scope,
+        include_former=include_former,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
     items = [EmployeePublic(**asdict(item.person), **asdict(item.employment)) for item in page.items]
     return EmployeePage(items=items, next_cursor=page.next_cursor, hidden_count=page.hidden_count)

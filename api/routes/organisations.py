@@ -22,10 +22,9 @@ from api.routes.common import (
     OrganisationRef,
     choices,
     day,
-    for_organisation,
     given,
 )
-from graph import hierarchy, search
+from graph import duplicates, hierarchy, search
 from graph.schema.organisation import PARENT_KINDS, Organisation
 
 router = APIRouter(prefix="/organisations", tags=["hierarchy"], responses=problems.responses(404))
@@ -191,8 +190,8 @@ async def get_organisation(
     store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
 ) -> OrganisationPublic:
     """Return an organisation with its parent and its number of children on the day."""
-    found = await for_organisation(
-        store, key, lambda found: hierarchy.detail(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
+    found = await duplicates.following_merges(hierarchy.detail)(
+        store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     parent = found.parent
     return OrganisationPublic(
@@ -207,8 +206,8 @@ async def get_organisation(
 @router.get("/{key}/ancestors", response_model=AncestorList)
 async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
     """List the ancestors of an organisation up to its ultimate parent, nearest first."""
-    found = await for_organisation(
-        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
+    found = await duplicates.following_merges(hierarchy.ancestry)(
+        store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     return AncestorList(
         items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in found.ancestors],
@@ -231,10 +230,8 @@ async def get_root(
     """Return the ultimate parent of an organisation (itself when it has no parent that day), or the topmost
     organisation of its chain that the caller sees; with `scope=domestic`, the same within its country."""
     if scope == "domestic":
-        domestic = await for_organisation(
-            store,
-            key,
-            lambda found: hierarchy.domestic_root(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer),
+        domestic = await duplicates.following_merges(hierarchy.domestic_root)(
+            store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
         )
         return DomesticRootPublic(
             key=domestic.root.key,
@@ -243,8 +240,8 @@ async def get_root(
             hidden_count=domestic.hidden_above_root,
             country=domestic.country,
         )
-    found = await for_organisation(
-        store, key, lambda found: hierarchy.ancestry(store, key=found, as_of=day(as_of, viewer.today), viewer=viewer)
+    found = await duplicates.following_merges(hierarchy.ancestry)(
+        store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     return RootPublic(
         key=found.root.key,
@@ -276,19 +273,15 @@ async def get_descendants(
     `format=tree` nests the same page: each item holds the items below it in `children`.
     """
     chosen = {kind.strip() for kind in kinds.split(",") if kind.strip()} if kinds else None
-    page = await for_organisation(
+    page = await duplicates.following_merges(hierarchy.descendants)(
         store,
-        key,
-        lambda found: hierarchy.descendants(
-            store,
-            key=found,
-            as_of=day(as_of, viewer.today),
-            max_depth=max_depth,
-            kinds=chosen,
-            cursor=cursor,
-            limit=limit,
-            viewer=viewer,
-        ),
+        key=key,
+        as_of=day(as_of, viewer.today),
+        max_depth=max_depth,
+        kinds=chosen,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
     if format == "tree":
         tops = hierarchy.nest(page.items)
@@ -308,12 +301,8 @@ async def get_siblings(
     limit: Limit = 1000,
 ) -> MemberPage:
     """List the other children of the organisation's parent on the day (depth 0), by key, a page at a time."""
-    page = await for_organisation(
-        store,
-        key,
-        lambda found: hierarchy.siblings(
-            store, key=found, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
-        ),
+    page = await duplicates.following_merges(hierarchy.siblings)(
+        store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
     return _member_page(page)
 
@@ -328,12 +317,8 @@ async def get_group(
     limit: Limit = 1000,
 ) -> GroupPublic:
     """Return the root of an organisation's group and every member under it, a page at a time."""
-    group = await for_organisation(
-        store,
-        key,
-        lambda found: hierarchy.group(
-            store, key=found, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
-        ),
+    group = await duplicates.following_merges(hierarchy.group)(
+        store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
     return GroupPublic(
         root=RootRef(key=group.root.key, name=group.root.name, is_ultimate=group.is_ultimate),

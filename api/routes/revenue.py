@@ -26,10 +26,9 @@ from api.routes.common import (
     UserKey,
     choices,
     day,
-    for_organisation,
     given,
 )
-from graph import levels, revenue
+from graph import duplicates, levels, revenue
 
 router = APIRouter(tags=["revenue"])
 # A level's page: what the explorer shows before "show more".
@@ -373,20 +372,16 @@ async def get_revenue(
     Only the organisations the caller sees count; an organisation they may not see answers 404 like a missing one.
     """
     today = day(as_of, viewer.today)
-    rollup = await for_organisation(
+    rollup = await duplicates.following_merges(revenue.rollup)(
         store,
-        key,
-        lambda found: revenue.rollup(
-            store,
-            key=found,
-            as_of=today,
-            first=first,
-            last=last,
-            scope=scope,
-            breakdown=_parts(breakdown),
-            top=top,
-            viewer=viewer,
-        ),
+        key=key,
+        as_of=today,
+        first=first,
+        last=last,
+        scope=scope,
+        breakdown=_parts(breakdown),
+        top=top,
+        viewer=viewer,
     )
     return rollup_public(rollup, as_of=today, currency=settings.currency)
 
@@ -411,20 +406,8 @@ async def get_children(
     Answered from memory, so a level of a 100,000-member group opens without reading the group.
     """
     today = day(as_of, viewer.today)
-    level = await for_organisation(
-        store,
-        key,
-        lambda found: levels.children(
-            store,
-            key=found,
-            as_of=today,
-            first=first,
-            last=last,
-            sort=sort,
-            cursor=cursor,
-            limit=limit,
-            viewer=viewer,
-        ),
+    level = await duplicates.following_merges(levels.children)(
+        store, key=key, as_of=today, first=first, last=last, sort=sort, cursor=cursor, limit=limit, viewer=viewer
     )
     return level_public(level, as_of=today, currency=settings.currency)
 
@@ -448,12 +431,8 @@ async def get_levels(
     organisation of the chain in that level even when it is not on the first page.
     """
     today = day(as_of, viewer.today)
-    chain = await for_organisation(
-        store,
-        key,
-        lambda found: levels.chain(
-            store, key=found, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
-        ),
+    chain = await duplicates.following_merges(levels.chain)(
+        store, key=key, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
     )
     return chain_public(chain, as_of=today, currency=settings.currency)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import AdminUser, StoreDep
-from api.routes.common import KeyField, OptionalDay, OrganisationKey, for_organisation
+from api.routes.common import KeyField, OptionalDay, OrganisationKey
 from graph import duplicates, hierarchy, structure
 
 router = APIRouter(prefix="/organisations", tags=["structure"])
@@ -74,12 +74,8 @@ async def put_parent(
     Setting the parent it already has, with the same kind and share, changes nothing. Admins only.
     """
     parent = await duplicates.resolve_key(store, key=request.parent_key) or request.parent_key
-    change = await for_organisation(
-        store,
-        key,
-        lambda child: structure.set_parent(
-            store, child=child, parent=parent, kind=request.kind, valid_from=request.valid_from, share=request.share
-        ),
+    change = await duplicates.following_merges(structure.set_parent, argument="child")(
+        store, child=key, parent=parent, kind=request.kind, valid_from=request.valid_from, share=request.share
     )
     return ParentChangePublic(link=_public(change.link), ended=_public(change.ended) if change.ended else None)
 
@@ -92,7 +88,7 @@ async def delete_parent(
     valid_to: Annotated[OptionalDay, Query(description="The link's last day [today].")] = None,
 ) -> ParentLinkPublic:
     """End the parent link in force on `valid_to`, on that day; the link and its history stay. Admins only."""
-    ended = await for_organisation(
-        store, key, lambda child: structure.end_parent(store, child=child, valid_to=valid_to)
+    ended = await duplicates.following_merges(structure.end_parent, argument="child")(
+        store, child=key, valid_to=valid_to
     )
     return _public(ended)
