@@ -521,8 +521,7 @@ def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: 
     --tree adds the structure with a subtotal at every organisation. The structure
     of --as-of counts for the whole range. A merged duplicate's key answers for its survivor.
     """
-    from api.routes.revenue import rollup_public
-    from graph import duplicates
+    from graph import documents, duplicates
 
     day = as_of.date() if as_of else datetime.date.today()
     parts = {revenue.Breakdown.PERIOD, revenue.Breakdown.MEMBER} | ({revenue.Breakdown.TREE} if with_tree else set())
@@ -535,8 +534,7 @@ def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: 
     rollup = with_store(read)
     currency = get_settings().currency
     if as_json:
-        answer = rollup_public(rollup, as_of=day, currency=currency)
-        echo_json(answer.model_dump(mode="json", by_alias=True))
+        echo_json(documents.rollup(rollup, as_of=day, currency=currency))
         return
     figures = rollup.figures
     click.echo(f"{rollup.key}  {rollup.name or ''}")
@@ -601,7 +599,7 @@ def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
 
     The ABC thresholds are the settings CRMGRAPH_ABC_A_PERCENT and CRMGRAPH_ABC_B_PERCENT.
     """
-    from api.routes.revenue import groups_public
+    from graph import documents
 
     settings = get_settings()
     day = as_of.date() if as_of else datetime.date.today()
@@ -613,8 +611,7 @@ def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
 
     page = with_store(read)
     if as_json:
-        answer = groups_public(page, first=periods[0], last=periods[-1], as_of=day, currency=settings.currency)
-        echo_json(answer.model_dump(mode="json", by_alias=True))
+        echo_json(documents.groups(page, first=periods[0], last=periods[-1], as_of=day, currency=settings.currency))
         return
     click.echo(f"{page.group_count:,} group(s), {periods[0]} to {periods[-1]}, structure as of {day}")
     click.echo(
@@ -699,13 +696,11 @@ def territories_preview(file: Path, as_json: bool) -> None:
     rows are checked as `crmgraph load --dry-run` checks them and laid over the stored rules. Exit
     code 1 when rows of it would be rejected (they propose nothing).
     """
-    from api.routes.territories import preview_public
-    from graph import territories
+    from graph import documents, territories
 
     report = with_store(lambda store: territories.preview_file(store, path=file))
     if as_json:
-        answer = preview_public(report).model_dump(mode="json", by_alias=True)
-        echo_json(answer)
+        echo_json(documents.preview(report))
     else:
         click.echo(
             f"{file}: {report.created} territories would be created, {report.updated} updated, "

@@ -3,9 +3,8 @@
 `/v1/organisations/{key}/revenue`, `/v1/organisations/{key}/children` (one level with totals, graph/levels.py),
 `/v1/organisations/{key}/levels` (the levels of a chain, the same module),
 `/v1/territories/{key}/revenue`, `/v1/users/{key}/revenue`, `/v1/groups`.
-Amounts are integer cents in graph.revenue; here they become JSON numbers with at most two decimals:
-cents / 100 is correctly rounded and a float's repr is the shortest text that reads back as it, so the
-JSON text is the exact decimal amount (for totals below 10^13). Every answer is the calling user's view:
+Amounts are integer cents in graph.revenue; the answers are the documents of graph.documents, where they
+become JSON numbers with at most two decimals. Every answer is the calling user's view:
 organisations they may not see count nowhere, only in `hidden_count`.
 """
 
@@ -28,7 +27,7 @@ from api.routes.common import (
     day,
     given,
 )
-from graph import duplicates, levels, revenue
+from graph import documents, duplicates, levels, revenue
 
 router = APIRouter(tags=["revenue"])
 # A level's page: what the explorer shows before "show more".
@@ -205,140 +204,8 @@ class LevelChain(RangePublic):
     levels: list[ChainLevelPage] = Field(description="The topmost organisation the caller sees first, this one last.")
 
 
-def amount(cents: int) -> float:
-    """Return an amount of integer cents as the decimal number JSON shows."""
-    return cents / 100
-
-
-def rollup_public(rollup: revenue.Rollup, *, as_of: datetime.date, currency: str) -> RevenuePublic:
-    """Return a rollup as the API answers it (the CLI's --json prints the same)."""
-    margin = rollup.figures.margin
-    return RevenuePublic(
-        key=rollup.key,
-        name=rollup.name,
-        scope=rollup.scope,
-        first=rollup.first,
-        last=rollup.last,
-        as_of=as_of,
-        currency=currency,
-        **_figures(rollup.figures),
-        margin=None if margin is None else float(margin),
-        last_purchase=rollup.last_purchase,
-        member_count=rollup.member_count,
-        periods=[PeriodPublic(period=p.period, **_figures(p.figures)) for p in rollup.periods],
-        members=[MemberFiguresPublic(key=m.key, name=m.name, **_figures(m.figures)) for m in rollup.members],
-        rest=None if rollup.rest is None else RestPublic(count=rollup.rest.count, **_figures(rollup.rest.figures)),
-        tree=None if rollup.tree is None else _tree(rollup.tree),
-        hidden_count=rollup.hidden_count,
-    )
-
-
-def groups_public(
-    page: revenue.GroupPage, *, first: str, last: str, as_of: datetime.date, currency: str
-) -> GroupPagePublic:
-    """Return a page of the groups ranking as the API answers it (the CLI's --json prints the same)."""
-    return GroupPagePublic(
-        items=[
-            GroupPublic(
-                root_key=group.root_key,
-                name=group.name,
-                **_figures(group.figures),
-                member_count=group.member_count,
-                abc_class=group.abc_class,
-                rank=group.rank,
-            )
-            for group in page.items
-        ],
-        next_cursor=page.next_cursor,
-        first=first,
-        last=last,
-        as_of=as_of,
-        currency=currency,
-        group_count=page.group_count,
-        total_revenue=amount(page.total.revenue),
-        total_gross_profit=amount(page.total.gross_profit),
-        hidden_count=page.hidden_count,
-    )
-
-
-def level_public(level: levels.Level, *, as_of: datetime.date, currency: str) -> LevelPage:
-    """Return a page of a level as the API answers it."""
-    return LevelPage(**_level_fields(level, as_of=as_of, currency=currency))
-
-
-def chain_public(chain: levels.Chain, *, as_of: datetime.date, currency: str) -> LevelChain:
-    """Return the levels of a chain as the API answers them."""
-    return LevelChain(
-        key=chain.key,
-        first=chain.first,
-        last=chain.last,
-        as_of=as_of,
-        currency=currency,
-        hidden_count=chain.hidden_count,
-        levels=[
-            ChainLevelPage(
-                **_level_fields(part.level, as_of=as_of, currency=currency),
-                chain_item=None if part.chain_item is None else _level_item(part.chain_item),
-            )
-            for part in chain.levels
-        ],
-    )
-
-
-def _level_fields(level: levels.Level, *, as_of: datetime.date, currency: str) -> dict:
-    return {
-        "key": level.key,
-        "name": level.name,
-        "country": level.country,
-        "first": level.first,
-        "last": level.last,
-        "as_of": as_of,
-        "currency": currency,
-        "own": FiguresPublic(**_figures(level.own)),
-        "total": FiguresPublic(**_figures(level.total)),
-        "member_count": level.member_count,
-        "child_count": level.child_count,
-        "hidden_count": level.hidden_count,
-        "items": [_level_item(item) for item in level.items],
-        "next_cursor": level.next_cursor,
-    }
-
-
-def _level_item(item: levels.LevelItem) -> LevelItemPublic:
-    return LevelItemPublic(
-        key=item.key,
-        name=item.name,
-        country=item.country,
-        kind=item.kind,
-        share=item.share,
-        valid_from=item.valid_from,
-        valid_to=item.valid_to,
-        parent_key=item.parent_key,
-        depth=item.depth,
-        own=FiguresPublic(**_figures(item.own)),
-        total=FiguresPublic(**_figures(item.total)),
-        member_count=item.member_count,
-        hidden_count=item.hidden_count,
-    )
-
-
 def _parts(breakdown: str) -> list[str]:
     return [part.strip() for part in breakdown.split(",") if part.strip()]
-
-
-def _figures(figures: revenue.Figures) -> dict[str, float]:
-    return {"revenue": amount(figures.revenue), "gross_profit": amount(figures.gross_profit)}
-
-
-def _tree(node: revenue.TreeFigures) -> TreeFiguresPublic:
-    return TreeFiguresPublic(
-        key=node.key,
-        name=node.name,
-        **_figures(node.total),
-        own_revenue=amount(node.own.revenue),
-        own_gross_profit=amount(node.own.gross_profit),
-        children=[_tree(child) for child in node.children],
-    )
 
 
 @router.get("/organisations/{key}/revenue", response_model=RevenuePublic, responses=problems.responses(404))
@@ -383,7 +250,7 @@ async def get_revenue(
         top=top,
         viewer=viewer,
     )
-    return rollup_public(rollup, as_of=today, currency=settings.currency)
+    return RevenuePublic.model_validate(documents.rollup(rollup, as_of=today, currency=settings.currency))
 
 
 @router.get("/organisations/{key}/children", response_model=LevelPage, responses=problems.responses(404))
@@ -409,7 +276,7 @@ async def get_children(
     level = await duplicates.following_merges(levels.children)(
         store, key=key, as_of=today, first=first, last=last, sort=sort, cursor=cursor, limit=limit, viewer=viewer
     )
-    return level_public(level, as_of=today, currency=settings.currency)
+    return LevelPage.model_validate(documents.level(level, as_of=today, currency=settings.currency))
 
 
 @router.get("/organisations/{key}/levels", response_model=LevelChain, responses=problems.responses(404))
@@ -434,7 +301,7 @@ async def get_levels(
     chain = await duplicates.following_merges(levels.chain)(
         store, key=key, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
     )
-    return chain_public(chain, as_of=today, currency=settings.currency)
+    return LevelChain.model_validate(documents.chain(chain, as_of=today, currency=settings.currency))
 
 
 @router.get(
@@ -471,7 +338,7 @@ async def get_territory_revenue(
         top=top,
         viewer=viewer,
     )
-    return rollup_public(rollup, as_of=today, currency=settings.currency)
+    return RevenuePublic.model_validate(documents.rollup(rollup, as_of=today, currency=settings.currency))
 
 
 @router.get(
@@ -508,7 +375,7 @@ async def get_portfolio_revenue(
         top=top,
         viewer=viewer,
     )
-    return rollup_public(rollup, as_of=today, currency=settings.currency)
+    return RevenuePublic.model_validate(documents.rollup(rollup, as_of=today, currency=settings.currency))
 
 
 @router.get("/groups", response_model=GroupPagePublic)
@@ -539,4 +406,5 @@ async def get_groups(
         limit=limit,
         viewer=viewer,
     )
-    return groups_public(page, first=periods[0], last=periods[-1], as_of=today, currency=settings.currency)
+    document = documents.groups(page, first=periods[0], last=periods[-1], as_of=today, currency=settings.currency)
+    return GroupPagePublic.model_validate(document)

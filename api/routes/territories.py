@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from api import problems
 from api.deps import SeesEverything, StoreDep
 from api.routes.imports import TOO_LARGE, RejectionPublic, receive_load_file
-from graph import loading, territories
+from graph import documents, territories
 
 router = APIRouter(tags=["territories"])
 
@@ -45,12 +45,6 @@ class PreviewPublic(BaseModel):
     conflicts: list[ConflictPublic]
 
 
-def preview_public(report: loading.FileReport, *, base: Path | None = None) -> PreviewPublic:
-    """Return a territories file's preview as the API answers it (the CLI's --json prints the same)."""
-    found = report.to_dict(base)
-    return PreviewPublic.model_validate({**found, **found["assignments"]})
-
-
 @router.post(
     "/territories/preview",
     response_model=PreviewPublic,
@@ -72,4 +66,4 @@ async def preview_territories(request: Request, store: StoreDep, caller: SeesEve
     with tempfile.TemporaryDirectory(prefix="crmgraph-preview-") as work:
         path = await receive_load_file(request, Path(work), "territories")
         report = await territories.preview_file(store, path=path)
-        return preview_public(report, base=Path(work))
+        return PreviewPublic.model_validate(documents.preview(report, base=Path(work)))

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from api.app import create_app
 from api.problems import PROBLEM_JSON
-from api.routes.revenue import amount
 from graph import auth, duplicates, loading
+from graph.documents import amount
 from seed import demo
 from seed.demo import DEMO_DIR
 
