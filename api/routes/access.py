@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import SeesEverything, SettingsDep, StoreDep, ViewerDep
+from api.deps import SeesEverything, StoreDep, ViewerDep
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
 from graph import duplicates, visibility
 
@@ -143,7 +143,6 @@ def _step(step: visibility.NodeStep | visibility.LinkStep) -> NodeStepPublic | L
 )
 async def get_access(
     store: StoreDep,
-    settings: SettingsDep,
     viewer: ViewerDep,
     user_key: UserKey,
     key: OrganisationKey,
@@ -159,7 +158,7 @@ async def get_access(
         user_key=user_key,
         key=key,
         as_of=day(as_of, viewer.today),
-        inherit=settings.visibility_inherit,
+        inherit=viewer.inherit,
         viewer=viewer,
     )
     return AccessPublic(
@@ -171,12 +170,10 @@ async def get_access(
 
 
 @router.get("/organisations/{key}/viewers", response_model=OnlookerList, responses=problems.responses(404))
-async def get_viewers(
-    store: StoreDep, settings: SettingsDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
-) -> OnlookerList:
+async def get_viewers(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> OnlookerList:
     """List the users who see an organisation on the day, through which territories, and those who see everything."""
     onlookers = await duplicates.following_merges(visibility.viewers)(
-        store, key=key, as_of=day(as_of, viewer.today), inherit=settings.visibility_inherit, viewer=viewer
+        store, key=key, as_of=day(as_of, viewer.today), inherit=viewer.inherit, viewer=viewer
     )
     return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
 
@@ -188,7 +185,6 @@ async def get_viewers(
 )
 async def get_portfolio(
     store: StoreDep,
-    settings: SettingsDep,
     viewer: ViewerDep,
     key: UserKey,
     as_of: AsOf = None,
@@ -203,7 +199,7 @@ async def get_portfolio(
         store,
         user_key=key,
         as_of=day(as_of, viewer.today),
-        inherit=settings.visibility_inherit,
+        inherit=viewer.inherit,
         cursor=cursor,
         limit=limit,
         viewer=viewer,
