@@ -1,12 +1,19 @@
-"""API models derived from the schema classes, so a property is declared once, in graph/schema/."""
+"""The bases of the API's models: one read from a service's answer, and those derived from the schema classes."""
 
 import datetime
 from typing import Any
 
 from neomodel import StructuredNode
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from graph.schema.fields import FieldSpec, fields_of
+
+
+class FromService(BaseModel):
+    """A public model read from the attributes of the service's answer of the same shape: `Model.model_validate(x)`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
 
 # The JSON type of each kind of schema property (see graph.schema.fields.KINDS).
 _TYPES: dict[str, Any] = {

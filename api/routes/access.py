@@ -9,10 +9,11 @@ import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import SeesEverything, StoreDep, ViewerDep
+from api.models import FromService
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
 from graph import duplicates, visibility
 
@@ -53,12 +54,6 @@ class AccessPublic(BaseModel):
     caller_rights_as_of: datetime.date = Field(
         description="The day of the request, whose rights let the caller ask about the user and see the organisation."
     )
-
-
-class FromService(BaseModel):
-    """A public model read from the attributes of the service's answer of the same shape."""
-
-    model_config = ConfigDict(from_attributes=True)
 
 
 class GrantPublic(FromService):

@@ -6,22 +6,21 @@ answers 404 like a missing one; links to what they may not see are left out and 
 A key of a duplicate merged into another organisation still answers, for its survivor.
 """
 
-import dataclasses
 import datetime
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
+from api.models import FromService
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day
 from graph import connections, duplicates, visibility
 from graph.store import Store
 
 router = APIRouter(prefix="/organisations", tags=["connections"], responses=problems.responses(404))
-PublicPage = TypeVar("PublicPage", bound=BaseModel)
+PublicPage = TypeVar("PublicPage", bound=FromService)
 
 ScopeParameter = Annotated[
     connections.Scope,
@@ -29,7 +28,7 @@ ScopeParameter = Annotated[
 ]
 
 
-class MembershipPublic(BaseModel):
+class MembershipPublic(FromService):
     """The organisation at the other end of a membership, its kind, and the membership's validity."""
 
     key: str
@@ -39,7 +38,7 @@ class MembershipPublic(BaseModel):
     valid_to: datetime.date | None
 
 
-class MembershipPage(BaseModel):
+class MembershipPage(FromService):
     """One page of memberships or members, by key."""
 
     items: list[MembershipPublic]
@@ -47,7 +46,7 @@ class MembershipPage(BaseModel):
     hidden_count: int
 
 
-class SupplyPublic(BaseModel):
+class SupplyPublic(FromService):
     """A supplier or customer, the link's dates and note, and the organisation of the scope at this end."""
 
     key: str
@@ -58,7 +57,7 @@ class SupplyPublic(BaseModel):
     via_key: str
 
 
-class SupplyPage(BaseModel):
+class SupplyPage(FromService):
     """One page of suppliers or customers: one item per link, by key, then `via_key`."""
 
     items: list[SupplyPublic]
@@ -66,7 +65,7 @@ class SupplyPage(BaseModel):
     hidden_count: int
 
 
-class RelatedPublic(BaseModel):
+class RelatedPublic(FromService):
     """An organisation or contact linked by a custom relationship; `label` says which."""
 
     key: str
@@ -77,7 +76,7 @@ class RelatedPublic(BaseModel):
     note: str | None
 
 
-class RelatedPage(BaseModel):
+class RelatedPage(FromService):
     """One page of custom relationships in both directions, by key, then type, then direction."""
 
     items: list[RelatedPublic]
@@ -99,13 +98,7 @@ async def _answer(
     (today when None) as the response model."""
     when = day(as_of, viewer.today)
     page = await duplicates.following_merges(read)(store, key=key, viewer=viewer, as_of=when, **options)
-    return model.model_validate(
-        {
-            "items": [dataclasses.asdict(item) for item in page.items],
-            "next_cursor": page.next_cursor,
-            "hidden_count": page.hidden_count,
-        }
-    )
+    return model.model_validate(page)
 
 
 @router.get("/{key}/memberships", response_model=MembershipPage)

@@ -7,13 +7,14 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import AdminUser, SeesEverything, StoreDep, TodayDep
+from api.models import FromService
 from api.routes.common import AsOf, KeyField, day
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
 
 
-class ReasonPublic(BaseModel):
+class ReasonPublic(FromService):
     """One piece of evidence that two organisations are the same."""
 
     code: str = Field(description="same_vat_id, same_name_and_postcode, similar_name_same_city, shared_contact, …")
@@ -50,7 +51,7 @@ class MergeRequest(BaseModel):
     duplicate: KeyField
 
 
-class LinkTallyPublic(BaseModel):
+class LinkTallyPublic(FromService):
     """Links of one type and direction the merge moved."""
 
     type: str
@@ -59,7 +60,7 @@ class LinkTallyPublic(BaseModel):
     collapsed: int
 
 
-class MergePublic(BaseModel):
+class MergePublic(FromService):
     """What a merge did."""
 
     survivor: str
@@ -88,7 +89,7 @@ async def list_duplicates(
                 a=OrganisationRef(key=candidate.a, name=candidate.a_name),
                 b=OrganisationRef(key=candidate.b, name=candidate.b_name),
                 score=candidate.score,
-                reasons=[ReasonPublic(**reason.__dict__) for reason in candidate.reasons],
+                reasons=[ReasonPublic.model_validate(reason) for reason in candidate.reasons],
             )
             for candidate in candidates
         ]
@@ -104,12 +105,4 @@ async def list_duplicates(
 async def merge_organisations(store: StoreDep, caller: AdminUser, request: MergeRequest) -> MergePublic:
     """Merge the duplicate into the survivor: every relationship moves, the old key still resolves (admins)."""
     result = await duplicates.merge(store, survivor=request.survivor, duplicate=request.duplicate)
-    return MergePublic(
-        survivor=result.survivor,
-        duplicate=result.duplicate,
-        already_merged=result.already_merged,
-        former_keys=list(result.former_keys),
-        links=[LinkTallyPublic(**tally.__dict__) for tally in result.links],
-        dropped=result.dropped,
-        copied_properties=list(result.copied_properties),
-    )
+    return MergePublic.model_validate(result)

@@ -4,20 +4,19 @@ import datetime
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api import problems
 from api.deps import SeesEverything, StoreDep
+from api.models import FromService
 from api.routes.common import ReportPageDep
 from graph import ultimates
 
 router = APIRouter(tags=["hierarchy"])
 
 
-class MismatchPublic(BaseModel):
+class MismatchPublic(FromService):
     """An organisation whose declared ultimate parent is not the root of its chain of direct links."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     key: str
     name: str | None
@@ -28,10 +27,8 @@ class MismatchPublic(BaseModel):
     chain: list[str] = Field(description="The keys from the organisation up to its computed root, both included.")
 
 
-class MismatchPage(BaseModel):
+class MismatchPage(FromService):
     """One page of the report, ordered by key."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     items: list[MismatchPublic]
     next_cursor: str | None
