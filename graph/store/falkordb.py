@@ -89,7 +89,7 @@ class FalkorStore(Store):
             )
         else:
             sent = self._write_with_revision(params_header(params) + text)
-        response = await self.reply(query.name, sent, read_only=read_only)
+        response = await self.checked_reply(query.name, sent, read_only=read_only)
         return [] if response is None else with_dates(query, await self._rows(response))
 
     async def _read_lists(
@@ -100,7 +100,7 @@ class FalkorStore(Store):
         sent = self._client.connection.execute_command(
             "GRAPH.RO_QUERY", self.graph_name, params_header(params) + query.text_for(ENGINE)
         )
-        response = await self.reply(query.name, sent, read_only=True)
+        response = await self.checked_reply(query.name, sent, read_only=True)
         if response is None:
             return {}
         names, (row,) = response[0], response[1]
@@ -109,7 +109,7 @@ class FalkorStore(Store):
             for name, text in zip(names, row, strict=True)
         }
 
-    async def reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
+    async def checked_reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
         """Return the engine's reply to a query; None when a read finds a graph nothing was written to yet.
 
         Raises:
@@ -149,9 +149,9 @@ class FalkorStore(Store):
 
     async def _write_with_revision(self, text: str) -> list:
         """Run a write and replace the revision token in one MULTI/EXEC: no reader sees one without the other."""
-        transaction = self.pipeline()
+        transaction = self.transaction()
         transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
-        self.replace_revision(transaction, new_revision_params())
+        self.queue_new_revision(transaction, new_revision_params())
         written, _ = await transaction.execute()
         return written
 
@@ -160,11 +160,11 @@ class FalkorStore(Store):
         text = params_header(params) + query.text_for(ENGINE)
         transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
 
-    def replace_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
+    def queue_new_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
         """Queue the replacement of the revision token (:func:`new_revision_params`) on a MULTI/EXEC pipeline."""
         self.queue(transaction, REPLACE_REVISION, params)
 
-    def pipeline(self) -> Any:
+    def transaction(self) -> Any:
         """Return a MULTI/EXEC pipeline on a connection of its own, which can WATCH the graph."""
         return self._client.connection.pipeline(transaction=True)
 

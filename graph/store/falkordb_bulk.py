@@ -35,18 +35,15 @@ import asyncio
 import datetime
 import math
 import struct
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import redis.exceptions
 
 from graph import days
 from graph.errors import EngineUnavailable
 from graph.queries import Query, declare
-from graph.store import End, Inserter, Insertion, InsertRefused, new_revision_params
-
-if TYPE_CHECKING:
-    from graph.store.falkordb import FalkorStore
+from graph.store import End, Inserter, Insertion, InsertRefused, Row, new_revision_params
 
 # The id lookup of each label a link may end at, by label and key property.
 FIND_IDS: dict[End, Query] = {
@@ -66,6 +63,32 @@ _LONG = struct.Struct("<Bq")
 _ENDS = struct.Struct("<QQ")
 
 
+class BulkTarget(Protocol):
+    """What the bulk inserter needs of the store it writes to (graph/store/falkordb.py's store has it)."""
+
+    graph_name: str  # the engine's key of the graph: what `GRAPH.BULK` writes to and a WATCH watches
+
+    def transaction(self) -> Any:
+        """Return a MULTI/EXEC pipeline on a connection of its own, which can WATCH the graph."""
+
+    def queue_new_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
+        """Queue the replacement of the revision token (:func:`new_revision_params`) on a MULTI/EXEC pipeline."""
+
+    async def checked_reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
+        """Return the engine's reply to a command sent, with the engine's errors raised as graph/errors.py's."""
+
+    async def revision(self, *, via: Any = None) -> str | None:
+        """Return the graph's revision token, read on `via` (a pipeline) if given."""
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None, *, via: Any = None) -> list[Row]:
+        """Run a read-only query, on `via` (a pipeline) if given."""
+
+    async def read_columns(
+        self, query: Query, params: Mapping[str, Any] | None = None, *, integers: Collection[str] = ()
+    ) -> dict[str, Any]:
+        """Run a read-only query that returns one row of lists; return the lists by column."""
+
+
 def lost_engine(error: redis.exceptions.RedisError) -> bool:
     """Return whether an error of the client means the engine is gone: a lost connection, also one that the
     client reports as a failed WATCH (it does so while a transaction watches a key), with the loss as context."""
@@ -82,7 +105,7 @@ def can_insert(insertion: Insertion) -> bool:
 class BulkInserter(Inserter):
     """Creates the rows of one :class:`Insertion` with `GRAPH.BULK`, one transaction a batch."""
 
-    def __init__(self, store: "FalkorStore", insertion: Insertion):
+    def __init__(self, store: BulkTarget, insertion: Insertion):
         self._store = store
         self._insertion = insertion
         self._header = _header(insertion)
@@ -122,7 +145,7 @@ class BulkInserter(Inserter):
         """Write one encoded batch in a transaction of its own, if nothing but this inserter wrote since the last."""
         store, insertion = self._store, self._insertion
         graph = store.graph_name
-        async with self._turn, store.pipeline() as transaction:
+        async with self._turn, store.transaction() as transaction:
             await transaction.watch(graph)
             if await store.revision(via=transaction) != self._expected:
                 raise InsertRefused("another writer changed the graph during the load")
@@ -131,9 +154,9 @@ class BulkInserter(Inserter):
             begin = ["BEGIN"] if not await transaction.exists(graph) else []
             transaction.multi()
             transaction.execute_command("GRAPH.BULK", graph, *begin, *counts, self._header + b"".join(body))
-            store.replace_revision(transaction, params)
+            store.queue_new_revision(transaction, params)
             try:
-                await store.reply(f"bulk insert of {insertion.name}", transaction.execute(), read_only=False)
+                await store.checked_reply(f"bulk insert of {insertion.name}", transaction.execute(), read_only=False)
             except redis.exceptions.WatchError:
                 raise InsertRefused("another writer changed the graph during the load") from None
             self._started = True
