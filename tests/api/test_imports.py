@@ -3,9 +3,10 @@
 import pytest
 
 from api.problems import PROBLEM_JSON
-from graph import auth
+from graph import auth, loading
 from tests.helpers import add_users
 from tests.loading.helpers import keys as stored_keys
+from tests.loading.periods import END, PERIOD_KINDS, START, PeriodKind, write_base
 
 CSV = {"Content-Type": "text/csv"}
 ORGANISATIONS = "key,name,kind\nORG-A,Alpha,\nORG-B,Beta,factory\nORG-C,Gamma,branch\n"
@@ -84,6 +85,24 @@ async def test_strict_writes_nothing_of_a_body_with_a_rejected_row(client, store
     assert response.json()["files"][0]["outcome"] == "refused"
     assert response.json()["totals"]["not_written"] == 2
     assert await stored_keys(store, "Organisation") == set()
+
+
+@pytest.mark.parametrize("period", PERIOD_KINDS, ids=[period.kind for period in PERIOD_KINDS])
+async def test_a_link_that_ends_before_it_starts_is_reported_and_not_written(
+    client, store, api_keys, tmp_path, period: PeriodKind
+):
+    await loading.load_paths(store, [write_base(tmp_path / "base")])
+
+    response = client.post(
+        f"/v1/imports/{period.kind}", content=period.file(START, END), headers=as_user(api_keys, "admin", **CSV)
+    )
+
+    assert response.status_code == 200
+    assert response.json()["ok"] is False
+    assert response.json()["files"][0]["rejections"] == [
+        {"file": f"{period.kind}.csv", "line": 2, "field": period.end, "reason": period.backwards_reason()}
+    ]
+    assert await period.stored(store) == set()
 
 
 async def test_a_bad_header_is_reported_as_a_failed_file(client, api_keys):
