@@ -8,6 +8,7 @@ import subprocess
 from graph.settings import Backend, Settings
 from tests.loading.cli import command, crmgraph, environment
 from tests.loading.helpers import keys, write
+from tests.loading.periods import END, PERIOD_KINDS, START, write_base
 
 
 def test_a_clean_load_exits_0_and_reports_each_file_and_the_throughput(settings, store, tmp_path):
@@ -36,6 +37,20 @@ def test_rejected_rows_exit_1_with_file_line_field_and_reason(settings, store, t
         f"{path}: 1 created, 0 updated, 0 unchanged, 1 rejected",
         f"  {path}:3: kind: unknown value 'factory'; expected one of company, branch, household, association, chain",
     ]
+
+
+async def test_links_that_end_before_they_start_exit_1_with_file_line_field_and_reason(settings, store, tmp_path):
+    write_base(tmp_path)
+    paths = {period: write(tmp_path, f"{period.kind}.csv", period.file(START, END)) for period in PERIOD_KINDS}
+
+    result = crmgraph(settings, "load", str(tmp_path))
+
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    for period, path in paths.items():
+        assert f"{path}: 0 created, 0 updated, 0 unchanged, 1 rejected" in lines
+        assert f"  {path}:2: {period.end}: {period.backwards_reason()}" in lines
+        assert await period.stored(store) == set()
 
 
 def test_the_json_report_is_one_document(settings, store, tmp_path):
