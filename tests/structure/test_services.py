@@ -305,6 +305,15 @@ async def test_a_supply_is_set_extended_and_ended_and_keeps_its_note(store, orga
         await structure.end_supply(store, supplier="A", customer="B", until=d("2025-07-01"))
 
 
+async def test_a_supply_is_not_ended_before_it_starts(store, organisations):
+    await structure.set_supply(store, supplier="A", customer="B", since=d("2024-01-01"))
+
+    with pytest.raises(NotFound, match="the supply from A to B is not in force on 2023-12-31"):
+        await structure.end_supply(store, supplier="A", customer="B", until=d("2023-12-31"))
+
+    assert await supplies(store) == {("A", "B", d("2024-01-01"), None, None)}
+
+
 async def test_relate_takes_only_registered_types_and_unrelate_deletes(store, tmp_path, organisations):
     await load_rows(store, tmp_path, "relationship_types", [{"type": "consultant_of", "description": "advises"}])
     await load_rows(store, tmp_path, "contacts", [{"key": "CON-1", "last_name": "Meier"}])
