@@ -19,8 +19,8 @@ branch's people stay together. A cursor holds the last item's organisation key a
 organisation's people; a cursor whose organisation has left the list since (the structure was changed) is refused.
 
 Cost of a page: for `subtree` and `group` the walk of the whole subtree, one query per level and 5,000
-organisations, then one query per 5,000 organisations from the cursor on, until the page is full. Measured on
-embedded FalkorDB, a 100,500-member group with one contact each: 2.0 s a page of 1,000, 3.4 s a page of 10,000.
+organisations, then one query per 5,000 organisations from the cursor on, until the page is full. Measured figures:
+docs/contacts.md.
 
 Visibility: every read takes the `viewer` whose view it gives (None for no filter). An organisation list answers
 NotFound, as for a missing key, unless the viewer sees the organisation asked about; it then lists only the

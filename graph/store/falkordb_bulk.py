@@ -1,9 +1,8 @@
 """New nodes and links written with FalkorDB's bulk insert (`GRAPH.BULK`), not with Cypher.
 
 The engine reads a batch of rows in its binary format and creates them
-without parsing, planning or matching anything: about 3 µs of its CPU for an
-organisation that its create query costs 33, 1 µs for a booking that costs 15
-(docs/load-files.md, "Throughput"). The format names a link's ends by the
+without parsing, planning or matching anything, a fraction of the CPU its
+create queries cost (docs/load-files.md, "Bulk insert on a first load"). The format names a link's ends by the
 engine's node ids; they are looked up by key (`falkordb/find_*_ids`) and kept
 for the inserter's life.
 
