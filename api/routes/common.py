@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from api.deps import TodayDep
+from api.models import FromService
 from graph import contacts, paging, territories, visibility
 from graph.errors import NotFound
 from graph.schema.properties import KEY_PATTERN, is_key
@@ -83,7 +84,7 @@ Cursor = Annotated[
 Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="The most items on a page.")]
 
 
-class OrganisationRef(BaseModel):
+class OrganisationRef(FromService):
     """An organisation named by its key."""
 
     key: str

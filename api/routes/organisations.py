@@ -9,11 +9,11 @@ import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic import AliasPath, BeforeValidator, Field, StringConstraints, model_validator
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
-from api.models import properties_model
+from api.models import FromService, Overlay, properties_model, read_in_parts
 from api.routes.common import (
     AsOf,
     Cursor,
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/organisations", tags=["hierarchy"], responses=proble
 OrganisationProperties = properties_model(Organisation, "OrganisationProperties")
 
 
-class ParentPublic(BaseModel):
+class ParentPublic(FromService):
     """The link to the parent on the day asked: the parent's key and name, and the link's kind and period."""
 
     key: str
@@ -44,7 +44,7 @@ class ParentPublic(BaseModel):
     share: float | None
 
 
-class OrganisationPublic(OrganisationProperties):
+class OrganisationPublic(OrganisationProperties, FromService):
     """An organisation with its parent (null for a root, or hidden) and its number of children seen, on the day asked.
 
     `domestic_root`: its domestic ultimate parent as `/root?scope=domestic` gives it to the caller (itself when it
@@ -56,8 +56,16 @@ class OrganisationPublic(OrganisationProperties):
     domestic_root: OrganisationRef
     hidden_count: int
 
+    @model_validator(mode="before")
+    @classmethod
+    def _properties_beside(cls, answer: object) -> object:
+        """Read the stored properties, which the service's answer holds in a dict, beside the other fields."""
+        if isinstance(answer, hierarchy.Detail):
+            return Overlay(answer, **answer.properties)
+        return answer
 
-class AncestorPublic(BaseModel):
+
+class AncestorPublic(FromService):
     """An ancestor: `kind` of the link below it on the way up, `depth` 1 for the parent."""
 
     key: str
@@ -66,10 +74,10 @@ class AncestorPublic(BaseModel):
     depth: int
 
 
-class AncestorList(BaseModel):
+class AncestorList(FromService):
     """Ancestors the caller sees, nearest first; `hidden_count` the others."""
 
-    items: list[AncestorPublic]
+    items: list[AncestorPublic] = Field(validation_alias="ancestors")
     hidden_count: int
 
 
@@ -77,13 +85,15 @@ class RootRef(OrganisationRef):
     """The root of a group as the caller sees it: the ultimate parent when they see it (`is_ultimate`), else
     the topmost organisation they see of the chain up from the organisation asked about."""
 
+    key: str = Field(validation_alias=AliasPath("root", "key"))
+    name: str = Field(validation_alias=AliasPath("root", "name"))
     is_ultimate: bool
 
 
 class RootPublic(RootRef):
     """The root as the caller sees it; `hidden_count`: the ancestors above it that they may not see."""
 
-    hidden_count: int
+    hidden_count: int = Field(validation_alias="hidden_above_root")
 
 
 class DomesticRootPublic(RootPublic):
@@ -94,7 +104,7 @@ class DomesticRootPublic(RootPublic):
     country: str | None
 
 
-class MemberPublic(BaseModel):
+class MemberPublic(FromService):
     """A descendant: the `kind` of the link from its parent, its depth and its parent's key."""
 
     key: str
@@ -104,7 +114,7 @@ class MemberPublic(BaseModel):
     parent_key: str | None = Field(description="Null when the caller may not see the parent.")
 
 
-class MemberPage(BaseModel):
+class MemberPage(FromService):
     """One page of a list of organisations under a parent; `hidden_count` counts those of the whole list the
     caller may not see."""
 
@@ -116,10 +126,12 @@ class MemberPage(BaseModel):
 class TreeNodePublic(MemberPublic):
     """A descendant with the descendants below it on the same page."""
 
+    model_config = read_in_parts(member=MemberPublic)
+
     children: list["TreeNodePublic"]
 
 
-class DescendantTreePage(BaseModel):
+class DescendantTreePage(FromService):
     """One page of descendants as trees: the tops of the first page are the children of the organisation asked
     about; a later page's tops hang below members of earlier pages (their `parent_key`)."""
 
@@ -128,37 +140,31 @@ class DescendantTreePage(BaseModel):
     hidden_count: int
 
 
-class GroupPublic(BaseModel):
+class GroupPublic(FromService):
     """The whole group under the root: one page of members and the count of all of them that the caller sees;
     `hidden_count`: the organisations of the group, the ultimate root included, that they may not see."""
 
     root: RootRef
-    members: list[MemberPublic]
+    members: list[MemberPublic] = Field(validation_alias=AliasPath("members", "items"))
     member_count: int
-    next_cursor: str | None
+    next_cursor: str | None = Field(validation_alias=AliasPath("members", "next_cursor"))
     hidden_count: int
 
+    @model_validator(mode="before")
+    @classmethod
+    def _root_from_group(cls, answer: object) -> object:
+        """Read `root` from the whole group: whether the root is the ultimate one is the group's `is_ultimate`."""
+        if isinstance(answer, hierarchy.Group):
+            return Overlay(answer, root=answer)
+        return answer
 
-class OrganisationSearchPage(BaseModel):
+
+class OrganisationSearchPage(FromService):
     """One page of the organisations found: the key match, then the VAT id matches, then the rest, each by name
     (case-insensitive) then key. Only organisations the caller sees are searched; no count says what else matched."""
 
     items: list[search.OrganisationHit]
     next_cursor: str | None
-
-
-def _member(member: hierarchy.Member) -> MemberPublic:
-    return MemberPublic(**{field: getattr(member, field) for field in MemberPublic.model_fields})
-
-
-def _member_page(page: hierarchy.Page) -> MemberPage:
-    return MemberPage(
-        items=[_member(item) for item in page.items], next_cursor=page.next_cursor, hidden_count=page.hidden_count
-    )
-
-
-def _tree(node: hierarchy.TreeNode) -> TreeNodePublic:
-    return TreeNodePublic(**_member(node.member).model_dump(), children=[_tree(child) for child in node.children])
 
 
 @router.get("", response_model=OrganisationSearchPage)
@@ -182,7 +188,7 @@ async def search_organisations(
     At least one of `q` and `country` must be given (422 otherwise). See docs/search.md for the rules.
     """
     page = await search.organisations(store, q=q, country=country, viewer=viewer, cursor=cursor, limit=limit)
-    return OrganisationSearchPage(items=page.items, next_cursor=page.next_cursor)
+    return OrganisationSearchPage.model_validate(page)
 
 
 @router.get("/{key}", response_model=OrganisationPublic)
@@ -193,14 +199,7 @@ async def get_organisation(
     found = await duplicates.following_merges(hierarchy.detail)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
-    parent = found.parent
-    return OrganisationPublic(
-        **found.properties,
-        parent=None if parent is None else ParentPublic(**{f: getattr(parent, f) for f in ParentPublic.model_fields}),
-        child_count=found.child_count,
-        domestic_root=OrganisationRef(key=found.domestic_root.key, name=found.domestic_root.name),
-        hidden_count=found.hidden_count,
-    )
+    return OrganisationPublic.model_validate(found)
 
 
 @router.get("/{key}/ancestors", response_model=AncestorList)
@@ -209,10 +208,7 @@ async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey
     found = await duplicates.following_merges(hierarchy.ancestry)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
-    return AncestorList(
-        items=[AncestorPublic(key=n.key, name=n.name, kind=n.kind, depth=n.depth) for n in found.ancestors],
-        hidden_count=found.hidden_count,
-    )
+    return AncestorList.model_validate(found)
 
 
 # Domestic first: a global answer lacks `country` and so is never read as a domestic one.
@@ -233,22 +229,11 @@ async def get_root(
         domestic = await duplicates.following_merges(hierarchy.domestic_root)(
             store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
         )
-        return DomesticRootPublic(
-            key=domestic.root.key,
-            name=domestic.root.name,
-            is_ultimate=domestic.is_ultimate,
-            hidden_count=domestic.hidden_above_root,
-            country=domestic.country,
-        )
+        return DomesticRootPublic.model_validate(domestic)
     found = await duplicates.following_merges(hierarchy.ancestry)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
-    return RootPublic(
-        key=found.root.key,
-        name=found.root.name,
-        is_ultimate=found.is_ultimate,
-        hidden_count=found.hidden_above_root,
-    )
+    return RootPublic.model_validate(found)
 
 
 @router.get("/{key}/descendants", response_model=MemberPage | DescendantTreePage)
@@ -284,11 +269,8 @@ async def get_descendants(
         viewer=viewer,
     )
     if format == "tree":
-        tops = hierarchy.nest(page.items)
-        return DescendantTreePage(
-            items=[_tree(top) for top in tops], next_cursor=page.next_cursor, hidden_count=page.hidden_count
-        )
-    return _member_page(page)
+        return DescendantTreePage.model_validate(Overlay(page, items=hierarchy.nest(page.items)))
+    return MemberPage.model_validate(page)
 
 
 @router.get("/{key}/siblings", response_model=MemberPage)
@@ -304,7 +286,7 @@ async def get_siblings(
     page = await duplicates.following_merges(hierarchy.siblings)(
         store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
-    return _member_page(page)
+    return MemberPage.model_validate(page)
 
 
 @router.get("/{key}/group", response_model=GroupPublic)
@@ -320,10 +302,4 @@ async def get_group(
     group = await duplicates.following_merges(hierarchy.group)(
         store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
-    return GroupPublic(
-        root=RootRef(key=group.root.key, name=group.root.name, is_ultimate=group.is_ultimate),
-        members=[_member(item) for item in group.members.items],
-        member_count=group.member_count,
-        next_cursor=group.members.next_cursor,
-        hidden_count=group.hidden_count,
-    )
+    return GroupPublic.model_validate(group)
