@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import AdminUser, StoreDep
+from api.models import FromService
 from api.routes.common import KeyField, OptionalDay, OrganisationKey
 from graph import duplicates, hierarchy, structure
 
@@ -36,33 +37,22 @@ class ParentRequest(BaseModel):
     share: float | None = Field(None, description="Ownership in percent, 0 to 100; legal links only.")
 
 
-class ParentLinkPublic(BaseModel):
+class ParentLinkPublic(FromService):
     """One `PARENT_OF` period: dates inclusive, null open."""
 
-    parent_key: str
-    child_key: str
+    parent_key: str = Field(validation_alias="parent")
+    child_key: str = Field(validation_alias="child")
     kind: str
     valid_from: datetime.date | None
     valid_to: datetime.date | None
     share: float | None
 
 
-class ParentChangePublic(BaseModel):
+class ParentChangePublic(FromService):
     """The link in force from `valid_from` on, and the link it ended the day before (null when none)."""
 
     link: ParentLinkPublic
     ended: ParentLinkPublic | None
-
-
-def _public(link: hierarchy.Link) -> ParentLinkPublic:
-    return ParentLinkPublic(
-        parent_key=link.parent,
-        child_key=link.child,
-        kind=link.kind,
-        valid_from=link.valid_from,
-        valid_to=link.valid_to,
-        share=link.share,
-    )
 
 
 @router.put("/{key}/parent", response_model=ParentChangePublic, responses=REFUSALS)
@@ -77,7 +67,7 @@ async def put_parent(
     change = await duplicates.following_merges(structure.set_parent, argument="child")(
         store, child=key, parent=parent, kind=request.kind, valid_from=request.valid_from, share=request.share
     )
-    return ParentChangePublic(link=_public(change.link), ended=_public(change.ended) if change.ended else None)
+    return ParentChangePublic.model_validate(change)
 
 
 @router.delete("/{key}/parent", response_model=ParentLinkPublic, responses=REFUSALS)
@@ -91,4 +81,4 @@ async def delete_parent(
     ended = await duplicates.following_merges(structure.end_parent, argument="child")(
         store, child=key, valid_to=valid_to
     )
-    return _public(ended)
+    return ParentLinkPublic.model_validate(ended)
