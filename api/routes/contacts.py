@@ -7,14 +7,13 @@ A key of an organisation merged into another still answers, for its survivor.
 """
 
 import datetime
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from api import problems
 from api.deps import StoreDep, ViewerDep
+from api.models import FromService, read_in_parts
 from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day
 from graph import contacts, duplicates, paging
 
@@ -22,7 +21,7 @@ from graph import contacts, duplicates, paging
 router = APIRouter(tags=["contacts"], responses=problems.responses(404))
 
 
-class PersonPublic(BaseModel):
+class PersonPublic(FromService):
     """A contact's own fields."""
 
     key: str
@@ -32,7 +31,7 @@ class PersonPublic(BaseModel):
     phone: str | None
 
 
-class EmploymentPublic(BaseModel):
+class EmploymentPublic(FromService):
     """An employment: where, as what, from when to when (inclusive), and whether it is current on `as_of`."""
 
     organisation_key: str
@@ -48,8 +47,10 @@ class EmploymentPublic(BaseModel):
 class EmployeePublic(EmploymentPublic, PersonPublic):
     """A contact with one of its employments: one item per employment."""
 
+    model_config = read_in_parts(person=PersonPublic, employment=EmploymentPublic)
 
-class EmployeePage(BaseModel):
+
+class EmployeePage(FromService):
     """One page of contacts: by organisation as in the subtree, main contacts first, then by name."""
 
     items: list[EmployeePublic]
@@ -59,6 +60,8 @@ class EmployeePage(BaseModel):
 
 class ContactPublic(PersonPublic):
     """A contact with every employment it has had, by `since` (an open start first), then organisation key."""
+
+    model_config = read_in_parts(person=PersonPublic)
 
     employments: list[EmploymentPublic]
     hidden_count: int
@@ -89,16 +92,11 @@ async def get_organisation_contacts(
         limit=limit,
         viewer=viewer,
     )
-    items = [EmployeePublic(**asdict(item.person), **asdict(item.employment)) for item in page.items]
-    return EmployeePage(items=items, next_cursor=page.next_cursor, hidden_count=page.hidden_count)
+    return EmployeePage.model_validate(page)
 
 
 @router.get("/contacts/{key}", response_model=ContactPublic)
 async def get_contact(store: StoreDep, viewer: ViewerDep, key: ContactKey, as_of: AsOf = None) -> ContactPublic:
     """Return a contact with its employment history, each employment marked current or not on `as_of`."""
     found = await contacts.contact(store, key=key, as_of=day(as_of, viewer.today), viewer=viewer)
-    return ContactPublic(
-        **asdict(found.person),
-        employments=[EmploymentPublic(**asdict(job)) for job in found.employments],
-        hidden_count=found.hidden_count,
-    )
+    return ContactPublic.model_validate(found)
