@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.deps import SeesEverything, StoreDep, ViewerDep
-from api.models import FromService
+from api.models import FromService, Overlay
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
 from graph import duplicates, visibility
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["visibility"])
 AUDITORS = "The caller is not the user, their manager, an analyst or an admin."
 
 
-class NodeStepPublic(BaseModel):
+class NodeStepPublic(FromService):
     """A node on the path: a user, a territory or an organisation; `note` says why a user alone grants access."""
 
     element: Literal["node"] = "node"
@@ -32,7 +32,7 @@ class NodeStepPublic(BaseModel):
     note: str | None = None
 
 
-class LinkStepPublic(BaseModel):
+class LinkStepPublic(FromService):
     """A relationship on the path, from `start` to `end` as stored, with the properties that grant access."""
 
     element: Literal["relationship"] = "relationship"
@@ -42,7 +42,7 @@ class LinkStepPublic(BaseModel):
     properties: dict[str, Any]
 
 
-class AccessPublic(BaseModel):
+class AccessPublic(FromService):
     """Whether the user sees the organisation on the day, the chain that grants it (empty when not), and whose
     rights of which day were used."""
 
@@ -125,12 +125,6 @@ class SplitGroupPage(FromService):
     next_cursor: str | None
 
 
-def _step(step: visibility.NodeStep | visibility.LinkStep) -> NodeStepPublic | LinkStepPublic:
-    if isinstance(step, visibility.NodeStep):
-        return NodeStepPublic(label=step.label, key=step.key, name=step.name, note=step.note)
-    return LinkStepPublic(type=step.type, start=step.start, end=step.end, properties=step.properties)
-
-
 @router.get(
     "/access/{user_key}/organisations/{key}",
     response_model=AccessPublic,
@@ -156,12 +150,8 @@ async def get_access(
         inherit=viewer.inherit,
         viewer=viewer,
     )
-    return AccessPublic(
-        visible=access.visible,
-        path=[_step(step) for step in access.path],
-        rights_as_of=access.rights_as_of,
-        caller_rights_as_of=viewer.today,
-    )
+    # The caller's day is the request's, which the service's answer does not hold.
+    return AccessPublic.model_validate(Overlay(access, caller_rights_as_of=viewer.today))
 
 
 @router.get("/organisations/{key}/viewers", response_model=OnlookerList, responses=problems.responses(404))
