@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from api import problems
 from api.deps import AdminUser, SeesEverything, StoreDep, TodayDep
-from api.models import FromService
-from api.routes.common import AsOf, KeyField, day
+from api.models import FromService, Overlay
+from api.routes.common import AsOf, KeyField, OrganisationRef, day
 from graph import duplicates
 
 router = APIRouter(tags=["duplicates"])
@@ -22,20 +22,25 @@ class ReasonPublic(FromService):
     evidence: list[str]
 
 
-class OrganisationRef(BaseModel):
-    """An organisation named by its key."""
-
-    key: str
-    name: str
-
-
-class CandidatePublic(BaseModel):
+class CandidatePublic(FromService):
     """A pair of organisations that may be duplicates."""
 
     a: OrganisationRef
     b: OrganisationRef
     score: float
     reasons: list[ReasonPublic]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_sides(cls, answer: object) -> object:
+        """Read each side from its key and name, which the service's candidate holds side by side."""
+        if isinstance(answer, duplicates.Candidate):
+            return Overlay(
+                answer,
+                a=OrganisationRef(key=answer.a, name=answer.a_name),
+                b=OrganisationRef(key=answer.b, name=answer.b_name),
+            )
+        return answer
 
 
 class CandidateList(BaseModel):
@@ -83,17 +88,7 @@ async def list_duplicates(
 ) -> CandidateList:
     """List candidate duplicate organisations with their reasons and a score (analysts and admins)."""
     candidates = await duplicates.find_candidates(store, limit=limit, min_score=min_score, as_of=day(as_of, today))
-    return CandidateList(
-        items=[
-            CandidatePublic(
-                a=OrganisationRef(key=candidate.a, name=candidate.a_name),
-                b=OrganisationRef(key=candidate.b, name=candidate.b_name),
-                score=candidate.score,
-                reasons=[ReasonPublic.model_validate(reason) for reason in candidate.reasons],
-            )
-            for candidate in candidates
-        ]
-    )
+    return CandidateList(items=[CandidatePublic.model_validate(candidate) for candidate in candidates])
 
 
 @router.post(
