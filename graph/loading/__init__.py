@@ -10,19 +10,8 @@ GLEIF Level 2 relationship files load with `await loading.load_gleif(store, [pat
 from graph.loading.files import LoadFileError
 from graph.loading.gleif import load_files as load_gleif
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
-from graph.loading.loader import (
-    CONFLICT,
-    DEFAULT_BATCH_SIZE,
-    INVALID,
-    UNKNOWN,
-    FileReport,
-    LoadProgress,
-    LoadReport,
-    Rejection,
-    load_paths,
-    load_records,
-    plan,
-)
+from graph.loading.loader import DEFAULT_BATCH_SIZE, load_paths, load_records, plan
+from graph.loading.report import CONFLICT, INVALID, UNKNOWN, FileReport, LoadProgress, LoadReport, Rejection
 
 __all__ = [
     "CONFLICT",

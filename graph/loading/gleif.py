@@ -30,7 +30,8 @@ from typing import Any
 from graph import hierarchy
 from graph.loading.files import MAX_COLUMNS, LoadFileError, RawRow, RecordReader, csv_table
 from graph.loading.kinds import KINDS_BY_NAME, Kind
-from graph.loading.loader import DEFAULT_BATCH_SIZE, LoadReport, Progress, Source, load_sources
+from graph.loading.loader import DEFAULT_BATCH_SIZE, Source, load_sources
+from graph.loading.report import LoadReport, Progress
 from graph.store import Store
 
 FORMAT = "gleif-rr"
