@@ -73,10 +73,8 @@ import asyncio
 import contextlib
 import datetime
 import functools
-import operator
 import pickle
 import queue
-import re
 import subprocess
 import sys
 import threading
@@ -92,7 +90,7 @@ from neomodel import StructuredNode
 from graph import admin, hierarchy, territories
 from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
 from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
-from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind, key_property
+from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
 from graph.loading.report import (
     CHECKING,
@@ -106,9 +104,9 @@ from graph.loading.report import (
     Progress,
     Rejection,
 )
-from graph.schema import FieldError, FieldSpec, HasAccount, coerce, relationship_type
-from graph.schema.fields import AMOUNT_PATTERN, DATE_PATTERN
-from graph.store import End, Insertion, InsertRefused, Store
+from graph.loading.shape import Shape
+from graph.schema import FieldError, HasAccount
+from graph.store import InsertRefused, Store
 
 DEFAULT_BATCH_SIZE = 5000
 # A write-mode batch is compared before it is written when at least this share of the
@@ -381,7 +379,7 @@ class _BatchReader:
     In a worker thread of the load, or in a process of its own (:class:`_ProcessBatches`).
     """
 
-    def __init__(self, kind: Kind, shape: "_Shape", path: Path):
+    def __init__(self, kind: Kind, shape: Shape, path: Path):
         self.kind = kind
         self.shape = shape
         self.path = path
@@ -512,7 +510,7 @@ def send_batches(kind_name: str, path: Path, size: int, out: BinaryIO) -> None:
     The last batch read no record; a file that cannot be read sends its error (:func:`pack_error`) instead.
     """
     kind = KINDS_BY_NAME[kind_name]
-    batches = _LocalBatches(_BatchReader(kind, _Shape.of(kind), path), RowReader(path, kind), lambda: size)
+    batches = _LocalBatches(_BatchReader(kind, Shape.of(kind), path), RowReader(path, kind), lambda: size)
     try:
         while True:
             batch = batches.next()
@@ -632,7 +630,7 @@ class _FileLoader:
         self.report = FileReport(kind=kind.name, path=reader.path)
         # A rejected row keeps the batch from being written; whole only when the rows are one batch.
         self.all_or_nothing = all_or_nothing
-        self.shape = _Shape.of(kind)
+        self.shape = Shape.of(kind)
         self.identities = _Identities()
         self.own_keys: set[str] = set()  # keys of accepted rows, for a kind whose rows may refer to each other
         self.compare_first = True  # until a batch shows that most rows are new
@@ -842,7 +840,7 @@ class _FileLoader:
     def is_new_identity(self, row: _Row, ready: _Ready) -> bool:
         """Return whether no earlier row of the file had the row's identity; else count or reject it."""
         identity = self.shape.identity_of(row.values)
-        earlier = self.identities.add(hash(identity), self.shape.fingerprint(row), row.line)
+        earlier = self.identities.add(hash(identity), self.shape.fingerprint(row.values, row.given), row.line)
         if earlier is None:
             return True
         line, same = earlier
@@ -1175,230 +1173,3 @@ def _attribution_problem(number: str, holders: Sequence[str]) -> str:
         f"{len(holders)} organisations hold debtor account {number!r} as sold_to "
         f"({', '.join(holders)}): name the organisation_key"
     )
-
-
-def _picker(columns: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]:
-    """Return a function that picks the values of `columns` from a row's values, as a tuple, in C."""
-    if len(columns) == 1:
-        (column,) = columns
-        return lambda values: (values[column],)
-    return operator.itemgetter(*columns)
-
-
-# Marks a value the quick path of a converter leaves to `coerce`.
-_SLOW = object()
-NUMBER_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-
-
-def _converter(spec: FieldSpec) -> Callable[[Any], Any]:
-    """Return a function equal to `coerce(spec, raw)`, quicker for a valid, non-empty CSV cell.
-
-    Anything else (an empty or invalid cell, a JSON value, a list) goes to
-    :func:`graph.schema.coerce` itself, so every reason and edge case stays the
-    schema's. A test compares the two on generated input.
-    """
-    quick = _QUICK.get(spec.kind)
-    default, required = spec.default, spec.required
-
-    def slow(raw: Any) -> Any:
-        return coerce(spec, raw)
-
-    if quick is None:
-        return slow
-    convert = quick(spec)
-
-    def converter(raw: Any) -> Any:
-        if type(raw) is str:
-            value = raw.strip()
-            if value:
-                result = convert(value)
-                if result is not _SLOW:
-                    return result
-            elif not required:
-                return default  # an empty cell is an absent value
-        elif raw is None and not required:
-            return default
-        return slow(raw)
-
-    return converter
-
-
-def _quick_text(spec: FieldSpec) -> Callable[[str], Any]:
-    return lambda value: _SLOW if "\0" in value else value
-
-
-def _quick_pattern(spec: FieldSpec) -> Callable[[str], Any]:
-    match = re.compile(spec.pattern or "").fullmatch
-    return lambda value: value if match(value) else _SLOW
-
-
-def _quick_choice(spec: FieldSpec) -> Callable[[str], Any]:
-    choices = frozenset(spec.choices or ())
-    return lambda value: value if value in choices else _SLOW
-
-
-def _quick_date(spec: FieldSpec) -> Callable[[str], Any]:
-    def convert(value: str) -> Any:
-        if DATE_PATTERN.fullmatch(value):
-            try:
-                return datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
-        return _SLOW
-
-    return convert
-
-
-def _quick_cents(spec: FieldSpec) -> Callable[[str], Any]:
-    def convert(value: str) -> Any:
-        if len(value) > 3 and value[-3] == "." and AMOUNT_PATTERN.fullmatch(value):
-            return int(value[:-3] + value[-2:])  # the usual form, two decimals: 12.34 is 1234 cents
-        if not AMOUNT_PATTERN.fullmatch(value):
-            return _SLOW
-        negative = value.startswith("-")
-        whole, _, fraction = value.lstrip("-").partition(".")
-        cents = int(whole) * 100 + int((fraction + "00")[:2])
-        return -cents if negative else cents
-
-    return convert
-
-
-def _quick_number(spec: FieldSpec) -> Callable[[str], Any]:
-    return lambda value: float(value) if NUMBER_PATTERN.fullmatch(value) else _SLOW
-
-
-def _quick_boolean(spec: FieldSpec) -> Callable[[str], Any]:
-    values = {"true": True, "false": False}
-    return lambda value: values.get(value.lower(), _SLOW)
-
-
-_QUICK: dict[str, Callable[[FieldSpec], Callable[[str], Any]]] = {
-    "string": _quick_text,
-    "key": _quick_pattern,
-    "period": _quick_pattern,
-    "country": _quick_pattern,
-    "pattern": _quick_pattern,
-    "choice": _quick_choice,
-    "date": _quick_date,
-    "cents": _quick_cents,
-    "number": _quick_number,
-    "boolean": _quick_boolean,
-}
-
-
-@dataclass(frozen=True)
-class _Property:
-    """A column that fills a stored property, as the query row carries it."""
-
-    column: str
-    name: str
-    default: Any
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """How a kind's records become coerced values and query rows; computed once per file."""
-
-    kind: Kind
-    specs: dict[str, FieldSpec]
-    converters: tuple[tuple[str, Callable[[Any], Any]], ...]
-    references: tuple[Column, ...]
-    plain_references: tuple[str, ...]
-    properties: tuple[_Property, ...]
-    key_column: str | None
-    key_property: str | None
-    refers_to_itself: bool
-    list_columns: frozenset[str]
-    identity_columns: frozenset[str]
-    identity_of: Callable[[Mapping[str, Any]], tuple]  # a row's values -> its identity
-    stored: tuple[_Property, ...]  # what a bulk-inserted row stores besides a node's key, in order
-    inserted: Callable[[Mapping[str, Any]], Sequence[Any]] | None  # a row's values -> its insertion's row
-
-    @classmethod
-    def of(cls, kind: Kind) -> "_Shape":
-        """Return the shape of `kind`."""
-        key = key_property(kind.node) if kind.node is not None else None
-        properties = tuple(
-            _Property(column.name, column.fills, column.spec.default) for column in kind.columns if column.fills
-        )
-        specs = kind.specs
-        stored = tuple(prop for prop in properties if prop.name != key)
-        if kind.node is not None:
-            inserted_columns = [prop.column for prop in properties if prop.name == key]
-        else:
-            inserted_columns = list(kind.insert.ends if kind.insert and kind.insert.ends else ())
-        inserted_columns += [prop.column for prop in stored]
-        return cls(
-            kind=kind,
-            specs=specs,
-            converters=tuple((name, _converter(spec)) for name, spec in specs.items()),
-            references=kind.references,
-            plain_references=tuple(column.name for column in kind.references if not column.fills),
-            properties=properties,
-            key_column=next((prop.column for prop in properties if prop.name == key), None),
-            key_property=key,
-            refers_to_itself=any(kind.node in column.refers_to for column in kind.references),
-            list_columns=frozenset(name for name, spec in specs.items() if spec.kind == "list"),
-            identity_columns=frozenset(kind.identity),
-            identity_of=_picker(kind.identity),
-            stored=stored,
-            inserted=_picker(inserted_columns) if kind.insert is not None else None,
-        )
-
-    def insertion(self) -> Insertion | None:
-        """Return what a bulk insert of the kind creates, or None for a kind always written with its queries."""
-        kind, insert = self.kind, self.kind.insert
-        if insert is None:
-            return None
-        names = tuple(prop.name for prop in self.stored)
-        if kind.node is not None:
-            assert self.key_property is not None
-            return Insertion(kind.node.__label__, (self.key_property, *names), insert.stored)
-        assert kind.relationship is not None and insert.ends is not None
-        source, target = (self._end(name) for name in insert.ends)
-        return Insertion(relationship_type(kind.relationship), names, insert.stored, source, target)
-
-    def _end(self, column_name: str) -> End:
-        (cls,) = next(column for column in self.kind.columns if column.name == column_name).refers_to
-        return End(cls.__label__, key_property(cls))
-
-    def param(self, line: int, values: Mapping[str, Any], given: Container[str]) -> dict[str, Any]:
-        """Return the query row for the values of the row on `line`, whose record gave the columns `given`.
-
-        A column the record left out is not set, so the stored value stays;
-        its default goes to `defaults`, which only a new node or link takes.
-        """
-        props: dict[str, Any] = {}
-        clears: list[dict[str, None]] = []
-        defaults: dict[str, Any] = {}
-        for prop in self.properties:
-            if prop.column in given:
-                value = values[prop.column]
-                if value is None:
-                    clears.append({prop.name: None})
-                else:
-                    props[prop.name] = value
-            elif prop.default is not None:
-                defaults[prop.name] = prop.default
-        props.update(self.kind.fixed)
-        row = {"i": line, "props": props, "clears": clears, "defaults": defaults}
-        for name in self.plain_references:
-            if name in given or values[name] is not None:
-                row[name] = values[name]
-        if self.key_property is not None:
-            row["key"] = props.pop(self.key_property)  # MERGE sets it
-        return row
-
-    def fingerprint(self, row: _Row) -> int:
-        """Return a hash of what the row would store: the columns its record gave, and every coerced value.
-
-        A column the record left out holds its default (or None) in every row,
-        so it tells rows apart only through the columns given.
-        """
-        given = frozenset(row.given)  # the same set when it is one (a CSV file's header)
-        if self.kind.attribution is not None and not self.identity_columns <= given:
-            given |= self.identity_columns  # an attributed identity counts as given, however it was found
-        values = row.values.values()
-        if self.list_columns:
-            values = (tuple(value) if type(value) is list else value for value in values)
-        return hash((given, tuple(values)))

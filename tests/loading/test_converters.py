@@ -5,7 +5,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graph.loading import KINDS
-from graph.loading.loader import _converter
+from graph.loading.convert import converter
 from graph.schema import FieldError, coerce
 
 SPECS = {spec.kind: spec for kind in KINDS for spec in kind.specs.values()}
@@ -35,4 +35,4 @@ def outcome(convert, raw):
 @example(raw="DE")
 @example(raw="company")
 def test_a_quick_converter_agrees_with_coerce(spec, raw):
-    assert outcome(_converter(spec), raw) == outcome(lambda value: coerce(spec, value), raw)
+    assert outcome(converter(spec), raw) == outcome(lambda value: coerce(spec, value), raw)
