@@ -4,7 +4,7 @@ A file is read in batches, and each batch goes through these steps:
 
 1. every record is coerced with the schema specs of its kind and checked with
    the kind's row rules (:mod:`graph.loading.kinds`), in a worker thread, or for a
-   large file created in bulk in a process of its own (:class:`_ProcessBatches`);
+   large file created in bulk in a process of its own (:class:`ProcessBatches`);
 2. the keys it refers to are looked up, in one read per node class, unless this
    load already wrote or found them (:class:`~graph.loading.references.KnownKeys`);
 3. kind-specific resolution: a `revenue` row without an organisation is
@@ -70,27 +70,23 @@ A row the queries receive has:
 """
 
 import asyncio
-import contextlib
 import datetime
 import functools
-import pickle
-import queue
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from neomodel import StructuredNode
 
 from graph import admin, hierarchy, territories
 from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
-from graph.loading.files import SUFFIXES, LoadFileError, RawRow, RecordReader, RowReader, kind_of
+from graph.loading.batches import Batch, BatchReader, LocalBatches, Row
+from graph.loading.files import SUFFIXES, LoadFileError, RecordReader, RowReader, kind_of
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
+from graph.loading.reading import ProcessBatches
 from graph.loading.references import FIND_KEYS, KnownKeys, noun
 from graph.loading.report import (
     CHECKING,
@@ -105,7 +101,7 @@ from graph.loading.report import (
     Rejection,
 )
 from graph.loading.shape import Shape
-from graph.schema import FieldError, HasAccount
+from graph.schema import HasAccount
 from graph.store import InsertRefused, Store
 
 DEFAULT_BATCH_SIZE = 5000
@@ -119,13 +115,8 @@ WRITES_IN_FLIGHT = 3
 # the revision write after it (8 ms with a million nodes stored), which ten 5,000-row batches would pay ten times.
 BATCHES_PER_INSERT = 10
 # A file created in bulk is read and validated by a process of its own from this size on: starting one
-# takes about 0.6 s, what reading 100,000 records costs the load itself (see _ProcessBatches).
+# takes about 0.6 s, what reading 100,000 records costs the load itself (see ProcessBatches).
 PROCESS_READ_BYTES = 8 * 2**20
-# Batches received from a reading process before the load takes them (see _ProcessBatches).
-BATCHES_AHEAD = 2
-# The kinds of message a reading process sends (see pack_batch).
-BATCH = "batch"
-FILE_ERROR = "file error"
 # What a file does with the territory rules after it is loaded (see _FileLoader.assign).
 APPLY = "apply"
 PREVIEW = "preview"
@@ -347,238 +338,15 @@ def plan(paths: Iterable[Path | str]) -> list[tuple[Kind, Path]]:
     return sorted(found.values(), key=lambda item: order[item[0].name])
 
 
-@dataclass(slots=True)
-class _Row:
-    """A valid row on its way to the store."""
-
-    line: int
-    values: dict[str, Any]
-    given: Container[str]  # the columns the record gave
-    param: dict[str, Any] | None = None  # the query row, made once a query needs it (see _FileLoader.params)
-
-
-@dataclass
-class _Batch:
-    """Records read for one write: the valid rows, and the rejections of the others."""
-
-    rows: list[_Row] = field(default_factory=list)
-    read: int = 0
-    position: int = 0  # bytes of the file read after this batch
-    rejected: list[int] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
-
-    def reject(self, path: Path, line: int, errors: Iterable[tuple[str | None, str]]) -> None:
-        """Record one rejected row, with the field and reason of each of its errors."""
-        self.rejected.append(line)
-        self.rejections.extend(Rejection(path, line, name, reason) for name, reason in errors)
-
-
-class _BatchReader:
-    """Reads a file's records a batch at a time, coercing and checking each (step 1).
-
-    In a worker thread of the load, or in a process of its own (:class:`_ProcessBatches`).
-    """
-
-    def __init__(self, kind: Kind, shape: Shape, path: Path):
-        self.kind = kind
-        self.shape = shape
-        self.path = path
-
-    def read_batch(self, rows: Iterator[RawRow], reader: RowReader | RecordReader, size: int) -> _Batch:
-        """Read records until `size` of them are valid or the file ends; validate each."""
-        batch = _Batch()
-        for raw in rows:
-            batch.read += 1
-            row = self.validate(raw, batch)
-            if row is not None:
-                batch.rows.append(row)
-                if len(batch.rows) >= size:
-                    break
-        batch.position = reader.position
-        return batch
-
-    def validate(self, raw: RawRow, batch: _Batch) -> _Row | None:
-        """Return the row coerced and checked, or None after recording in `batch` why it is rejected."""
-        if raw.error is not None:
-            batch.reject(self.path, raw.line, [(raw.field, raw.error)])
-            return None
-        given = raw.values
-        values: dict[str, Any] = {}
-        errors: list[tuple[str | None, str]] = []
-        for name, convert in self.shape.converters:
-            try:
-                values[name] = convert(given.get(name))
-            except FieldError as e:
-                errors.append((e.field, e.reason))
-        if errors:
-            batch.reject(self.path, raw.line, errors)
-            return None
-        for rule in self.kind.rules:
-            error = rule(values)
-            if error is not None:
-                batch.reject(self.path, raw.line, [(error.field, error.reason)])
-                return None
-        return _Row(raw.line, values, raw.given or given.keys())
-
-
-class _LocalBatches:
-    """The batches of a file, read in this process when asked (by the load in a worker thread: see
-    _FileLoader.load; by a reading process for the load that started it: see send_batches)."""
-
-    def __init__(self, batch_reader: _BatchReader, reader: RowReader | RecordReader, size: Callable[[], int]):
-        self._batch_reader = batch_reader
-        self._reader = reader
-        self._rows = iter(reader)
-        self._size = size
-
-    def next(self) -> _Batch:
-        """Return the next batch; one that read no record when the file is done."""
-        return self._batch_reader.read_batch(self._rows, self._reader, self._size())
-
-    def close(self) -> None:
-        """Let go of the file."""
-        self._reader.close()
-
-
-class _ProcessBatches:
-    """The batches of a file, read and validated by a process of their own (`graph.loading.reading`).
-
-    Reading and coercing a record costs 5 to 10 µs of the loader's CPU, about half of what a row costs
-    it in a first load. The process does it on the other core, while the load checks and writes the
-    batches before; a thread receives them as they come, up to :data:`BATCHES_AHEAD`, so that the
-    process is not held up by the load. A batch arrives pickled, by column, which costs the load about
-    1 µs a row (docs/load-files.md, "Throughput").
-    """
-
-    def __init__(self, kind: Kind, path: Path, size: int):
-        self._path = path
-        # Its own interpreter, not a fork: the load may run in a process with threads (an API server).
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "graph.loading.reading", kind.name, str(path), str(size)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-        )
-        self._received: queue.Queue[_Batch | Exception] = queue.Queue(maxsize=BATCHES_AHEAD)
-        self._receiver = threading.Thread(target=self._receive, name=f"receive {path.name}", daemon=True)
-        self._receiver.start()
-
-    def _receive(self) -> None:
-        """Put each batch the process sends into the queue, then the last, or what ended them (an exception)."""
-        assert self._process.stdout is not None
-        while True:
-            try:
-                batch = unpack_batch(self._path, pickle.load(self._process.stdout))
-            except EOFError:
-                code = self._process.wait()
-                self._received.put(RuntimeError(f"the process reading {self._path} stopped (exit code {code})"))
-                return
-            except Exception as e:  # the file's error, or any other: the load must not wait for a batch in vain
-                self._received.put(e)
-                return
-            self._received.put(batch)
-            if not batch.read:
-                return
-
-    def next(self) -> _Batch:
-        """Return the next batch; one that read no record when the file is done.
-
-        Raises:
-            LoadFileError: the file cannot be read, or its header does not fit the kind.
-            RuntimeError: the process stopped without a reason.
-        """
-        received = self._received.get()
-        if isinstance(received, Exception):
-            raise received
-        return received
-
-    def close(self) -> None:
-        """Stop the process, if it is still reading, and the thread receiving from it."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        while self._receiver.is_alive():  # it may wait for room to put what it received last
-            with contextlib.suppress(queue.Empty):
-                self._received.get_nowait()
-            self._receiver.join(timeout=0.01)
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-
-
-def send_batches(kind_name: str, path: Path, size: int, out: BinaryIO) -> None:
-    """Read and validate a load file, writing each batch of `size` valid rows to `out` pickled (:func:`pack_batch`).
-
-    The last batch read no record; a file that cannot be read sends its error (:func:`pack_error`) instead.
-    """
-    kind = KINDS_BY_NAME[kind_name]
-    batches = _LocalBatches(_BatchReader(kind, Shape.of(kind), path), RowReader(path, kind), lambda: size)
-    try:
-        while True:
-            batch = batches.next()
-            pickle.dump(pack_batch(batch), out, protocol=pickle.HIGHEST_PROTOCOL)
-            if not batch.read:
-                break
-    except LoadFileError as e:
-        pickle.dump(pack_error(e), out, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        batches.close()
-    out.flush()
-
-
-def pack_batch(batch: _Batch) -> tuple:
-    """Return a batch as plain values, which pickle several times faster than the dataclasses.
-
-    The rows' values go by column (every row has the same columns, in the order of the kind's
-    converters), and the columns a row gave once when every row gave the same (a CSV file's header).
-    """
-    rows = batch.rows
-    names = tuple(rows[0].values) if rows else ()
-    columns = list(zip(*(row.values.values() for row in rows), strict=True))
-    givens = {id(row.given) for row in rows}
-    given = rows[0].given if len(givens) == 1 and type(rows[0].given) is frozenset else None
-    each_given = None if given is not None else [frozenset(row.given) for row in rows]
-    rejections = [(rejection.line, rejection.field, rejection.reason) for rejection in batch.rejections]
-    lines = [row.line for row in rows]
-    return BATCH, batch.read, batch.position, batch.rejected, rejections, lines, names, columns, given, each_given
-
-
-def pack_error(error: LoadFileError) -> tuple:
-    """Return a file's error as plain values (an exception with keyword arguments does not unpickle)."""
-    return FILE_ERROR, error.reason, error.line, error.field
-
-
-def unpack_batch(path: Path, message: tuple) -> _Batch:
-    """Return the batch of :func:`pack_batch`.
-
-    Raises:
-        LoadFileError: the message is :func:`pack_error`'s.
-    """
-    if message[0] == FILE_ERROR:
-        _, reason, line, field_name = message
-        raise LoadFileError(path, reason, line=line, field=field_name)
-    _, read, position, rejected, rejections, lines, names, columns, given, each_given = message
-    values = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-    return _Batch(
-        rows=(
-            [_Row(line, row, given) for line, row in zip(lines, values, strict=True)]
-            if each_given is None
-            else [_Row(*row) for row in zip(lines, values, each_given, strict=True)]
-        ),
-        read=read,
-        position=position,
-        rejected=rejected,
-        rejections=[Rejection(path, line, field_name, reason) for line, field_name, reason in rejections],
-    )
-
-
 @dataclass
 class _Ready:
     """A batch after its checks: what to write, and the statuses known without writing."""
 
-    rows: list[_Row]  # every accepted row: stored after the batch (or, when checking, it would be)
+    rows: list[Row]  # every accepted row: stored after the batch (or, when checking, it would be)
     read: int
     position: int
-    to_create: list[_Row] = field(default_factory=list)  # rows to create, unless they turn out to be stored
-    to_write: list[_Row] = field(default_factory=list)  # rows to upsert
+    to_create: list[Row] = field(default_factory=list)  # rows to create, unless they turn out to be stored
+    to_write: list[Row] = field(default_factory=list)  # rows to upsert
     known: Counter = field(default_factory=Counter)  # statuses of rows that are not written
     repeats: list[tuple[int, int]] = field(default_factory=list)  # (line, earlier line) of rows repeating one
     compared: bool = False  # compared with the store before writing
@@ -648,7 +416,7 @@ class _FileLoader:
         # None once the store refuses, and for records in memory, which are one write of the queries.
         insertion = self.shape.insertion() if writes and not all_or_nothing else None
         self.inserter = store.inserter(insertion) if insertion is not None else None
-        self.source: _LocalBatches | _ProcessBatches | None = None  # where the batches come from, once asked
+        self.source: LocalBatches | ProcessBatches | None = None  # where the batches come from, once asked
 
     async def load(self) -> FileReport:
         """Load (or check) every row of the file and return the file's report.
@@ -666,7 +434,7 @@ class _FileLoader:
         self.size = self.reader.size
         batches = self.start_reading()
         in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
-        reading: asyncio.Future[_Batch] | None = None
+        reading: asyncio.Future[Batch] | None = None
         writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
         try:
             batch = await asyncio.to_thread(batches.next)
@@ -697,7 +465,7 @@ class _FileLoader:
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
-    async def load_checked(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> None:
+    async def load_checked(self, batch: Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> None:
         """Check a batch against the stored hierarchy and write it, holding the store's write lock throughout.
 
         Another writer (an API change, a load in another process) that wrote between the check and the
@@ -707,7 +475,7 @@ class _FileLoader:
             ready = await self.prepare(batch, writing)
             await self.settle(ready, asyncio.ensure_future(self.write(ready)))
 
-    def start_reading(self) -> "_LocalBatches | _ProcessBatches":
+    def start_reading(self) -> "LocalBatches | ProcessBatches":
         """Return where the file's batches come from, made on the first call: a process of their own for a
         large file created in bulk.
 
@@ -719,9 +487,9 @@ class _FileLoader:
         reader = self.reader
         large = isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES
         if self.source is None and self.inserter is not None and large:
-            self.source = _ProcessBatches(self.kind, reader.path, self.next_batch_size())
+            self.source = ProcessBatches(self.kind, reader.path, self.next_batch_size())
         elif self.source is None:
-            self.source = _LocalBatches(_BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
+            self.source = LocalBatches(BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
         return self.source
 
     def stop_reading(self) -> None:
@@ -734,7 +502,7 @@ class _FileLoader:
         """Return how many valid rows the next batch takes: those of ten batches while the bulk insert is taken."""
         return self.batch_size * BATCHES_PER_INSERT if self.inserter else self.batch_size
 
-    async def prepare(self, batch: _Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
+    async def prepare(self, batch: Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
         """Check a batch's references, attribution, identities and hierarchy rules; compare it where useful.
 
         The hierarchy rules of a `parents` or `memberships` batch are checked once the batches
@@ -837,7 +605,7 @@ class _FileLoader:
             phase = LOADING if self.writes else CHECKING
             self.progress(LoadProgress(self.kind.name, report.path, phase, self.done, ready.position, self.size))
 
-    def is_new_identity(self, row: _Row, ready: _Ready) -> bool:
+    def is_new_identity(self, row: Row, ready: _Ready) -> bool:
         """Return whether no earlier row of the file had the row's identity; else count or reject it."""
         identity = self.shape.identity_of(row.values)
         earlier = self.identities.add(hash(identity), self.shape.fingerprint(row.values, row.given), row.line)
@@ -860,7 +628,7 @@ class _FileLoader:
                 cause = _hierarchy_error(reason)[2]
                 self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])
 
-    async def check_hierarchy(self, rows: list[_Row]) -> tuple[list[_Row], dict[int, Any]]:
+    async def check_hierarchy(self, rows: list[Row]) -> tuple[list[Row], dict[int, Any]]:
         """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
 
         One call of the rules per batch, with a link per row in file order; in a check
@@ -870,7 +638,7 @@ class _FileLoader:
         check, link_of = self.hierarchy
         links = [link_of(row) for row in rows]
         problems = await check(self.store, links, assumed=self.assumed)
-        accepted: list[_Row] = []
+        accepted: list[Row] = []
         by_line: dict[int, Any] = {}
         for index, (row, link) in enumerate(zip(rows, links, strict=True)):
             reason = problems.get(index)
@@ -882,7 +650,7 @@ class _FileLoader:
                 self.report.reject(row.line, [_hierarchy_error(reason)])
         return accepted, by_line
 
-    def note_assignments(self, rows: Sequence[_Row], changed: Container[int], *, written: bool) -> None:
+    def note_assignments(self, rows: Sequence[Row], changed: Container[int], *, written: bool) -> None:
         """Remember what the territory rules must look at after the file: keys, or a territories file's rules.
 
         Organisations count when they are written (or, in a check, would be: their line is in
@@ -939,7 +707,7 @@ class _FileLoader:
         shown = ", ".join(f"{name} {_shown_value(value)}" for name, value in zip(names, identity, strict=True))
         return None, f"{shown}: already on line {line}, with different values", CONFLICT
 
-    async def check_references(self, rows: list[_Row]) -> list[_Row]:
+    async def check_references(self, rows: list[Row]) -> list[Row]:
         """Return the rows whose every reference names a stored node (or one written earlier in this load)."""
         if not self.shape.references:
             return rows
@@ -958,7 +726,7 @@ class _FileLoader:
         return valid
 
     async def _find_references(
-        self, rows: Sequence[_Row], *, fresh: bool
+        self, rows: Sequence[Row], *, fresh: bool
     ) -> dict[tuple[str, type[StructuredNode] | None], set[str]]:
         """Return, per reference column and node class, the keys of `rows` that name a node of the class.
 
@@ -985,7 +753,7 @@ class _FileLoader:
         return True
 
     def _reference_errors(
-        self, row: _Row, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]
+        self, row: Row, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]
     ) -> list[tuple[str, str, str]]:
         return [
             error
@@ -1011,7 +779,7 @@ class _FileLoader:
             return column.name, f"unknown {what} {key!r}: neither in this load nor stored", cause
         return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
 
-    async def attribute(self, rows: list[_Row], account: str, organisation: str) -> list[_Row]:
+    async def attribute(self, rows: list[Row], account: str, organisation: str) -> list[Row]:
         """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder.
 
         Such a row gets its query row here, once its identity is complete.
@@ -1032,7 +800,7 @@ class _FileLoader:
             attributed.append(row)
         return attributed
 
-    def params(self, rows: Sequence[_Row]) -> list[dict[str, Any]]:
+    def params(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
         """Return the query rows of `rows`, made now for the rows that have none yet."""
         shape = self.shape
         for row in rows:
@@ -1040,7 +808,7 @@ class _FileLoader:
                 row.param = shape.param(row.line, row.values, row.given)
         return [row.param for row in rows]  # type: ignore[misc]
 
-    async def compare(self, rows: Sequence[_Row]) -> tuple[Counter, set[int], set[int]]:
+    async def compare(self, rows: Sequence[Row]) -> tuple[Counter, set[int], set[int]]:
         """Return how many rows the write would report with each status, and the lines it would create and update."""
         results = await self.store.read(self.kind.compare, {"rows": self.params(rows)})
         if not results:  # a graph nothing was ever written to answers no rows: everything is new
@@ -1052,7 +820,7 @@ class _FileLoader:
             lines.get(result["status"], set()).update(result["rows"])
         return counts, lines["created"], lines["updated"]
 
-    async def create(self, rows: Sequence[_Row]) -> int:
+    async def create(self, rows: Sequence[Row]) -> int:
         """Create the rows whose node or relationship is not stored; return how many it created.
 
         While the bulk insert is taken, it creates them all; once the store refuses it (the graph held
@@ -1076,7 +844,7 @@ class _FileLoader:
             created += results[0]["count"] if results else 0
         return created
 
-    async def upsert(self, rows: Sequence[_Row]) -> Counter:
+    async def upsert(self, rows: Sequence[Row]) -> Counter:
         """Write rows that have no identity twice, and return how many had each status."""
         results = await self.store.write(self.kind.query, {"rows": self.params(rows)})
         counts = Counter({result["status"]: result["count"] for result in results})
@@ -1084,7 +852,7 @@ class _FileLoader:
             await self._reject_unwritten(rows)
         return counts
 
-    async def _reject_unwritten(self, rows: Sequence[_Row]) -> None:
+    async def _reject_unwritten(self, rows: Sequence[Row]) -> None:
         """Reject the rows a write skipped because a node they refer to is gone (deleted while the load ran)."""
         found = await self._find_references(rows, fresh=True)
         for row in rows:
@@ -1104,7 +872,7 @@ class _Everything:
 _ALL = _Everything()
 
 
-def _parent_link(row: _Row) -> hierarchy.Link:
+def _parent_link(row: Row) -> hierarchy.Link:
     """Return a `parents` row as the hierarchy rules take it: a column the record left out is KEEP."""
     values, given = row.values, row.given
     return hierarchy.Link(
@@ -1117,7 +885,7 @@ def _parent_link(row: _Row) -> hierarchy.Link:
     )
 
 
-def _membership(row: _Row) -> hierarchy.Membership:
+def _membership(row: Row) -> hierarchy.Membership:
     """Return a `memberships` row as the hierarchy rules take it: a column the record left out is KEEP."""
     values, given = row.values, row.given
     return hierarchy.Membership(
@@ -1129,7 +897,7 @@ def _membership(row: _Row) -> hierarchy.Membership:
 
 
 # Per kind with hierarchy rules: the check of one batch, and the link of one row.
-_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[_Row], Any]]] = {
+_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[Row], Any]]] = {
     "parents": (hierarchy.check_parent_links, _parent_link),
     "memberships": (hierarchy.check_memberships, _membership),
 }

@@ -13,7 +13,7 @@ import pytest
 
 from graph import admin, loading, territories
 from graph.errors import EngineUnavailable, LoadInterrupted
-from graph.loading import loader
+from graph.loading import loader, reading
 from graph.store import InsertRefused, Store
 from graph.store.falkordb_bulk import _value
 from seed.generate import generate
@@ -90,7 +90,7 @@ class _Started(list):
 
     def __init__(self) -> None:
         super().__init__()
-        self.batches: list[loader._ProcessBatches] = []  # each file's, in the same order
+        self.batches: list[reading.ProcessBatches] = []  # each file's, in the same order
 
 
 @pytest.fixture
@@ -98,14 +98,14 @@ def processes(monkeypatch):
     """Every file created in bulk is read by a process of its own, however small; returns the kinds so read."""
     monkeypatch.setattr(loader, "PROCESS_READ_BYTES", 0)
     read = _Started()
-    start = loader._ProcessBatches.__init__
+    start = reading.ProcessBatches.__init__
 
     def recording(self, kind, path, size):
         read.append(kind.name)
         read.batches.append(self)
         start(self, kind, path, size)
 
-    monkeypatch.setattr(loader._ProcessBatches, "__init__", recording)
+    monkeypatch.setattr(reading.ProcessBatches, "__init__", recording)
     return read
 
 
@@ -172,7 +172,7 @@ async def test_the_next_file_starts_its_process_while_one_loads_and_a_failed_loa
 
 def test_closing_the_batches_of_a_process_stops_it(tmp_path):
     path = write(tmp_path, "organisations.csv", "key,name\n" + "".join(f"ORG-{n},Org {n}\n" for n in range(20_000)))
-    batches = loader._ProcessBatches(loading.KINDS_BY_NAME["organisations"], path, 10)
+    batches = reading.ProcessBatches(loading.KINDS_BY_NAME["organisations"], path, 10)
 
     assert [row.values["key"] for row in batches.next().rows] == [f"ORG-{n}" for n in range(10)]
     batches.close()
@@ -183,7 +183,7 @@ def test_closing_the_batches_of_a_process_stops_it(tmp_path):
 
 def test_a_process_that_stops_without_a_reason_is_an_error(tmp_path):
     path = write(tmp_path, "organisations.csv", "key,name\nORG-1,One\n")
-    batches = loader._ProcessBatches(SimpleNamespace(name="no such kind"), path, 10)
+    batches = reading.ProcessBatches(SimpleNamespace(name="no such kind"), path, 10)
     try:
         with pytest.raises(RuntimeError, match=r"the process reading .*organisations.csv stopped \(exit code 1\)"):
             batches.next()
