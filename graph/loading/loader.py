@@ -70,30 +70,25 @@ A row the queries receive has:
 """
 
 import asyncio
-import datetime
 import functools
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neomodel import StructuredNode
-
-from graph import admin, hierarchy, territories
+from graph import admin, territories
 from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
 from graph.loading.batches import Batch, BatchReader, LocalBatches, Row
+from graph.loading.checks import HierarchyRules, Identities, References, attribute, hierarchy_error
 from graph.loading.files import SUFFIXES, LoadFileError, RecordReader, RowReader, kind_of
-from graph.loading.kinds import KINDS, KINDS_BY_NAME, Column, Kind
+from graph.loading.kinds import KINDS, KINDS_BY_NAME, Kind
 from graph.loading.reading import ProcessBatches
-from graph.loading.references import FIND_KEYS, KnownKeys, noun
+from graph.loading.references import FIND_KEYS, KnownKeys
 from graph.loading.report import (
     CHECKING,
-    CONFLICT,
-    INVALID,
     LOADING,
-    UNKNOWN,
     FileReport,
     LoadProgress,
     LoadReport,
@@ -352,26 +347,6 @@ class _Ready:
     compared: bool = False  # compared with the store before writing
 
 
-class _Identities:
-    """The identities the accepted rows of one file have had: the line of each, and a fingerprint of its values.
-
-    Identities and values are kept as 64- and 32-bit hashes (about 130 bytes a
-    row), so a file of millions of rows fits in memory.
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[int, int] = {}  # identity hash -> line << 32 | fingerprint
-
-    def add(self, identity: int, fingerprint: int, line: int) -> tuple[int, bool] | None:
-        """Record a row; return (earlier line, same values) when an earlier row had the identity, else None."""
-        fingerprint &= 0xFFFFFFFF
-        earlier = self._seen.get(identity)
-        if earlier is None:
-            self._seen[identity] = line << 32 | fingerprint
-            return None
-        return earlier >> 32, earlier & 0xFFFFFFFF == fingerprint
-
-
 class _FileLoader:
     """Loads (or checks) one file: reads, validates, compares and writes its rows batch by batch."""
 
@@ -399,16 +374,12 @@ class _FileLoader:
         # A rejected row keeps the batch from being written; whole only when the rows are one batch.
         self.all_or_nothing = all_or_nothing
         self.shape = Shape.of(kind)
-        self.identities = _Identities()
-        self.own_keys: set[str] = set()  # keys of accepted rows, for a kind whose rows may refer to each other
+        self.identities = Identities(kind)
+        self.references = References(self.shape, keys, self.report)
         self.compare_first = True  # until a batch shows that most rows are new
         self.done = 0
         self.size = 0
-        self.hierarchy = _HIERARCHY.get(kind.name)
-        # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
-        # its earlier batches would write as written (see check_hierarchy); a load's stays empty.
-        self.assumed = hierarchy.Assumed()
-        self.refused: dict[int, str] = {}  # line -> reason, of rows the hierarchy rules refused
+        self.hierarchy = HierarchyRules.of(kind)
         self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
         self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
         self.proposed_rules: list[dict[str, Any]] = []  # a previewed territories file's rules
@@ -510,9 +481,10 @@ class _FileLoader:
         """
         self.report.rejected += len(batch.rejected)
         self.report.rejections.extend(batch.rejections)
-        rows = await self.check_references(batch.rows)
+        rows = await self.references.check(batch.rows)
         if self.kind.attribution is not None:
-            rows = await self.attribute(rows, *self.kind.attribution)
+            account, organisation = self.kind.attribution
+            rows = await attribute(rows, keys=self.keys, report=self.report, account=account, organisation=organisation)
         ready = _Ready(rows=[], read=batch.read, position=batch.position)
         for row in rows:
             if self.is_new_identity(row, ready):
@@ -521,7 +493,7 @@ class _FileLoader:
         if self.hierarchy is not None and ready.rows:
             while writing:
                 await self.settle(*writing.popleft())
-            ready.rows, links = await self.check_hierarchy(ready.rows)
+            ready.rows, links = await self.hierarchy.check(self.store, ready.rows, self.report)
         self.count_repeats(ready)
         if self.all_or_nothing and self.report.rejected:
             self.report.not_written += len(ready.rows) + ready.known.total()
@@ -533,7 +505,10 @@ class _FileLoader:
             counts, created, updated = await self.compare(ready.rows)
             changed = created | updated
             ready.known.update(counts)
-            self.assumed.extend(links[row.line] for row in ready.rows if row.line in changed and row.line in links)
+            if self.hierarchy is not None:
+                self.hierarchy.assumed.extend(
+                    links[row.line] for row in ready.rows if row.line in changed and row.line in links
+                )
             self.note_assignments(ready.rows, changed, written=False)
             return ready
         self.note_assignments(ready.rows, _ALL, written=False)
@@ -615,40 +590,18 @@ class _FileLoader:
         if same:
             ready.repeats.append((row.line, line))  # unchanged, unless that line is refused (count_repeats)
         else:
-            self.report.reject(row.line, [self._repeated(identity, line)])
+            self.report.reject(row.line, [self.identities.repeated(identity, line)])
         return False
 
     def count_repeats(self, ready: _Ready) -> None:
         """Count a row that repeats an earlier one as unchanged, or reject it when the hierarchy refused that one."""
         for line, earlier in ready.repeats:
-            reason = self.refused.get(earlier)
+            reason = self.hierarchy.refused.get(earlier) if self.hierarchy is not None else None
             if reason is None:
                 ready.known["unchanged"] += 1  # it would change nothing: not written again
             else:
-                cause = _hierarchy_error(reason)[2]
+                cause = hierarchy_error(reason)[2]
                 self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])
-
-    async def check_hierarchy(self, rows: list[Row]) -> tuple[list[Row], dict[int, Any]]:
-        """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
-
-        One call of the rules per batch, with a link per row in file order; in a check
-        (no writes) the links earlier batches would write are assumed written before them.
-        """
-        assert self.hierarchy is not None
-        check, link_of = self.hierarchy
-        links = [link_of(row) for row in rows]
-        problems = await check(self.store, links, assumed=self.assumed)
-        accepted: list[Row] = []
-        by_line: dict[int, Any] = {}
-        for index, (row, link) in enumerate(zip(rows, links, strict=True)):
-            reason = problems.get(index)
-            if reason is None:
-                accepted.append(row)
-                by_line[row.line] = link
-            else:
-                self.refused[row.line] = reason
-                self.report.reject(row.line, [_hierarchy_error(reason)])
-        return accepted, by_line
 
     def note_assignments(self, rows: Sequence[Row], changed: Container[int], *, written: bool) -> None:
         """Remember what the territory rules must look at after the file: keys, or a territories file's rules.
@@ -700,106 +653,6 @@ class _FileLoader:
         else:
             report.assignments = await territories.preview(self.store, organisation_keys=keys)
 
-    def _repeated(self, identity: tuple, line: int) -> tuple[str | None, str, str]:
-        names = self.kind.identity
-        if len(names) == 1:
-            return names[0], f"{names[0]} {identity[0]!r} is already on line {line}, with different values", CONFLICT
-        shown = ", ".join(f"{name} {_shown_value(value)}" for name, value in zip(names, identity, strict=True))
-        return None, f"{shown}: already on line {line}, with different values", CONFLICT
-
-    async def check_references(self, rows: list[Row]) -> list[Row]:
-        """Return the rows whose every reference names a stored node (or one written earlier in this load)."""
-        if not self.shape.references:
-            return rows
-        found = await self._find_references(rows, fresh=False)
-        if not self.shape.refers_to_itself and self._all_resolved(found):
-            return rows  # the common case, decided per key rather than per row
-        valid = []
-        for row in rows:
-            errors = self._reference_errors(row, found)
-            if errors:
-                self.report.reject(row.line, errors)
-                continue
-            valid.append(row)
-            if self.shape.refers_to_itself:
-                self.own_keys.add(row.values[self.shape.key_column])
-        return valid
-
-    async def _find_references(
-        self, rows: Sequence[Row], *, fresh: bool
-    ) -> dict[tuple[str, type[StructuredNode] | None], set[str]]:
-        """Return, per reference column and node class, the keys of `rows` that name a node of the class.
-
-        Under (column, None): every key of the column in `rows`.
-        """
-        found: dict[tuple[str, type[StructuredNode] | None], set[str]] = {}
-        for column in self.shape.references:
-            keys = {row.values[column.name] for row in rows}
-            keys.discard(None)
-            found[column.name, None] = keys
-            for cls in column.refers_to:
-                found[column.name, cls] = await self.keys.existing(cls, keys, fresh=fresh)
-        return found
-
-    def _all_resolved(self, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]) -> bool:
-        """Return whether every key of every reference column names exactly one node."""
-        for column in self.shape.references:
-            keys = found[column.name, None]
-            if len(column.refers_to) == 1:
-                if len(keys) != len(found[column.name, column.refers_to[0]]):
-                    return False
-            elif any(self._reference_error(column, key, found) for key in keys):
-                return False
-        return True
-
-    def _reference_errors(
-        self, row: Row, found: Mapping[tuple[str, type[StructuredNode] | None], set[str]]
-    ) -> list[tuple[str, str, str]]:
-        return [
-            error
-            for column in self.shape.references
-            if (error := self._reference_error(column, row.values[column.name], found)) is not None
-        ]
-
-    def _reference_error(
-        self,
-        column: Column,
-        key: str | None,
-        found: Mapping[tuple[str, type[StructuredNode] | None], set[str]],
-    ) -> tuple[str, str, str] | None:
-        if key is None:
-            return None
-        holders = [cls for cls in column.refers_to if key in found[column.name, cls]]
-        if len(holders) == 1 or (self.shape.refers_to_itself and key in self.own_keys):
-            return None
-        if not holders:
-            what = " or ".join(noun(cls) for cls in column.refers_to)
-            # An end of the link names nothing; a value that must name a node (a registered type) is not one.
-            cause = UNKNOWN if column.fills is None else INVALID
-            return column.name, f"unknown {what} {key!r}: neither in this load nor stored", cause
-        return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
-
-    async def attribute(self, rows: list[Row], account: str, organisation: str) -> list[Row]:
-        """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder.
-
-        Such a row gets its query row here, once its identity is complete.
-        """
-        unattributed = {row.values[account] for row in rows if row.values[organisation] is None}
-        if not unattributed:
-            return rows
-        holders = await self.keys.sold_to_holders(unattributed)
-        attributed = []
-        for row in rows:
-            if row.values[organisation] is None:
-                number = row.values[account]
-                candidates = holders.get(number, [])
-                if len(candidates) != 1:
-                    self.report.reject(row.line, [(organisation, _attribution_problem(number, candidates))])
-                    continue
-                row.values[organisation] = candidates[0]
-            attributed.append(row)
-        return attributed
-
     def params(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
         """Return the query rows of `rows`, made now for the rows that have none yet."""
         shape = self.shape
@@ -849,17 +702,8 @@ class _FileLoader:
         results = await self.store.write(self.kind.query, {"rows": self.params(rows)})
         counts = Counter({result["status"]: result["count"] for result in results})
         if sum(counts.values()) < len(rows):
-            await self._reject_unwritten(rows)
+            await self.references.reject_unwritten(rows)
         return counts
-
-    async def _reject_unwritten(self, rows: Sequence[Row]) -> None:
-        """Reject the rows a write skipped because a node they refer to is gone (deleted while the load ran)."""
-        found = await self._find_references(rows, fresh=True)
-        for row in rows:
-            if self._reference_errors(row, found):
-                self.report.reject(
-                    row.line, [(None, "not written: a node it refers to was deleted during the load", UNKNOWN)]
-                )
 
 
 class _Everything:
@@ -872,72 +716,5 @@ class _Everything:
 _ALL = _Everything()
 
 
-def _parent_link(row: Row) -> hierarchy.Link:
-    """Return a `parents` row as the hierarchy rules take it: a column the record left out is KEEP."""
-    values, given = row.values, row.given
-    return hierarchy.Link(
-        values["parent_key"],
-        values["child_key"],
-        values["valid_from"],
-        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
-        values["kind"] if "kind" in given else hierarchy.KEEP,
-        values["share"] if "share" in given else hierarchy.KEEP,
-    )
-
-
-def _membership(row: Row) -> hierarchy.Membership:
-    """Return a `memberships` row as the hierarchy rules take it: a column the record left out is KEEP."""
-    values, given = row.values, row.given
-    return hierarchy.Membership(
-        values["member_key"],
-        values["association_key"],
-        values["valid_from"] if "valid_from" in given else hierarchy.KEEP,
-        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
-    )
-
-
-# Per kind with hierarchy rules: the check of one batch, and the link of one row.
-_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[Row], Any]]] = {
-    "parents": (hierarchy.check_parent_links, _parent_link),
-    "memberships": (hierarchy.check_memberships, _membership),
-}
 # Kinds after which the territory rules are applied (or previewed).
 _TERRITORY_KINDS = frozenset({"organisations", "territories", "org_territories"})
-
-
-def _hierarchy_error(reason: str) -> tuple[str | None, str, str]:
-    """Return (field, reason, cause) of a hierarchy rule's reason.
-
-    A reason about a column is an invalid value of the row (the row rules let it through when the
-    row left the kind or share to the stored link); one about the row as a whole (a second parent,
-    a cycle) is a conflict with what is stored. A self-link never gets here: a row rule refuses it.
-    """
-    if "a share is only allowed" in reason or ": share " in reason:
-        return "share", reason, INVALID
-    if ": unknown kind " in reason:
-        return "kind", reason, INVALID
-    if ": valid_to " in reason:
-        return "valid_to", reason, INVALID
-    return None, reason, CONFLICT
-
-
-def _with_article(cls: type[StructuredNode]) -> str:
-    name = noun(cls)
-    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
-
-
-def _shown_value(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return repr(value)
-
-
-def _attribution_problem(number: str, holders: Sequence[str]) -> str:
-    if not holders:
-        return f"no organisation holds debtor account {number!r} as sold_to: name the organisation_key"
-    return (
-        f"{len(holders)} organisations hold debtor account {number!r} as sold_to "
-        f"({', '.join(holders)}): name the organisation_key"
-    )

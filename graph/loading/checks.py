@@ -1,0 +1,270 @@
+"""The checks a batch's rows pass between being read and being compared with the store.
+
+Steps 2 to 4a of :mod:`graph.loading.loader`: every key a row refers to names one stored node
+(:class:`References`); a `revenue` row without an organisation gets its account's one `sold_to`
+holder (:func:`attribute`); no two rows of a file have one identity with different values
+(:class:`Identities`); a `parents` or `memberships` row keeps the hierarchy rules of
+:mod:`graph.hierarchy` (:class:`HierarchyRules`). A row that fails a check is rejected in the file's
+report with its field, reason and cause.
+"""
+
+import datetime
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from neomodel import StructuredNode
+
+from graph import hierarchy
+from graph.loading.batches import Row
+from graph.loading.kinds import Column, Kind
+from graph.loading.references import KnownKeys, noun
+from graph.loading.report import CONFLICT, INVALID, UNKNOWN, FileReport
+from graph.loading.shape import Shape
+from graph.store import Store
+
+# Per reference column and node class, the keys that name a node of the class; under (column, None) every key.
+Found = Mapping[tuple[str, type[StructuredNode] | None], set[str]]
+
+
+class References:
+    """The reference check of one file's rows (step 2): every key a row refers to names exactly one node."""
+
+    def __init__(self, shape: Shape, keys: KnownKeys, report: FileReport):
+        self.shape = shape
+        self.keys = keys
+        self.report = report
+        self.own_keys: set[str] = set()  # keys of accepted rows, for a kind whose rows may refer to each other
+
+    async def check(self, rows: list[Row]) -> list[Row]:
+        """Return the rows whose every reference names a stored node (or one written earlier in this load)."""
+        if not self.shape.references:
+            return rows
+        found = await self._find(rows, fresh=False)
+        if not self.shape.refers_to_itself and self._all_resolved(found):
+            return rows  # the common case, decided per key rather than per row
+        valid = []
+        for row in rows:
+            errors = self._errors(row, found)
+            if errors:
+                self.report.reject(row.line, errors)
+                continue
+            valid.append(row)
+            if self.shape.refers_to_itself:
+                self.own_keys.add(row.values[self.shape.key_column])
+        return valid
+
+    async def reject_unwritten(self, rows: Sequence[Row]) -> None:
+        """Reject the rows a write skipped because a node they refer to is gone (deleted while the load ran)."""
+        found = await self._find(rows, fresh=True)
+        for row in rows:
+            if self._errors(row, found):
+                self.report.reject(
+                    row.line, [(None, "not written: a node it refers to was deleted during the load", UNKNOWN)]
+                )
+
+    async def _find(
+        self, rows: Sequence[Row], *, fresh: bool
+    ) -> dict[tuple[str, type[StructuredNode] | None], set[str]]:
+        """Return, per reference column and node class, the keys of `rows` that name a node of the class.
+
+        Under (column, None): every key of the column in `rows`.
+        """
+        found: dict[tuple[str, type[StructuredNode] | None], set[str]] = {}
+        for column in self.shape.references:
+            keys = {row.values[column.name] for row in rows}
+            keys.discard(None)
+            found[column.name, None] = keys
+            for cls in column.refers_to:
+                found[column.name, cls] = await self.keys.existing(cls, keys, fresh=fresh)
+        return found
+
+    def _all_resolved(self, found: Found) -> bool:
+        """Return whether every key of every reference column names exactly one node."""
+        for column in self.shape.references:
+            keys = found[column.name, None]
+            if len(column.refers_to) == 1:
+                if len(keys) != len(found[column.name, column.refers_to[0]]):
+                    return False
+            elif any(self._error(column, key, found) for key in keys):
+                return False
+        return True
+
+    def _errors(self, row: Row, found: Found) -> list[tuple[str, str, str]]:
+        return [
+            error
+            for column in self.shape.references
+            if (error := self._error(column, row.values[column.name], found)) is not None
+        ]
+
+    def _error(self, column: Column, key: str | None, found: Found) -> tuple[str, str, str] | None:
+        if key is None:
+            return None
+        holders = [cls for cls in column.refers_to if key in found[column.name, cls]]
+        if len(holders) == 1 or (self.shape.refers_to_itself and key in self.own_keys):
+            return None
+        if not holders:
+            what = " or ".join(noun(cls) for cls in column.refers_to)
+            # An end of the link names nothing; a value that must name a node (a registered type) is not one.
+            cause = UNKNOWN if column.fills is None else INVALID
+            return column.name, f"unknown {what} {key!r}: neither in this load nor stored", cause
+        return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
+
+
+async def attribute(
+    rows: list[Row], *, keys: KnownKeys, report: FileReport, account: str, organisation: str
+) -> list[Row]:
+    """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder.
+
+    A row whose account has no such holder, or several, is rejected in `report`.
+    """
+    unattributed = {row.values[account] for row in rows if row.values[organisation] is None}
+    if not unattributed:
+        return rows
+    holders = await keys.sold_to_holders(unattributed)
+    attributed = []
+    for row in rows:
+        if row.values[organisation] is None:
+            number = row.values[account]
+            candidates = holders.get(number, [])
+            if len(candidates) != 1:
+                report.reject(row.line, [(organisation, _attribution_problem(number, candidates))])
+                continue
+            row.values[organisation] = candidates[0]
+        attributed.append(row)
+    return attributed
+
+
+class Identities:
+    """The identities the accepted rows of one file have had: the line of each, and a fingerprint of its values.
+
+    Identities and values are kept as 64- and 32-bit hashes (about 130 bytes a
+    row), so a file of millions of rows fits in memory.
+    """
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._seen: dict[int, int] = {}  # identity hash -> line << 32 | fingerprint
+
+    def add(self, identity: int, fingerprint: int, line: int) -> tuple[int, bool] | None:
+        """Record a row; return (earlier line, same values) when an earlier row had the identity, else None."""
+        fingerprint &= 0xFFFFFFFF
+        earlier = self._seen.get(identity)
+        if earlier is None:
+            self._seen[identity] = line << 32 | fingerprint
+            return None
+        return earlier >> 32, earlier & 0xFFFFFFFF == fingerprint
+
+    def repeated(self, identity: tuple, line: int) -> tuple[str | None, str, str]:
+        """Return (field, reason, cause) of a row whose identity the row on `line` had, with other values."""
+        names = self.kind.identity
+        if len(names) == 1:
+            return names[0], f"{names[0]} {identity[0]!r} is already on line {line}, with different values", CONFLICT
+        shown = ", ".join(f"{name} {_shown_value(value)}" for name, value in zip(names, identity, strict=True))
+        return None, f"{shown}: already on line {line}, with different values", CONFLICT
+
+
+class HierarchyRules:
+    """The hierarchy rules of one `parents` or `memberships` file's rows (step 4a), checked a batch at a time."""
+
+    def __init__(self, check: Callable[..., Awaitable[dict[int, str]]], link_of: Callable[[Row], Any]):
+        self._check = check
+        self._link_of = link_of
+        # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
+        # its earlier batches would write as written (see assume); a load's stays empty.
+        self.assumed = hierarchy.Assumed()
+        self.refused: dict[int, str] = {}  # line -> reason, of rows the rules refused
+
+    @classmethod
+    def of(cls, kind: Kind) -> "HierarchyRules | None":
+        """Return the rules of a file of `kind`, or None for a kind the hierarchy rules do not look at."""
+        found = _HIERARCHY.get(kind.name)
+        return cls(*found) if found is not None else None
+
+    async def check(self, store: Store, rows: list[Row], report: FileReport) -> tuple[list[Row], dict[int, Any]]:
+        """Return the rows the hierarchy rules accept, and the link of each by line; reject the others.
+
+        One call of the rules per batch, with a link per row in file order; in a check
+        (no writes) the links earlier batches would write are assumed written before them.
+        """
+        links = [self._link_of(row) for row in rows]
+        problems = await self._check(store, links, assumed=self.assumed)
+        accepted: list[Row] = []
+        by_line: dict[int, Any] = {}
+        for index, (row, link) in enumerate(zip(rows, links, strict=True)):
+            reason = problems.get(index)
+            if reason is None:
+                accepted.append(row)
+                by_line[row.line] = link
+            else:
+                self.refused[row.line] = reason
+                report.reject(row.line, [hierarchy_error(reason)])
+        return accepted, by_line
+
+
+def parent_link(row: Row) -> hierarchy.Link:
+    """Return a `parents` row as the hierarchy rules take it: a column the record left out is KEEP."""
+    values, given = row.values, row.given
+    return hierarchy.Link(
+        values["parent_key"],
+        values["child_key"],
+        values["valid_from"],
+        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
+        values["kind"] if "kind" in given else hierarchy.KEEP,
+        values["share"] if "share" in given else hierarchy.KEEP,
+    )
+
+
+def membership(row: Row) -> hierarchy.Membership:
+    """Return a `memberships` row as the hierarchy rules take it: a column the record left out is KEEP."""
+    values, given = row.values, row.given
+    return hierarchy.Membership(
+        values["member_key"],
+        values["association_key"],
+        values["valid_from"] if "valid_from" in given else hierarchy.KEEP,
+        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
+    )
+
+
+# Per kind with hierarchy rules: the check of one batch, and the link of one row.
+_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[Row], Any]]] = {
+    "parents": (hierarchy.check_parent_links, parent_link),
+    "memberships": (hierarchy.check_memberships, membership),
+}
+
+
+def hierarchy_error(reason: str) -> tuple[str | None, str, str]:
+    """Return (field, reason, cause) of a hierarchy rule's reason.
+
+    A reason about a column is an invalid value of the row (the row rules let it through when the
+    row left the kind or share to the stored link); one about the row as a whole (a second parent,
+    a cycle) is a conflict with what is stored. A self-link never gets here: a row rule refuses it.
+    """
+    if "a share is only allowed" in reason or ": share " in reason:
+        return "share", reason, INVALID
+    if ": unknown kind " in reason:
+        return "kind", reason, INVALID
+    if ": valid_to " in reason:
+        return "valid_to", reason, INVALID
+    return None, reason, CONFLICT
+
+
+def _with_article(cls: type[StructuredNode]) -> str:
+    name = noun(cls)
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def _attribution_problem(number: str, holders: Sequence[str]) -> str:
+    if not holders:
+        return f"no organisation holds debtor account {number!r} as sold_to: name the organisation_key"
+    return (
+        f"{len(holders)} organisations hold debtor account {number!r} as sold_to "
+        f"({', '.join(holders)}): name the organisation_key"
+    )
