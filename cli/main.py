@@ -696,9 +696,9 @@ def territories_preview(file: Path, as_json: bool) -> None:
     rows are checked as `crmgraph load --dry-run` checks them and laid over the stored rules. Exit
     code 1 when rows of it would be rejected (they propose nothing).
     """
-    from graph import documents, territories
+    from graph import documents, loading
 
-    report = with_store(lambda store: territories.preview_file(store, path=file))
+    report = with_store(lambda store: loading.preview_territories(store, path=file))
     if as_json:
         echo_json(documents.preview(report))
     else:

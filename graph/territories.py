@@ -41,25 +41,21 @@ does not compare strings in order (a range scan misses keys).
 
 Use it as a module: `from graph import territories`, then
 `await territories.preview(store, territory_rules=[...])` to see what would
-move, `await territories.preview_file(store, path=...)` for the rules of a
-territories load file, and `await territories.apply(store)` to make the stored
-links follow the stored rules.
+move, and `await territories.apply(store)` to make the stored links follow the
+stored rules. The rules of a territories load file are previewed by
+:func:`graph.loading.preview_territories`, which checks the file as a dry run does.
 """
 
 import asyncio
 import math
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph.errors import InvalidInput, NotFound
 from graph.queries import Query, declare
 from graph.schema import AssignedTo, FieldError, Organisation, Territory, coerce, fields_of, relationship_type
 from graph.store import End, Inserter, Insertion, InsertRefused, Row, Store
-
-if TYPE_CHECKING:
-    from graph import loading
 
 FIND_RULES = declare("territories/find_rules")
 FIND_TERRITORY = declare("territories/find_territory")
@@ -216,38 +212,6 @@ async def apply(
     _check_scope(organisation_keys, batch_size)
     rules = await _stored_rules(store)
     return await _run(store, rules, organisation_keys, batch_size=batch_size, write=True)
-
-
-async def preview_file(store: Store, *, path: Path) -> "loading.FileReport":
-    """Return what loading a territories file would do, with the moves and conflicts its rules would cause.
-
-    The file is checked as `crmgraph load --dry-run` checks it, so nothing changes. Its valid rows
-    are laid over the stored rules; rejected rows propose nothing. When the file would change no
-    territory, the plan is that of the stored rules: links that do not follow them yet, and the
-    conflicts they cause.
-
-    Args:
-        store: the graph.
-        path: a territories load file, `territories.csv` or `territories.jsonl`.
-
-    Returns:
-        The file's dry-run report, with `assignments` always set.
-
-    Raises:
-        InvalidInput: the file is not a territories file, or cannot be read at all (a bad header).
-        QueryError: the engine failed a query.
-    """
-    from graph import loading  # here, not at the top: the loader imports this module
-
-    files = loading.plan([path])
-    if [kind.name for kind, _ in files] != ["territories"]:
-        raise InvalidInput(f"{path.name}: a preview takes one territories file, territories.csv or territories.jsonl")
-    report = (await loading.load_paths(store, [path], dry_run=True)).files[0]
-    if report.error is not None:
-        raise InvalidInput(f"{path.name}: {report.error.reason}")
-    if report.assignments is None:
-        report.assignments = await preview(store)
-    return report
 
 
 async def territory_name(store: Store, *, key: str) -> str | None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from api import problems
 from api.deps import SeesEverything, StoreDep
 from api.routes.imports import TOO_LARGE, RejectionPublic, receive_load_file
-from graph import documents, territories
+from graph import documents, loading
 
 router = APIRouter(tags=["territories"])
 
@@ -65,5 +65,5 @@ async def preview_territories(request: Request, store: StoreDep, caller: SeesEve
     """
     with tempfile.TemporaryDirectory(prefix="crmgraph-preview-") as work:
         path = await receive_load_file(request, Path(work), "territories")
-        report = await territories.preview_file(store, path=path)
+        report = await loading.preview_territories(store, path=path)
         return PreviewPublic.model_validate(documents.preview(report, base=Path(work)))

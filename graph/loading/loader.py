@@ -40,8 +40,9 @@ How step 5 runs depends on the mode:
   batches and files see them.
 
 After a file of `organisations`, `territories` or `org_territories`, the
-territory rules are applied (:func:`graph.territories.apply`; in a dry run
-:func:`graph.territories.preview`) and the result goes into the file's report.
+territory rules are applied (in a dry run previewed) and the result goes into
+the file's report: the loader tells the file's follow-up
+(:func:`graph.loading.assignments.after`) the rows it accepted and wrote.
 
 Records held in memory (:func:`load_records`, for the services that write a few links at
 once) take the same steps as the rows of a file, as one batch that is written whole or not at all.
@@ -73,13 +74,14 @@ import asyncio
 import functools
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import admin, territories
+from graph import admin
 from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
+from graph.loading import assignments
 from graph.loading.batches import Batch, BatchReader, LocalBatches, Row
 from graph.loading.checks import HierarchyRules, Identities, References, attribute, hierarchy_error
 from graph.loading.files import SUFFIXES, LoadFileError, RecordReader, RowReader, kind_of
@@ -112,9 +114,6 @@ BATCHES_PER_INSERT = 10
 # A file created in bulk is read and validated by a process of its own from this size on: starting one
 # takes about 0.6 s, what reading 100,000 records costs the load itself (see ProcessBatches).
 PROCESS_READ_BYTES = 8 * 2**20
-# What a file does with the territory rules after it is loaded (see _FileLoader.assign).
-APPLY = "apply"
-PREVIEW = "preview"
 
 
 async def load_paths(
@@ -211,7 +210,7 @@ async def load_sources(
 
     def file_loader(kind: Kind, open_records: Callable[[], RowReader | RecordReader], *, writes: bool) -> _FileLoader:
         # Territory rules follow what a load wrote; a dry run previews them; strict's first pass does neither.
-        rules = APPLY if writes else PREVIEW if dry_run else None
+        follow_up = assignments.after(kind, apply=writes) if writes or dry_run else None
         return _FileLoader(
             store,
             kind,
@@ -220,7 +219,7 @@ async def load_sources(
             writes=writes,
             batch_size=batch_size,
             progress=progress,
-            territory_rules=rules,
+            follow_up=follow_up,
         )
 
     current: _FileLoader | None = None  # the loader whose file is loading, for the partial report
@@ -304,7 +303,7 @@ async def load_records(
         writes=not dry_run,
         batch_size=max(1, len(records)),
         progress=None,
-        territory_rules=PREVIEW if dry_run else APPLY,
+        follow_up=assignments.after(found, apply=not dry_run),
         all_or_nothing=True,
     )
     return await loader.load()
@@ -360,7 +359,7 @@ class _FileLoader:
         writes: bool,
         batch_size: int,
         progress: Progress | None,
-        territory_rules: str | None = None,
+        follow_up: assignments.Assignments | None = None,
         all_or_nothing: bool = False,
     ):
         self.store = store
@@ -380,9 +379,7 @@ class _FileLoader:
         self.done = 0
         self.size = 0
         self.hierarchy = HierarchyRules.of(kind)
-        self.territory_rules = territory_rules if kind.name in _TERRITORY_KINDS else None
-        self.assign_keys: set[str] = set()  # organisations whose rule assignments may change
-        self.proposed_rules: list[dict[str, Any]] = []  # a previewed territories file's rules
+        self.follow_up = follow_up  # what the territory rules look at after the file, if they follow it
         # Creates the rows in bulk while the graph held none of the kind before the file (a first load);
         # None once the store refuses, and for records in memory, which are one write of the queries.
         insertion = self.shape.insertion() if writes and not all_or_nothing else None
@@ -432,7 +429,8 @@ class _FileLoader:
                 if not task.cancelled():
                     task.exception()  # the error that stopped the load is the one raised, not this one
             self.stop_reading()
-        await self.assign()
+        if self.follow_up is not None:
+            await self.follow_up.finish(self.store, self.report)
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
@@ -509,9 +507,11 @@ class _FileLoader:
                 self.hierarchy.assumed.extend(
                     links[row.line] for row in ready.rows if row.line in changed and row.line in links
                 )
-            self.note_assignments(ready.rows, changed, written=False)
+            if self.follow_up is not None:
+                self.follow_up.accepted(ready.rows, changed)
             return ready
-        self.note_assignments(ready.rows, _ALL, written=False)
+        if self.follow_up is not None:
+            self.follow_up.accepted(ready.rows, _ALL)
         if self.inserter is not None:  # every row is new while the bulk insert is taken; `create` falls back
             ready.to_create = ready.rows
             return ready
@@ -544,7 +544,8 @@ class _FileLoader:
         """
         if not ready.to_create and not ready.to_write:
             return Counter()
-        self.note_assignments([*ready.to_create, *ready.to_write], _ALL, written=True)
+        if self.follow_up is not None:
+            self.follow_up.written([*ready.to_create, *ready.to_write])
         counts: Counter = Counter()
         rest = ready.to_write
         if ready.to_create:
@@ -602,56 +603,6 @@ class _FileLoader:
             else:
                 cause = hierarchy_error(reason)[2]
                 self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])
-
-    def note_assignments(self, rows: Sequence[Row], changed: Container[int], *, written: bool) -> None:
-        """Remember what the territory rules must look at after the file: keys, or a territories file's rules.
-
-        Organisations count when they are written (or, in a check, would be: their line is in
-        `changed`); manual assignments and a previewed territories file's rules count for every
-        accepted row.
-        """
-        if self.territory_rules is None:
-            return
-        name = self.kind.name
-        if name == "organisations":
-            if written or not self.writes:
-                self.assign_keys.update(row.values[self.shape.key_column] for row in rows if row.line in changed)
-        elif written:
-            return
-        elif name == "org_territories":
-            self.assign_keys.update(row.values["organisation_key"] for row in rows)
-        elif name == "territories" and self.territory_rules == PREVIEW:
-            for row in rows:
-                given = row.given
-                criteria = {name: row.values[name] for name in territories.CRITERIA if name in given}
-                self.proposed_rules.append({"key": row.values["key"], **criteria})
-
-    async def assign(self) -> None:
-        """Apply (or, in a dry run, preview) the territory rules to what the file changed; report the plan.
-
-        After `organisations`: the organisations written; after `territories`, when any was created
-        or updated: every organisation; after `org_territories`: the organisations of its rows.
-        A preview reads organisations from the store, so it cannot place organisations a dry run
-        would create, and sees updated ones as stored.
-        """
-        name, report = self.kind.name, self.report
-        if self.territory_rules is None:
-            return
-        if name == "territories":
-            if not report.created + report.updated:
-                return
-            if self.territory_rules == APPLY:
-                report.assignments = await territories.apply(self.store)
-            else:
-                report.assignments = await territories.preview(self.store, territory_rules=self.proposed_rules)
-            return
-        if not self.assign_keys:
-            return
-        keys = sorted(self.assign_keys)
-        if self.territory_rules == APPLY:
-            report.assignments = await territories.apply(self.store, organisation_keys=keys)
-        else:
-            report.assignments = await territories.preview(self.store, organisation_keys=keys)
 
     def params(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
         """Return the query rows of `rows`, made now for the rows that have none yet."""
@@ -714,7 +665,3 @@ class _Everything:
 
 
 _ALL = _Everything()
-
-
-# Kinds after which the territory rules are applied (or previewed).
-_TERRITORY_KINDS = frozenset({"organisations", "territories", "org_territories"})

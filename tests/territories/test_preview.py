@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph import auth, territories
+from graph import auth, loading, territories
 from graph.errors import InvalidInput
 from graph.loading import export
 from tests.helpers import add_users
@@ -61,7 +61,7 @@ async def test_changed_rules_show_who_moves_from_where_to_where_and_change_nothi
         ],
     )
 
-    report = await territories.preview_file(assigned, path=changed)
+    report = await loading.preview_territories(assigned, path=changed)
 
     assert moves(report.assignments) == {
         ("O-HH", ("NORTH",), ("SOUTH",)),
@@ -75,7 +75,7 @@ async def test_changed_rules_show_who_moves_from_where_to_where_and_change_nothi
 async def test_a_file_that_changes_no_rule_previews_the_stored_rules(assigned, tmp_path):
     same = write_territories(tmp_path / "territories.csv", TERRITORIES)
 
-    report = await territories.preview_file(assigned, path=same)
+    report = await loading.preview_territories(assigned, path=same)
 
     assert report.unchanged == 3 and moves(report.assignments) == set()
     assert conflicts(report.assignments) == {("O-B", ("HEALTH", "NORTH"))}
@@ -88,7 +88,7 @@ async def test_a_rejected_row_is_reported_and_proposes_nothing(assigned, tmp_pat
     ]
     links_before = await links(assigned)
 
-    report = await territories.preview_file(assigned, path=write_territories(tmp_path / "territories.csv", rows))
+    report = await loading.preview_territories(assigned, path=write_territories(tmp_path / "territories.csv", rows))
 
     assert report.rejected == 1 and report.rejections[0].line == 2
     # NORTH keeps its stored rule: O-HH matches SOUTH too now, and is in conflict rather than moved away.
@@ -102,7 +102,7 @@ async def test_only_a_territories_file_is_previewed(store, tmp_path, name):
     path.write_text("key,name\nA,A\n", encoding="utf-8")
 
     with pytest.raises(InvalidInput):
-        await territories.preview_file(store, path=path)
+        await loading.preview_territories(store, path=path)
 
 
 async def test_a_bad_header_is_refused_whole(store, tmp_path):
@@ -110,7 +110,7 @@ async def test_a_bad_header_is_refused_whole(store, tmp_path):
     path.write_text("key,name,colour\nA,A,red\n", encoding="utf-8")
 
     with pytest.raises(InvalidInput, match="colour"):
-        await territories.preview_file(store, path=path)
+        await loading.preview_territories(store, path=path)
 
 
 async def test_the_api_answers_moves_and_conflicts_for_analysts_and_admins_only(assigned, settings, tmp_path):
