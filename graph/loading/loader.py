@@ -75,22 +75,19 @@ import functools
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph import admin
 from graph.errors import CrmGraphError, InvalidInput, LoadInterrupted
-from graph.loading import assignments
+from graph.loading import assignments, writing
 from graph.loading.batches import Batch, BatchReader, LocalBatches, Row
 from graph.loading.checks import HierarchyRules, Identities, References, attribute, hierarchy_error
 from graph.loading.files import SUFFIXES, LoadFileError, RecordReader, RowReader, kind_of
 from graph.loading.kinds import KINDS, KINDS_BY_NAME, Kind
 from graph.loading.reading import ProcessBatches
-from graph.loading.references import FIND_KEYS, KnownKeys
+from graph.loading.references import KnownKeys
 from graph.loading.report import (
-    CHECKING,
-    LOADING,
     FileReport,
     LoadProgress,
     LoadReport,
@@ -98,19 +95,13 @@ from graph.loading.report import (
     Rejection,
 )
 from graph.loading.shape import Shape
-from graph.schema import HasAccount
-from graph.store import InsertRefused, Store
+from graph.loading.writing import Ready
+from graph.store import Store
 
 DEFAULT_BATCH_SIZE = 5000
-# A write-mode batch is compared before it is written when at least this share of the
-# previous batch's rows were unchanged: comparing costs a read, writing unchanged rows a write.
-COMPARE_FIRST_SHARE = 0.5
 # Writes of one file sent before the first of them has answered (see _FileLoader.load): a third lets a bulk
 # insert look up the ends of its rows while the engine writes the two before (employments 36.9 s against 39.2).
 WRITES_IN_FLIGHT = 3
-# Batches a bulk insert takes at once: whatever it writes, each costs the engine a few milliseconds more for
-# the revision write after it (8 ms with a million nodes stored), which ten 5,000-row batches would pay ten times.
-BATCHES_PER_INSERT = 10
 # A file created in bulk is read and validated by a process of its own from this size on: starting one
 # takes about 0.6 s, what reading 100,000 records costs the load itself (see ProcessBatches).
 PROCESS_READ_BYTES = 8 * 2**20
@@ -216,7 +207,7 @@ async def load_sources(
             kind,
             open_records(),
             keys,
-            writes=writes,
+            mode=writing.load if writes else writing.check,
             batch_size=batch_size,
             progress=progress,
             follow_up=follow_up,
@@ -300,11 +291,10 @@ async def load_records(
         found,
         RecordReader(records, found, Path(f"<{kind}>")),
         KnownKeys(store),
-        writes=not dry_run,
+        mode=writing.check_whole if dry_run else writing.load_whole,
         batch_size=max(1, len(records)),
         progress=None,
         follow_up=assignments.after(found, apply=not dry_run),
-        all_or_nothing=True,
     )
     return await loader.load()
 
@@ -332,20 +322,6 @@ def plan(paths: Iterable[Path | str]) -> list[tuple[Kind, Path]]:
     return sorted(found.values(), key=lambda item: order[item[0].name])
 
 
-@dataclass
-class _Ready:
-    """A batch after its checks: what to write, and the statuses known without writing."""
-
-    rows: list[Row]  # every accepted row: stored after the batch (or, when checking, it would be)
-    read: int
-    position: int
-    to_create: list[Row] = field(default_factory=list)  # rows to create, unless they turn out to be stored
-    to_write: list[Row] = field(default_factory=list)  # rows to upsert
-    known: Counter = field(default_factory=Counter)  # statuses of rows that are not written
-    repeats: list[tuple[int, int]] = field(default_factory=list)  # (line, earlier line) of rows repeating one
-    compared: bool = False  # compared with the store before writing
-
-
 class _FileLoader:
     """Loads (or checks) one file: reads, validates, compares and writes its rows batch by batch."""
 
@@ -356,34 +332,33 @@ class _FileLoader:
         reader: RowReader | RecordReader,
         keys: KnownKeys,
         *,
-        writes: bool,
+        mode: writing.Mode,
         batch_size: int,
         progress: Progress | None,
         follow_up: assignments.Assignments | None = None,
-        all_or_nothing: bool = False,
     ):
         self.store = store
         self.kind = kind
         self.reader = reader
-        self.keys = keys
-        self.writes = writes
-        self.batch_size = batch_size
         self.progress = progress
         self.report = FileReport(kind=kind.name, path=reader.path)
-        # A rejected row keeps the batch from being written; whole only when the rows are one batch.
-        self.all_or_nothing = all_or_nothing
         self.shape = Shape.of(kind)
         self.identities = Identities(kind)
-        self.references = References(self.shape, keys, self.report)
-        self.compare_first = True  # until a batch shows that most rows are new
+        self.hierarchy = HierarchyRules.of(kind)
+        self.file = writing.LoadedFile(
+            store=store,
+            kind=kind,
+            shape=self.shape,
+            keys=keys,
+            report=self.report,
+            references=References(self.shape, keys, self.report),
+            hierarchy=self.hierarchy,
+            follow_up=follow_up,  # what the territory rules look at after the file, if they follow it
+            batch_size=batch_size,
+        )
+        self.writing = mode(self.file)
         self.done = 0
         self.size = 0
-        self.hierarchy = HierarchyRules.of(kind)
-        self.follow_up = follow_up  # what the territory rules look at after the file, if they follow it
-        # Creates the rows in bulk while the graph held none of the kind before the file (a first load);
-        # None once the store refuses, and for records in memory, which are one write of the queries.
-        insertion = self.shape.insertion() if writes and not all_or_nothing else None
-        self.inserter = store.inserter(insertion) if insertion is not None else None
         self.source: LocalBatches | ProcessBatches | None = None  # where the batches come from, once asked
 
     async def load(self) -> FileReport:
@@ -403,46 +378,46 @@ class _FileLoader:
         batches = self.start_reading()
         in_flight = 1 if self.shape.refers_to_itself or self.hierarchy else WRITES_IN_FLIGHT
         reading: asyncio.Future[Batch] | None = None
-        writing: deque[tuple[_Ready, asyncio.Future[Counter]]] = deque()
+        pending: deque[tuple[Ready, asyncio.Future[Counter]]] = deque()
         try:
             batch = await asyncio.to_thread(batches.next)
             while batch.read:
                 reading = asyncio.ensure_future(asyncio.to_thread(batches.next))
-                if self.hierarchy is not None and self.writes:
-                    await self.load_checked(batch, writing)
+                if self.hierarchy is not None and self.writing.writes:
+                    await self.load_checked(batch, pending)
                 else:
-                    ready = await self.prepare(batch, writing)
-                    while len(writing) >= in_flight:
-                        await self.settle(*writing.popleft())
-                    writing.append((ready, asyncio.ensure_future(self.write(ready))))
+                    ready = await self.prepare(batch, pending)
+                    while len(pending) >= in_flight:
+                        await self.settle(*pending.popleft())
+                    pending.append((ready, asyncio.ensure_future(self.writing.write(ready))))
                 batch = await reading
                 reading = None
-            while writing:
-                await self.settle(*writing.popleft())
+            while pending:
+                await self.settle(*pending.popleft())
         except LoadFileError as e:
             self.report.error = Rejection(e.path, e.line, e.field, e.reason)
         finally:
             # Let running writes finish (each is atomic either way) and the reader thread let go of the file.
-            for task in [task for _, task in writing] + ([reading] if reading is not None else []):
+            for task in [task for _, task in pending] + ([reading] if reading is not None else []):
                 if not task.done():
                     await asyncio.wait([task])
                 if not task.cancelled():
                     task.exception()  # the error that stopped the load is the one raised, not this one
             self.stop_reading()
-        if self.follow_up is not None:
-            await self.follow_up.finish(self.store, self.report)
+        if self.file.follow_up is not None:
+            await self.file.follow_up.finish(self.store, self.report)
         self.report.rejections.sort(key=lambda rejection: rejection.line or 0)
         return self.report
 
-    async def load_checked(self, batch: Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> None:
+    async def load_checked(self, batch: Batch, pending: deque[tuple[Ready, asyncio.Future[Counter]]]) -> None:
         """Check a batch against the stored hierarchy and write it, holding the store's write lock throughout.
 
         Another writer (an API change, a load in another process) that wrote between the check and the
         write could make the two together break a rule that each checked: two parents, or a cycle.
         """
         async with self.store.write_lock().held():
-            ready = await self.prepare(batch, writing)
-            await self.settle(ready, asyncio.ensure_future(self.write(ready)))
+            ready = await self.prepare(batch, pending)
+            await self.settle(ready, asyncio.ensure_future(self.writing.write(ready)))
 
     def start_reading(self) -> "LocalBatches | ProcessBatches":
         """Return where the file's batches come from, made on the first call: a process of their own for a
@@ -455,10 +430,10 @@ class _FileLoader:
         """
         reader = self.reader
         large = isinstance(reader, RowReader) and reader.size >= PROCESS_READ_BYTES
-        if self.source is None and self.inserter is not None and large:
-            self.source = ProcessBatches(self.kind, reader.path, self.next_batch_size())
+        if self.source is None and self.writing.in_bulk and large:
+            self.source = ProcessBatches(self.kind, reader.path, self.writing.batch_size())
         elif self.source is None:
-            self.source = LocalBatches(BatchReader(self.kind, self.shape, reader.path), reader, self.next_batch_size)
+            self.source = LocalBatches(BatchReader(self.kind, self.shape, reader.path), reader, self.writing.batch_size)
         return self.source
 
     def stop_reading(self) -> None:
@@ -467,121 +442,49 @@ class _FileLoader:
             self.source.close()
             self.source = None
 
-    def next_batch_size(self) -> int:
-        """Return how many valid rows the next batch takes: those of ten batches while the bulk insert is taken."""
-        return self.batch_size * BATCHES_PER_INSERT if self.inserter else self.batch_size
-
-    async def prepare(self, batch: Batch, writing: deque[tuple[_Ready, asyncio.Future[Counter]]]) -> _Ready:
+    async def prepare(self, batch: Batch, pending: deque[tuple[Ready, asyncio.Future[Counter]]]) -> Ready:
         """Check a batch's references, attribution, identities and hierarchy rules; compare it where useful.
 
         The hierarchy rules of a `parents` or `memberships` batch are checked once the batches
-        before it are written (`writing` is settled first), so the check sees them in the store.
+        before it are written (`pending` is settled first), so the check sees them in the store.
         """
         self.report.rejected += len(batch.rejected)
         self.report.rejections.extend(batch.rejections)
-        rows = await self.references.check(batch.rows)
+        rows = await self.file.references.check(batch.rows)
         if self.kind.attribution is not None:
             account, organisation = self.kind.attribution
-            rows = await attribute(rows, keys=self.keys, report=self.report, account=account, organisation=organisation)
-        ready = _Ready(rows=[], read=batch.read, position=batch.position)
+            rows = await attribute(
+                rows, keys=self.file.keys, report=self.report, account=account, organisation=organisation
+            )
+        ready = Ready(rows=[], read=batch.read, position=batch.position)
         for row in rows:
             if self.is_new_identity(row, ready):
                 ready.rows.append(row)
         links: dict[int, Any] = {}
         if self.hierarchy is not None and ready.rows:
-            while writing:
-                await self.settle(*writing.popleft())
+            while pending:
+                await self.settle(*pending.popleft())
             ready.rows, links = await self.hierarchy.check(self.store, ready.rows, self.report)
         self.count_repeats(ready)
-        if self.all_or_nothing and self.report.rejected:
-            self.report.not_written += len(ready.rows) + ready.known.total()
-            self.report.refused = True
-            return _Ready(rows=[], read=batch.read, position=batch.position)
-        if not ready.rows:
-            return ready
-        if not self.writes:
-            counts, created, updated = await self.compare(ready.rows)
-            changed = created | updated
-            ready.known.update(counts)
-            if self.hierarchy is not None:
-                self.hierarchy.assumed.extend(
-                    links[row.line] for row in ready.rows if row.line in changed and row.line in links
-                )
-            if self.follow_up is not None:
-                self.follow_up.accepted(ready.rows, changed)
-            return ready
-        if self.follow_up is not None:
-            self.follow_up.accepted(ready.rows, _ALL)
-        if self.inserter is not None:  # every row is new while the bulk insert is taken; `create` falls back
-            ready.to_create = ready.rows
-            return ready
-        # Records in memory are one write, all or nothing: creating first would make it two.
-        creates = self.kind.create is not None and not self.all_or_nothing
-        if self.compare_first:
-            counts, created, updated = await self.compare(ready.rows)
-            ready.compared = True
-            self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
-            if sum(counts.values()) == len(ready.rows):
-                ready.known["unchanged"] += counts["unchanged"]
-                if not creates:
-                    updated |= created
-                ready.to_create = [row for row in ready.rows if row.line in created] if creates else []
-                ready.to_write = [row for row in ready.rows if row.line in updated]
-            else:  # the comparison does not account for every row: rather write them all than skip one
-                ready.to_write = ready.rows
-        elif creates:
-            ready.to_create = ready.rows
-        else:
-            ready.to_write = ready.rows
-        return ready
+        return await self.writing.plan(ready, links)
 
-    async def write(self, ready: _Ready) -> Counter:
-        """Write the rows of a batch that need writing; return how many rows had each status.
-
-        Rows to create go to the kind's `create` query first. When it creates fewer of them (another
-        writer stored some since the comparison, or deleted a node they refer to), they are upserted
-        again with the rest: the ones just created count as unchanged there, and are not counted twice.
-        """
-        if not ready.to_create and not ready.to_write:
-            return Counter()
-        if self.follow_up is not None:
-            self.follow_up.written([*ready.to_create, *ready.to_write])
-        counts: Counter = Counter()
-        rest = ready.to_write
-        if ready.to_create:
-            created = await self.create(ready.to_create)
-            counts["created"] += created
-            if created < len(ready.to_create):
-                counts["unchanged"] -= created
-                rest = [*ready.to_create, *rest]
-        if rest:
-            counts.update(await self.upsert(rest))
-        return counts
-
-    async def settle(self, ready: _Ready, writing: asyncio.Future[Counter]) -> None:
+    async def settle(self, ready: Ready, write: asyncio.Future[Counter]) -> None:
         """Wait for a batch's write; count its statuses, and tell what later batches and files may refer to."""
         counts = Counter(ready.known)
-        counts.update(await writing)
-        if self.writes and ready.rows and not ready.compared:
-            self.compare_first = counts["unchanged"] >= COMPARE_FIRST_SHARE * len(ready.rows)
+        counts.update(await write)
+        self.writing.settled(ready, counts)
         report = self.report
         report.created += counts["created"]
         report.updated += counts["updated"]
         report.unchanged += counts["unchanged"]
-        if self.kind.node in FIND_KEYS:  # only kinds that other rows may refer to
-            keys = [row.values[self.shape.key_column] for row in ready.rows]
-            (self.keys.remember if self.writes else self.keys.assume)(self.kind.node, keys)
-        if not self.writes and self.kind.relationship is HasAccount:  # revenue may be attributed through these
-            self.keys.assume_accounts(
-                (row.values["organisation_key"], row.values["debtor_number"], param["props"].get("role"))
-                for row, param in zip(ready.rows, self.params(ready.rows), strict=True)
-            )
         self.done += ready.read
         if self.progress is not None:
-            phase = LOADING if self.writes else CHECKING
-            self.progress(LoadProgress(self.kind.name, report.path, phase, self.done, ready.position, self.size))
+            progress = LoadProgress(
+                self.kind.name, report.path, self.writing.phase, self.done, ready.position, self.size
+            )
+            self.progress(progress)
 
-    def is_new_identity(self, row: Row, ready: _Ready) -> bool:
+    def is_new_identity(self, row: Row, ready: Ready) -> bool:
         """Return whether no earlier row of the file had the row's identity; else count or reject it."""
         identity = self.shape.identity_of(row.values)
         earlier = self.identities.add(hash(identity), self.shape.fingerprint(row.values, row.given), row.line)
@@ -594,7 +497,7 @@ class _FileLoader:
             self.report.reject(row.line, [self.identities.repeated(identity, line)])
         return False
 
-    def count_repeats(self, ready: _Ready) -> None:
+    def count_repeats(self, ready: Ready) -> None:
         """Count a row that repeats an earlier one as unchanged, or reject it when the hierarchy refused that one."""
         for line, earlier in ready.repeats:
             reason = self.hierarchy.refused.get(earlier) if self.hierarchy is not None else None
@@ -603,65 +506,3 @@ class _FileLoader:
             else:
                 cause = hierarchy_error(reason)[2]
                 self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])
-
-    def params(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
-        """Return the query rows of `rows`, made now for the rows that have none yet."""
-        shape = self.shape
-        for row in rows:
-            if row.param is None:
-                row.param = shape.param(row.line, row.values, row.given)
-        return [row.param for row in rows]  # type: ignore[misc]
-
-    async def compare(self, rows: Sequence[Row]) -> tuple[Counter, set[int], set[int]]:
-        """Return how many rows the write would report with each status, and the lines it would create and update."""
-        results = await self.store.read(self.kind.compare, {"rows": self.params(rows)})
-        if not results:  # a graph nothing was ever written to answers no rows: everything is new
-            return Counter(created=len(rows)), {row.line for row in rows}, set()
-        counts: Counter = Counter()
-        lines: dict[str, set[int]] = {"created": set(), "updated": set()}
-        for result in results:
-            counts[result["status"]] += result["count"]
-            lines.get(result["status"], set()).update(result["rows"])
-        return counts, lines["created"], lines["updated"]
-
-    async def create(self, rows: Sequence[Row]) -> int:
-        """Create the rows whose node or relationship is not stored; return how many it created.
-
-        While the bulk insert is taken, it creates them all; once the store refuses it (the graph held
-        the kind, another writer wrote, a value it cannot carry), the kind's create query does, for the
-        rest of the file.
-        """
-        if self.inserter is not None:
-            try:
-                inserted = self.shape.inserted
-                assert inserted is not None
-                await self.inserter.insert([inserted(row.values) for row in rows])
-                return len(rows)
-            except InsertRefused:
-                self.inserter = None
-        assert self.kind.create is not None
-        created = 0
-        for start in range(0, len(rows), self.batch_size):  # a batch read for a bulk insert is larger
-            results = await self.store.write(
-                self.kind.create, {"rows": self.params(rows[start : start + self.batch_size])}
-            )
-            created += results[0]["count"] if results else 0
-        return created
-
-    async def upsert(self, rows: Sequence[Row]) -> Counter:
-        """Write rows that have no identity twice, and return how many had each status."""
-        results = await self.store.write(self.kind.query, {"rows": self.params(rows)})
-        counts = Counter({result["status"]: result["count"] for result in results})
-        if sum(counts.values()) < len(rows):
-            await self.references.reject_unwritten(rows)
-        return counts
-
-
-class _Everything:
-    """A container that holds everything."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-_ALL = _Everything()
