@@ -4,9 +4,11 @@ A file is read in batches, and each batch goes through these steps:
 
 1. every record is coerced with the schema specs of its kind and checked with
    the kind's row rules (:mod:`graph.loading.kinds`), in a worker thread, or for a
-   large file created in bulk in a process of its own (:class:`ProcessBatches`);
+   large file created in bulk in a process of its own (:mod:`graph.loading.batches`,
+   :mod:`graph.loading.reading`);
 2. the keys it refers to are looked up, in one read per node class, unless this
    load already wrote or found them (:class:`~graph.loading.references.KnownKeys`);
+   steps 2 to 4a are :mod:`graph.loading.checks`;
 3. kind-specific resolution: a `revenue` row without an organisation is
    attributed to the one `sold_to` holder of its account;
 4. identity: a row whose identity an earlier row of the same file had is
@@ -22,22 +24,22 @@ A file is read in batches, and each batch goes through these steps:
    writes nothing) and/or written (its `create` and `query`, `UNWIND $rows`
    queries, each an atomic transaction).
 
-How step 5 runs depends on the mode:
+How step 5 runs depends on the mode, one strategy of :mod:`graph.loading.writing` each:
 
 - **write** (a normal load): when most rows of the previous batch were
   unchanged (a re-run), the batch is compared first and only its created and
   updated rows are written; otherwise (a first load) it is written directly and
-  the write queries count the statuses. Either way, a re-run writes nothing.
+  the write queries count the statuses (`Upserts`). Either way, a re-run writes nothing.
   Rows expected to be new go to the kind's `create` query, when it has one (a
   plain CREATE, about half the engine's cost of an upsert), the others to its
   upsert `query`; rows the create query finds stored after all are upserted.
   A file of a kind the graph holds none of yet (a first load) is created in
   bulk instead, ten batches at a time, by the store's inserter when it has one
   (:meth:`graph.store.Store.inserter`, FalkorDB's `GRAPH.BULK`), until the
-  store refuses (another writer wrote); then the create query takes over.
+  store refuses (another writer wrote); then the create query takes over (`BulkInsert`).
 - **check** (a dry run, and the first pass of `strict`): the batch is only
   compared; keys and account links it would create are *assumed*, so later
-  batches and files see them.
+  batches and files see them (`Check`).
 
 After a file of `organisations`, `territories` or `org_territories`, the
 territory rules are applied (in a dry run previewed) and the result goes into
@@ -45,7 +47,8 @@ the file's report: the loader tells the file's follow-up
 (:func:`graph.loading.assignments.after`) the rows it accepted and wrote.
 
 Records held in memory (:func:`load_records`, for the services that write a few links at
-once) take the same steps as the rows of a file, as one batch that is written whole or not at all.
+once) take the same steps as the rows of a file, as one batch that is written whole or not at all
+(`AllOrNothing`).
 
 While batch N is being written, batch N+1 is read and validated (worker
 thread), steps 2 to 4 run for it and its write is sent, so Python's work
