@@ -326,11 +326,11 @@ async def related(
     rows = await store.read(FIND_RELATED, {"key": key, "type": relationship_type})
     if not rows:
         raise visibility.not_found(key)
-    await hierarchy.require_visible(store, viewer=viewer, key=key)
+    await visibility.require_visible(store, viewer=viewer, key=key)
     found = {(row["key"], row["type"], row["direction"], row["label"]): row for row in rows if row["key"] is not None}
     ends = {label: {position[0] for position in found if position[3] == label} for label in ("Organisation", "Contact")}
     seen = {
-        "Organisation": await hierarchy.visible_keys(store, viewer=viewer, keys=ends["Organisation"]),
+        "Organisation": await visibility.visible_keys(store, viewer=viewer, keys=ends["Organisation"]),
         "Contact": ends["Contact"]
         if viewer is None
         else await visibility.visible_contacts(store, viewer=viewer, keys=ends["Contact"]),
@@ -373,7 +373,7 @@ async def _scope_keys(
     except ValueError:
         raise InvalidInput(f"unknown scope {scope!r}, expected one of {', '.join(Scope)}") from None
     await _check_organisation(store, key)
-    await hierarchy.require_visible(store, viewer=viewer, key=key)
+    await visibility.require_visible(store, viewer=viewer, key=key)
     if scope is Scope.SELF:
         return [key]
     top = await hierarchy.root(store, key=key, as_of=as_of)
@@ -404,7 +404,7 @@ async def _connections(
         chunk = keys[start : start + hierarchy.FRONTIER_CHUNK]
         for row in await store.read(side.find_ends, {"keys": list(chunk), "as_of": as_of}):
             found.update((other, row["key"]) for other in row["keys"] if other not in inside)
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys={end for link in found for end in link})
+    seen = await visibility.visible_keys(store, viewer=viewer, keys={end for link in found for end in link})
     shown = sorted(position for position in found if seen.issuperset(position))
     positions, next_cursor = _page(shown, after, limit)
     pairs = [{side.own: own, side.other: other} for other, own in positions]

@@ -149,9 +149,9 @@ async def of_organisation(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, int, str, str, str)
     chosen = _scope(scope)
-    await hierarchy.require_visible(store, viewer=viewer, key=key)
+    await visibility.require_visible(store, viewer=viewer, key=key)
     in_scope = await _organisations_in_scope(store, key=key, as_of=as_of, scope=chosen)
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys=in_scope)
+    seen = await visibility.visible_keys(store, viewer=viewer, keys=in_scope)
     organisations = [organisation for organisation in in_scope if organisation in seen]
     hidden = await _count_employments(
         store, [organisation for organisation in in_scope if organisation not in seen], as_of, include_former
@@ -205,7 +205,7 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
     if not rows:
         raise not_found(key)
     employments = [_employment(row, as_of) for row in rows if row["organisation_key"] is not None]
-    seen = await hierarchy.visible_keys(store, viewer=viewer, keys={job.organisation_key for job in employments})
+    seen = await visibility.visible_keys(store, viewer=viewer, keys={job.organisation_key for job in employments})
     shown = [job for job in employments if job.organisation_key in seen]
     shown.sort(key=lambda job: (job.since is not None, job.since or datetime.date.min, job.organisation_key))
     return Contact(_person(rows[0]), shown, len(employments) - len(shown))

@@ -61,8 +61,8 @@ Reads: :func:`detail`, :func:`ancestors`, :func:`ancestry`, :func:`root`, :func:
 :func:`group`, :func:`siblings`, :func:`subtree_keys` and :func:`roots`
 each see the `PARENT_OF` links as they stood on `as_of`. Those the API answers with take a `viewer`
 (docs/hierarchy.md, "Visibility"): an organisation the viewer may not see raises the NotFound of a missing
-key, and what they may not see is left out and counted; :func:`visible_keys` is the one filter, shared with
-the connection and contact reads. A link is valid on day D when
+key, and what they may not see is left out and counted; :func:`graph.visibility.visible_keys` is the one
+filter, shared with the connection and contact reads. A link is valid on day D when
 (valid_from is empty or valid_from <= D) and (valid_to is empty or D <= valid_to). They climb in one
 query (a variable-length path up, every link checked on the day, which agreed with a plain-Python
 reference where other variable-length forms did not; a chain that breaks the rules is climbed again one
@@ -909,13 +909,13 @@ async def detail(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
         parent = ParentLink(
             row["parent_key"], row["parent_name"], row["kind"], row["valid_from"], row["valid_to"], row["share"]
         )
-    if not _filters(viewer):
+    if not visibility.filters(viewer):
         everything = {node.key for node in chain}
         return Detail(properties, parent, rows[0]["child_count"], _Climb(itself, chain, everything).domestic().root)
     children = await _child_keys(store, [key], as_of, sorted(PARENT_KINDS))
     around = {key, *children, *([parent.key] if parent else [])}
     # One visibility read for the neighbours and the ancestors the domestic root is chosen from.
-    seen = await visible_keys(store, viewer=viewer, keys=around | {node.key for node in chain})
+    seen = await visibility.visible_keys(store, viewer=viewer, keys=around | {node.key for node in chain})
     if key not in seen:
         raise visibility.not_found(key)
     shown_parent = parent if parent is None or parent.key in seen else None
@@ -1119,7 +1119,7 @@ async def descendants(
     if max_depth is not None and max_depth < 0:
         raise InvalidInput(f"max_depth must be 0 or more, not {max_depth}")
     await _organisation(store, key)
-    await require_visible(store, viewer=viewer, key=key)
+    await visibility.require_visible(store, viewer=viewer, key=key)
     # A viewer's hidden_count is over the whole list, so the walk goes on past the page for them.
     walk = await _walk(
         store,
@@ -1131,7 +1131,7 @@ async def descendants(
         after=after,
         limit=limit,
         viewer=viewer,
-        whole=_filters(viewer),
+        whole=visibility.filters(viewer),
     )
     return _page(walk.items, limit, walk.hidden_count)
 
@@ -1257,13 +1257,13 @@ async def siblings(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
     await _organisation(store, key)
-    await require_visible(store, viewer=viewer, key=key)
+    await visibility.require_visible(store, viewer=viewer, key=key)
     rows = await store.read(FIND_VALID_PARENTS, {"keys": [key], "as_of": as_of})
     if not rows:
         return Page([], None)
     parent = min(row["key"] for row in rows)  # more than one only on data that breaks the rules
     others = await _child_keys(store, [parent], as_of, sorted(PARENT_KINDS)) - {key}
-    seen = await visible_keys(store, viewer=viewer, keys=others | {parent})
+    seen = await visibility.visible_keys(store, viewer=viewer, keys=others | {parent})
     keys = sorted(others & seen)
     hidden = len(others) - len(keys)
     if after is not None:
@@ -1345,40 +1345,6 @@ async def names_and_countries(store: Store, *, keys: Iterable[str]) -> dict[str,
     return found
 
 
-# The viewer annotations are strings: graph.visibility imports this module, so it may be half-loaded here.
-async def visible_keys(store: Store, *, viewer: "visibility.Viewer | None", keys: Collection[str]) -> set[str]:
-    """Return which of the stored organisations in `keys` the viewer sees on their `today`.
-
-    The one filter the reads of the hierarchy, connections and contacts apply: without a viewer, or for
-    one who sees everything, every key is kept and nothing is asked of the engine. It takes no day: rights are
-    those of the day of the request, whatever day a read shows (docs/visibility.md).
-
-    Raises:
-        QueryError: the engine failed a read.
-    """
-    if not _filters(viewer):
-        return set(keys)
-    return await visibility.visible_organisations(store, viewer=viewer, keys=keys)
-
-
-async def require_visible(store: Store, *, viewer: "visibility.Viewer | None", key: str) -> None:
-    """Raise NotFound, exactly as for a key no organisation has, unless the viewer sees the organisation today.
-
-    Without a viewer, or for one who sees everything, nothing is checked.
-
-    Raises:
-        NotFound: the viewer may not see the organisation, or it does not exist.
-        QueryError: the engine failed a read.
-    """
-    if _filters(viewer):
-        await visibility.require_organisation(store, viewer=viewer, key=key)
-
-
-def _filters(viewer: "visibility.Viewer | None") -> bool:
-    """Return whether reads for `viewer` leave out what they may not see."""
-    return viewer is not None and not viewer.sees_everything
-
-
 async def _organisation(store: Store, key: str) -> Row:
     """Return the key, name and country of an organisation, or raise NotFound."""
     rows = await store.read(FIND_ORGANISATION, {"key": key})
@@ -1432,7 +1398,7 @@ async def _climb(store: Store, *, key: str, as_of: datetime.date, viewer: "visib
     else:
         found = await _organisation(store, key)
         itself = Node(found["key"], found["name"], None, 0, found["country"])
-    seen = await visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)])
+    seen = await visibility.visible_keys(store, viewer=viewer, keys=[key, *(node.key for node in chain)])
     if key not in seen:
         raise visibility.not_found(key)
     return _Climb(itself, chain, seen)
@@ -1535,7 +1501,7 @@ async def _walk(
     shown = hidden = 0
     seen = {top} if shown_top else set()
     async for level in _levels(store, key=top, as_of=as_of, kinds=kinds, max_depth=max_depth):
-        visible = await visible_keys(store, viewer=viewer, keys=level.keys)
+        visible = await visibility.visible_keys(store, viewer=viewer, keys=level.keys)
         keys = [key for key in level.keys if key in visible and key not in left_out]
         hidden += len(level.keys) - len(visible)
         shown += len(keys)

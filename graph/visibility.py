@@ -133,6 +133,39 @@ async def require_organisation(store: Store, *, viewer: Viewer, key: str) -> Non
         raise not_found(key)
 
 
+async def visible_keys(store: Store, *, viewer: Viewer | None, keys: Collection[str]) -> set[str]:
+    """Return which of the stored organisations in `keys` the viewer sees on their `today`.
+
+    The one filter the reads of the hierarchy, connections and contacts apply: without a viewer, or for
+    one who sees everything, every key is kept and nothing is asked of the engine. It takes no day: rights are
+    those of the day of the request, whatever day a read shows (docs/visibility.md).
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    if not filters(viewer):
+        return set(keys)
+    return await visible_organisations(store, viewer=viewer, keys=keys)
+
+
+async def require_visible(store: Store, *, viewer: Viewer | None, key: str) -> None:
+    """Raise NotFound, exactly as for a key no organisation has, unless the viewer sees the organisation today.
+
+    Without a viewer, or for one who sees everything, nothing is checked.
+
+    Raises:
+        NotFound: the viewer may not see the organisation, or it does not exist.
+        QueryError: the engine failed a read.
+    """
+    if filters(viewer):
+        await require_organisation(store, viewer=viewer, key=key)
+
+
+def filters(viewer: Viewer | None) -> bool:
+    """Return whether reads for `viewer` leave out what they may not see."""
+    return viewer is not None and not viewer.sees_everything
+
+
 async def granted_territories(store: Store, *, user_key: str, as_of: datetime.date) -> list[str]:
     """Return the keys of the territories whose organisations a user sees on a day, ordered by key.
 
