@@ -22,7 +22,8 @@ import httpx
 from bench.data import months
 from bench.report import Figure
 from bench.workloads import ABC, Bench, _cents, _group_total, _public_group_total, timed
-from graph import auth, connections, contacts, hierarchy, levels, revenue, search, snapshot, visibility
+from graph import auth, connections, contacts, levels, revenue, search, snapshot, visibility
+from graph.hierarchy import reads
 from graph.settings import Settings
 from graph.store import Store
 
@@ -192,7 +193,7 @@ async def _calls(
     """Return the page's calls on this run's data: the deepest organisation of the largest group, its group."""
     day, first, last = bench.dataset.as_of, controls.first, controls.last
     parent = chains[deep][0] if chains[deep] else root
-    name = (await hierarchy.detail(store, key=deep, as_of=day)).properties["name"]
+    name = (await reads.detail(store, key=deep, as_of=day)).properties["name"]
     dated, period, level = controls.dated, controls.period, _level(controls)
     listed = {**dated, "limit": str(LIST_PAGE)}
     inherit = Settings().visibility_inherit
@@ -270,7 +271,7 @@ async def _calls(
             f"panel: the organisation ({where})",
             org,
             dated,
-            service=lambda store: hierarchy.detail(store, key=deep, as_of=day),
+            service=lambda store: reads.detail(store, key=deep, as_of=day),
             same=lambda found, answer: (found.child_count, answer["child_count"]),
         ),
         monthly("panel: its revenue (subtree, monthly)", deep),
@@ -282,7 +283,7 @@ async def _calls(
                 service=lambda store, read=read: read(store, key=deep, as_of=day),
                 same=lambda found, answer: (found.root.key, answer["key"]),
             )
-            for scope, read in (("global", hierarchy.ancestry), ("domestic", hierarchy.domestic_root))
+            for scope, read in (("global", reads.ancestry), ("domestic", reads.domestic_root))
         ),
         section(
             "contacts",
@@ -421,7 +422,7 @@ async def _rep_view(
     key = await auth.create_key(store, user_key=viewer.key)
     headers = {"Authorization": f"Bearer {key}"}
     day, first, last = bench.dataset.as_of, controls.first, controls.last
-    name = (await hierarchy.detail(store, key=deep, as_of=day)).properties["name"]
+    name = (await reads.detail(store, key=deep, as_of=day)).properties["name"]
     who = f"rep {viewer.key} ({len(seen):,} of {len(members):,} members): "
     browser = Browser(bench.http, headers)
     tree = await open_tree(browser, deep, controls)

@@ -19,7 +19,8 @@ import httpx
 from bench.baselines import Baseline, GroupTotal, InMemory, Ranking, series
 from bench.data import GROUP_SIZES, Dataset
 from bench.report import Figure, Results
-from graph import hierarchy, revenue, visibility
+from graph import revenue, visibility
+from graph.hierarchy import reads
 from graph.store import Store
 
 ABC = revenue.AbcClasses(80, 15)
@@ -291,7 +292,7 @@ class Bench:
         return response.json()
 
     async def _ancestor_keys(self, store: Store, key: str) -> tuple[str, ...]:
-        found = await hierarchy.ancestry(store, key=key, as_of=self.dataset.as_of)
+        found = await reads.ancestry(store, key=key, as_of=self.dataset.as_of)
         return tuple(node.key for node in found.ancestors)
 
     def _compare(self, workload: str, case: str, system: str, expected: Any, found: Any) -> None:

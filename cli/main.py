@@ -397,24 +397,22 @@ def _print_load_report(report: Any) -> None:
 @fails_cleanly
 def tree(key: str, as_of, depth: int | None) -> None:
     """Print the corporate group of KEY as an indented tree, with the kind of each link."""
-    from graph import hierarchy
+    from graph.hierarchy import chains, reads
 
     day = as_of.date() if as_of else datetime.date.today()
 
-    async def read(store: Store) -> tuple[hierarchy.Node, list[hierarchy.Member]]:
-        top = await hierarchy.root(store, key=key, as_of=day)
+    async def read(store: Store) -> tuple[chains.Node, list[reads.Member]]:
+        top = await reads.root(store, key=key, as_of=day)
         members, cursor = [], None
         while True:
-            page = await hierarchy.descendants(
-                store, key=top.key, as_of=day, max_depth=depth, cursor=cursor, limit=10_000
-            )
+            page = await reads.descendants(store, key=top.key, as_of=day, max_depth=depth, cursor=cursor, limit=10_000)
             members.extend(page.items)
             if (cursor := page.next_cursor) is None:
                 return top, members
 
     top, members = with_store(read)
     click.echo(f"{top.key}  {top.name}")
-    stack = [(node, 1) for node in reversed(hierarchy.nest(members))]
+    stack = [(node, 1) for node in reversed(reads.nest(members))]
     while stack:
         node, level = stack.pop()
         member = node.member

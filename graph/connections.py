@@ -25,8 +25,8 @@ is left out; an organisation that supplies itself is left out in either scope. A
 to several members of a group is listed once per link, each with the member at its end as `via_key`.
 
 Cost: a read of one organisation's list takes three small queries (it exists, the positions, the
-page). A group's takes the walk of the group (see :func:`hierarchy.subtree_keys`), then one query
-per `hierarchy.FRONTIER_CHUNK` members for the positions, and one for the page. The positions of
+page). A group's takes the walk of the group (see :func:`chains.subtree_keys`), then one query
+per `chains.FRONTIER_CHUNK` members for the positions, and one for the page. The positions of
 the whole list are read for every page, as a cursor holds only a position. Measured figures:
 docs/connections.md.
 """
@@ -38,8 +38,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from graph import hierarchy, paging, visibility
+from graph import paging, visibility
 from graph.errors import InvalidInput
+from graph.hierarchy import chains, reads
 from graph.queries import Query, declare
 from graph.store import Row, Store
 
@@ -356,7 +357,7 @@ async def member_keys(store: Store, *, key: str, as_of: datetime.date) -> list[s
 
 
 async def _check_organisation(store: Store, key: str) -> None:
-    if not await store.read(hierarchy.FIND_ORGANISATION, {"key": key}):
+    if not await store.read(reads.FIND_ORGANISATION, {"key": key}):
         raise visibility.not_found(key)
 
 
@@ -376,8 +377,8 @@ async def _scope_keys(
     await visibility.require_visible(store, viewer=viewer, key=key)
     if scope is Scope.SELF:
         return [key]
-    top = await hierarchy.root(store, key=key, as_of=as_of)
-    return await hierarchy.subtree_keys(store, key=top.key, as_of=as_of)
+    top = await reads.root(store, key=key, as_of=as_of)
+    return await chains.subtree_keys(store, key=top.key, as_of=as_of)
 
 
 async def _connections(
@@ -400,8 +401,8 @@ async def _connections(
     keys = await _scope_keys(store, key=key, as_of=as_of, scope=scope, viewer=viewer)
     inside = set(keys)
     found: set[Position] = set()
-    for start in range(0, len(keys), hierarchy.FRONTIER_CHUNK):
-        chunk = keys[start : start + hierarchy.FRONTIER_CHUNK]
+    for start in range(0, len(keys), chains.FRONTIER_CHUNK):
+        chunk = keys[start : start + chains.FRONTIER_CHUNK]
         for row in await store.read(side.find_ends, {"keys": list(chunk), "as_of": as_of}):
             found.update((other, row["key"]) for other in row["keys"] if other not in inside)
     seen = await visibility.visible_keys(store, viewer=viewer, keys={end for link in found for end in link})

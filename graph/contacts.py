@@ -12,7 +12,7 @@ The scope says whose employments: `self` the organisation's own, `subtree` also 
 descendant on D, `group` those of everything under the organisation's root on D (the root included), so that a
 contact who hangs at a branch is found from the holding.
 
-Order: by organisation, in the order of :func:`hierarchy.subtree_keys` (the organisation, then its descendants
+Order: by organisation, in the order of :func:`chains.subtree_keys` (the organisation, then its descendants
 level by level and by key within a level; for a group the root first), and within an organisation main contacts
 first, then by last name and first name (ignoring case) and contact key. The people of the top come first and a
 branch's people stay together. A cursor holds the last item's organisation key and its place among that
@@ -40,8 +40,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from graph import hierarchy, paging, visibility
+from graph import paging, visibility
 from graph.errors import InvalidInput, NotFound
+from graph.hierarchy import chains, reads
 from graph.queries import declare
 from graph.store import Row, Store
 
@@ -247,8 +248,8 @@ async def _organisations_in_scope(store: Store, *, key: str, as_of: datetime.dat
     """Return the keys of the organisations whose employments the list shows, in the order it shows them."""
     if scope is Scope.SELF:
         return [key]  # whether it exists is checked when its employments are read
-    top = key if scope is Scope.SUBTREE else (await hierarchy.root(store, key=key, as_of=as_of)).key
-    return await hierarchy.subtree_keys(store, key=top, as_of=as_of)
+    top = key if scope is Scope.SUBTREE else (await reads.root(store, key=key, as_of=as_of)).key
+    return await chains.subtree_keys(store, key=top, as_of=as_of)
 
 
 async def _employees(

@@ -2,7 +2,7 @@
 
 Use it as a module: `from graph import duplicates`, then `await duplicates.find_candidates(store)`,
 `await duplicates.merge(store, survivor=..., duplicate=...)`, `await duplicates.resolve_key(store, key=...)` and
-`await duplicates.following_merges(hierarchy.detail)(store, key=..., …)` for a read that answers a merged key.
+`await duplicates.following_merges(reads.detail)(store, key=..., …)` for a read that answers a merged key.
 
 Candidates. The graph is never asked for all pairs: each query returns *blocks* of organisations that
 share one value (a VAT id, a postcode, a city, a current contact, a `sold_to` debtor account), and pairs
@@ -65,8 +65,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, ParamSpec, TypeVar
 
-from graph import hierarchy
 from graph.errors import Conflict, InvalidInput, NotFound
+from graph.hierarchy import chains
 from graph.queries import declare
 from graph.store import Store
 
@@ -381,11 +381,11 @@ async def _shared_value_blocks(store: Store, day: datetime.date) -> list[tuple[s
 
 async def _organisations(store: Store, keys: Sequence[str], day: datetime.date) -> dict[str, _Organisation]:
     """Return the name, ancestors and group on `day` of each organisation in `keys`."""
-    names = {key: name or "" for key, name in (await hierarchy.names(store, keys=keys)).items()}
-    chains = await hierarchy.ancestor_chains(store, keys=list(names), as_of=day)
+    names = {key: name or "" for key, name in (await chains.names(store, keys=keys)).items()}
+    above = await chains.ancestor_chains(store, keys=list(names), as_of=day)
     return {
         key: _Organisation(
-            key, name, frozenset(node.key for node in chains[key]), chains[key][-1].key if chains[key] else key
+            key, name, frozenset(node.key for node in above[key]), above[key][-1].key if above[key] else key
         )
         for key, name in names.items()
     }

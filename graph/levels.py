@@ -30,8 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph import hierarchy, paging, revenue, snapshot, visibility
+from graph import paging, revenue, snapshot, visibility
 from graph.errors import Conflict, InvalidInput
+from graph.hierarchy import chains
 from graph.revenue import Figures
 from graph.store import Store
 
@@ -186,8 +187,8 @@ async def children(
     slice_ = _Slice(view.found, view.forest, ids, view.shown_of(ids), periods)
     paged = _Paged(view.found, slice_, sort=sort, after=after, limit=limit)
     links, labels = await asyncio.gather(
-        hierarchy.links_above(store, keys=view.found.keys_of(slice_.ids[paged.page].tolist()), as_of=as_of),
-        hierarchy.names_and_countries(store, keys=[key]),
+        chains.links_above(store, keys=view.found.keys_of(slice_.ids[paged.page].tolist()), as_of=as_of),
+        chains.names_and_countries(store, keys=[key]),
     )
     return paged.level(view, slice_, labels, links)
 
@@ -251,8 +252,8 @@ async def chain(
         for key in view.found.keys_of(slice_.ids[paged.page].tolist())
     ]
     links, labels = await asyncio.gather(
-        hierarchy.links_above(store, keys=wanted + view.found.keys_of(tops[1:]), as_of=as_of),
-        hierarchy.names_and_countries(store, keys=view.found.keys_of(tops)),
+        chains.links_above(store, keys=wanted + view.found.keys_of(tops[1:]), as_of=as_of),
+        chains.names_and_countries(store, keys=view.found.keys_of(tops)),
     )
     chain_levels = []
     for index, (slice_, paged) in enumerate(zip(slices, pages, strict=True)):
@@ -327,7 +328,7 @@ class _Paged:
         view: _View,
         slice_: "_Slice",
         labels: dict[str, tuple[str | None, str | None]],
-        links: dict[str, list[hierarchy.LinkAbove]],
+        links: dict[str, list[chains.LinkAbove]],
     ) -> Level:
         """Return the page as a Level, its items' links and the top's name and country read already."""
         key = view.found.keys[int(slice_.ids[0])]
@@ -456,7 +457,7 @@ def _items(
     forest: snapshot.Forest,
     slice_: _Slice,
     page: np.ndarray,
-    links: dict[str, list[hierarchy.LinkAbove]],
+    links: dict[str, list[chains.LinkAbove]],
 ) -> list[LevelItem]:
     """Return the page's places as items, with the names, countries and links read from the graph for them."""
     ids = slice_.ids[page]

@@ -51,8 +51,9 @@ from typing import Any
 
 import numpy as np
 
-from graph import connections, hierarchy, paging, snapshot, territories, visibility
+from graph import connections, paging, snapshot, territories, visibility
 from graph.errors import InvalidInput
+from graph.hierarchy import chains
 from graph.settings import Inheritance
 from graph.store import Store
 
@@ -291,7 +292,7 @@ async def rollup(
     shown = await _shown(store, found, viewer=viewer, ids=ids)
     if not np.isin(asked, shown):
         raise visibility.not_found(key)
-    names = await hierarchy.names(store, keys=[key])
+    names = await chains.names(store, keys=[key])
     sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
     tree = None
     if Breakdown.TREE in parts:
@@ -498,7 +499,7 @@ async def groups(
         start = int(np.argmax(past)) if past.any() else len(ranked)
     page = ranked[start : start + limit]
     page_keys = found.keys_of(faces[page])
-    names = await hierarchy.names(store, keys=page_keys)
+    names = await chains.names(store, keys=page_keys)
     items = [
         GroupFigures(
             root,
@@ -634,7 +635,7 @@ async def _summed(
             ranked = np.lexsort((booked, -revenue))
             listed, others = ranked[:top], ranked[top:]
             keys = found.keys_of(booked[listed])
-            names = await hierarchy.names(store, keys=keys) if keys else {}
+            names = await chains.names(store, keys=keys) if keys else {}
             found_parts["members"] = [
                 MemberFigures(key, names.get(key), Figures(int(revenue[at]), int(profit[at])))
                 for key, at in zip(keys, listed, strict=True)
@@ -713,7 +714,7 @@ async def _tree(
     top_shown = top if top in visible else None
     # Ids are in key order: sorted ids are sorted keys.
     below_top = sorted(children.pop(None, []) + (children.pop(top_shown, []) if top_shown is not None else []))
-    names = await hierarchy.names(store, keys=found.keys_of(sorted(visible)))
+    names = await chains.names(store, keys=found.keys_of(sorted(visible)))
     # Level by level from the top, then built from the deepest level up: no recursion on deep trees.
     order: list[int] = []
     level = below_top

@@ -5,7 +5,7 @@ Use it as a module: `from graph import structure`, then for example
 
 One code path. Every write but :func:`unrelate` goes through :func:`graph.loading.load_records`:
 the records of one change get the checks of a load file's rows (values, references, the hierarchy
-rules of :mod:`graph.hierarchy`, taken in order) and are written by the loader's upsert query, in
+rules of :mod:`graph.hierarchy.rules`, taken in order) and are written by the loader's upsert query, in
 one batch and one query, so a change is written whole or not at all. A refused change raises and
 writes nothing; its message says what was asked and why not, naming both organisations:
 
@@ -51,9 +51,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ParamSpec, TypeVar
 
-from graph import hierarchy, loading
+from graph import loading
 from graph.errors import Conflict, CrmGraphError, InvalidInput, NotFound
-from graph.hierarchy import Link, Membership
+from graph.hierarchy import rules
+from graph.hierarchy.rules import Link, Membership
 from graph.queries import Query, declare
 from graph.store import Row, Store
 
@@ -127,7 +128,7 @@ async def set_parent(
     *,
     child: str,
     parent: str,
-    kind: str = hierarchy.DEFAULT_KIND,
+    kind: str = rules.DEFAULT_KIND,
     valid_from: datetime.date | None = None,
     share: float | None = None,
 ) -> ParentChange:
@@ -370,7 +371,7 @@ async def _parent_periods(store: Store, child: str) -> list[Link]:
             child,
             row["valid_from"],
             row["valid_to"],
-            row["kind"] or hierarchy.DEFAULT_KIND,
+            row["kind"] or rules.DEFAULT_KIND,
             row["share"],
         )
         for row in rows

@@ -12,7 +12,8 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from graph import hierarchy, paging
+from graph import paging
+from graph.hierarchy import chains
 from graph.queries import declare
 from graph.store import Store
 
@@ -121,10 +122,10 @@ async def report(
     rows = await store.read(FIND_DECLARED_ULTIMATES)
     declarations = {row["key"]: row["declared"] for row in rows}
     names = {row["key"]: row["name"] for row in rows}
-    chains = await hierarchy.ancestor_chains(store, keys=[*declarations, *declarations.values()], as_of=as_of)
+    above = await chains.ancestor_chains(store, keys=[*declarations, *declarations.values()], as_of=as_of)
 
     def chain_of(key: str) -> list[str]:
-        return [key, *(node.key for node in chains.get(key, []))]
+        return [key, *(node.key for node in above.get(key, []))]
 
     found = []
     for key, declared in declarations.items():
@@ -136,7 +137,7 @@ async def report(
     start = bisect.bisect_right([item[0] for item in found], after[0]) if after is not None else 0
     page = found[start : start + limit]
     wanted = {key for key, _, _, _ in page} | {declared for _, declared, _, _ in page}
-    names.update(await hierarchy.names(store, keys=wanted - names.keys()))
+    names.update(await chains.names(store, keys=wanted - names.keys()))
     items = [
         Mismatch(key, names.get(key), declared, names.get(declared), chain[-1], reason, chain)
         for key, declared, chain, reason in page

@@ -34,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from graph import auth, hierarchy, paging, snapshot
+from graph import auth, paging, snapshot
 from graph.auth import ROLES_THAT_SEE_EVERYTHING
 from graph.errors import Forbidden, NotFound
+from graph.hierarchy import chains
 from graph.queries import declare
 from graph.settings import Inheritance
 from graph.store import Row, Store
@@ -85,7 +86,7 @@ class Viewer:
 
 def not_found(key: str) -> NotFound:
     """Return the error for an organisation that does not exist or may not be seen: the two read the same."""
-    return NotFound(f"no organisation has the key {key!r}")
+    return chains.not_found(key)
 
 
 async def visible_organisations(store: Store, *, viewer: Viewer, keys: Collection[str]) -> set[str]:
@@ -104,7 +105,7 @@ async def visible_organisations(store: Store, *, viewer: Viewer, keys: Collectio
     """
     wanted = sorted(set(keys))
     if viewer.sees_everything:
-        return set(await hierarchy.names(store, keys=wanted))
+        return set(await chains.names(store, keys=wanted))
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
         params = {
@@ -626,15 +627,15 @@ async def portfolio(
     page_keys = found.keys_of(page)
     next_cursor = paging.encode_cursor(page_keys[-1]) if start + limit < len(shown) else None
     forest = await found.forest(as_of) if inherit is Inheritance.DOWN else None
-    names = await hierarchy.names(store, keys=page_keys)
+    names = await chains.names(store, keys=page_keys)
     assignments = found.assignments
     granted_keys = set(granted)
     holding = {number for number, key in enumerate(assignments.territory_keys) if key in granted_keys}
     items = []
-    chains = forest.chains(page) if forest else [[organisation] for organisation in page.tolist()]
-    holders = sorted({holder for chain in chains for holder in chain})
+    holder_chains = forest.chains(page) if forest else [[organisation] for organisation in page.tolist()]
+    holders = sorted({holder for chain in holder_chains for holder in chain})
     territories_of = dict(zip(holders, assignments.territories_of(holders), strict=True))
-    for key, chain in zip(page_keys, chains, strict=True):
+    for key, chain in zip(page_keys, holder_chains, strict=True):
         # The nearest holder assigned to a held territory gives it, the territory with the smallest key first.
         giving = next((number for holder in chain for number in territories_of[holder] if number in holding), None)
         if giving is None:
@@ -669,7 +670,7 @@ async def one_face(
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
-    roots = await hierarchy.roots(store, as_of=as_of)
+    roots = await chains.roots(store, as_of=as_of)
     owners: dict[str, dict[str, set[str]]] = {}
     owner_names: dict[str, str | None] = {}
     for row in await store.read(FIND_OWNED_ORGANISATIONS, {"as_of": as_of}):
@@ -679,7 +680,7 @@ async def one_face(
     split = sorted(root for root, owned in owners.items() if len(owned) > 1)
     start = bisect.bisect_right(split, after[0]) if after is not None else 0
     page = split[start : start + limit]
-    names = await hierarchy.names(store, keys=page)
+    names = await chains.names(store, keys=page)
     items = [
         SplitGroup(
             root,
@@ -731,16 +732,16 @@ async def user(store: Store, *, key: str) -> Row:
     return rows[0]
 
 
-async def _holders(store: Store, *, key: str, as_of: datetime.date, inherit: Inheritance) -> "list[hierarchy.Node]":
+async def _holders(store: Store, *, key: str, as_of: datetime.date, inherit: Inheritance) -> "list[chains.Node]":
     """Return the organisations whose assignments could show `key` on a day: itself, then with inheritance its
     ancestors, nearest first (depth 0 for itself); raise the not-found error for an unknown key."""
-    names = await hierarchy.names(store, keys=[key])
+    names = await chains.names(store, keys=[key])
     if key not in names:
         raise not_found(key)
-    itself = hierarchy.Node(key, names[key], None, 0)
+    itself = chains.Node(key, names[key], None, 0)
     if inherit is not Inheritance.DOWN:
         return [itself]
-    return [itself, *(await hierarchy.ancestor_chains(store, keys=[key], as_of=as_of))[key]]
+    return [itself, *(await chains.ancestor_chains(store, keys=[key], as_of=as_of))[key]]
 
 
 async def _organisation_territories(store: Store, keys: Iterable[str]) -> dict[str, list[Row]]:

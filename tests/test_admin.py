@@ -2,7 +2,8 @@
 
 import datetime
 
-from graph import admin, hierarchy, snapshot
+from graph import admin, snapshot
+from graph.hierarchy import chains, reads
 from graph.queries import Query
 from tests.helpers import BOOKINGS
 from tests.loading.helpers import rows
@@ -87,6 +88,6 @@ async def test_init_stores_engine_dates_as_day_numbers_once(store, monkeypatch):
     }
     assert await rows(store, "MATCH (k:ApiKey) RETURN k.revoked_on AS day") == [{"day": day("2026-12-07")}]
     # The link open until 9999-12-31 and begun in 1901 is the parent today; the one that ended in 339 is not.
-    assert await hierarchy.ancestors(store, key="ORG-B", as_of=datetime.date(2026, 12, 7)) == [
-        hierarchy.Node("ORG-A", "A", "legal", 1)
+    assert await reads.ancestors(store, key="ORG-B", as_of=datetime.date(2026, 12, 7)) == [
+        chains.Node("ORG-A", "A", "legal", 1)
     ]

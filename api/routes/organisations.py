@@ -24,7 +24,8 @@ from api.routes.common import (
     day,
     given,
 )
-from graph import duplicates, hierarchy, search
+from graph import duplicates, search
+from graph.hierarchy import reads
 from graph.schema.organisation import PARENT_KINDS, Organisation
 
 router = APIRouter(prefix="/organisations", tags=["hierarchy"], responses=problems.responses(404))
@@ -60,7 +61,7 @@ class OrganisationPublic(OrganisationProperties, FromService):
     @classmethod
     def _properties_beside(cls, answer: object) -> object:
         """Read the stored properties, which the service's answer holds in a dict, beside the other fields."""
-        if isinstance(answer, hierarchy.Detail):
+        if isinstance(answer, reads.Detail):
             return Overlay(answer, **answer.properties)
         return answer
 
@@ -154,7 +155,7 @@ class GroupPublic(FromService):
     @classmethod
     def _root_from_group(cls, answer: object) -> object:
         """Read `root` from the whole group: whether the root is the ultimate one is the group's `is_ultimate`."""
-        if isinstance(answer, hierarchy.Group):
+        if isinstance(answer, reads.Group):
             return Overlay(answer, root=answer)
         return answer
 
@@ -196,7 +197,7 @@ async def get_organisation(
     store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None
 ) -> OrganisationPublic:
     """Return an organisation with its parent and its number of children on the day."""
-    found = await duplicates.following_merges(hierarchy.detail)(
+    found = await duplicates.following_merges(reads.detail)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     return OrganisationPublic.model_validate(found)
@@ -205,7 +206,7 @@ async def get_organisation(
 @router.get("/{key}/ancestors", response_model=AncestorList)
 async def get_ancestors(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> AncestorList:
     """List the ancestors of an organisation up to its ultimate parent, nearest first."""
-    found = await duplicates.following_merges(hierarchy.ancestry)(
+    found = await duplicates.following_merges(reads.ancestry)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     return AncestorList.model_validate(found)
@@ -226,11 +227,11 @@ async def get_root(
     """Return the ultimate parent of an organisation (itself when it has no parent that day), or the topmost
     organisation of its chain that the caller sees; with `scope=domestic`, the same within its country."""
     if scope == "domestic":
-        domestic = await duplicates.following_merges(hierarchy.domestic_root)(
+        domestic = await duplicates.following_merges(reads.domestic_root)(
             store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
         )
         return DomesticRootPublic.model_validate(domestic)
-    found = await duplicates.following_merges(hierarchy.ancestry)(
+    found = await duplicates.following_merges(reads.ancestry)(
         store, key=key, as_of=day(as_of, viewer.today), viewer=viewer
     )
     return RootPublic.model_validate(found)
@@ -258,7 +259,7 @@ async def get_descendants(
     `format=tree` nests the same page: each item holds the items below it in `children`.
     """
     chosen = {kind.strip() for kind in kinds.split(",") if kind.strip()} if kinds else None
-    page = await duplicates.following_merges(hierarchy.descendants)(
+    page = await duplicates.following_merges(reads.descendants)(
         store,
         key=key,
         as_of=day(as_of, viewer.today),
@@ -269,7 +270,7 @@ async def get_descendants(
         viewer=viewer,
     )
     if format == "tree":
-        return DescendantTreePage.model_validate(Overlay(page, items=hierarchy.nest(page.items)))
+        return DescendantTreePage.model_validate(Overlay(page, items=reads.nest(page.items)))
     return MemberPage.model_validate(page)
 
 
@@ -283,7 +284,7 @@ async def get_siblings(
     limit: Limit = 1000,
 ) -> MemberPage:
     """List the other children of the organisation's parent on the day (depth 0), by key, a page at a time."""
-    page = await duplicates.following_merges(hierarchy.siblings)(
+    page = await duplicates.following_merges(reads.siblings)(
         store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
     return MemberPage.model_validate(page)
@@ -299,7 +300,7 @@ async def get_group(
     limit: Limit = 1000,
 ) -> GroupPublic:
     """Return the root of an organisation's group and every member under it, a page at a time."""
-    group = await duplicates.following_merges(hierarchy.group)(
+    group = await duplicates.following_merges(reads.group)(
         store, key=key, as_of=day(as_of, viewer.today), cursor=cursor, limit=limit, viewer=viewer
     )
     return GroupPublic.model_validate(group)

@@ -14,7 +14,8 @@ from api import problems
 from api.deps import AdminUser, StoreDep
 from api.models import FromService
 from api.routes.common import KeyField, OptionalDay, OrganisationKey
-from graph import duplicates, hierarchy, structure
+from graph import duplicates, structure
+from graph.hierarchy import rules
 
 router = APIRouter(prefix="/organisations", tags=["structure"])
 
@@ -32,7 +33,7 @@ class ParentRequest(BaseModel):
     """The parent an organisation gets from a day on."""
 
     parent_key: KeyField = Field(description="The parent's key.")
-    kind: str = Field(hierarchy.DEFAULT_KIND, description="`legal` (holding to subsidiary) or `branch`.")
+    kind: str = Field(rules.DEFAULT_KIND, description="`legal` (holding to subsidiary) or `branch`.")
     valid_from: datetime.date | None = Field(None, description="The first day of the link [today].")
     share: float | None = Field(None, description="Ownership in percent, 0 to 100; legal links only.")
 

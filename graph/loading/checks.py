@@ -14,7 +14,7 @@ from typing import Any
 
 from neomodel import StructuredNode
 
-from graph import hierarchy
+from graph.hierarchy import rules
 from graph.loading.batches import Row
 from graph.loading.kinds import Column, Kind
 from graph.loading.references import KnownKeys, noun
@@ -171,7 +171,7 @@ class HierarchyRules:
         self._link_of = link_of
         # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
         # its earlier batches would write as written (see assume); a load's stays empty.
-        self.assumed = hierarchy.Assumed()
+        self.assumed = rules.Assumed()
         self.refused: dict[int, str] = {}  # line -> reason, of rows the rules refused
 
     @classmethod
@@ -201,34 +201,34 @@ class HierarchyRules:
         return accepted, by_line
 
 
-def parent_link(row: Row) -> hierarchy.Link:
+def parent_link(row: Row) -> rules.Link:
     """Return a `parents` row as the hierarchy rules take it: a column the record left out is KEEP."""
     values, given = row.values, row.given
-    return hierarchy.Link(
+    return rules.Link(
         values["parent_key"],
         values["child_key"],
         values["valid_from"],
-        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
-        values["kind"] if "kind" in given else hierarchy.KEEP,
-        values["share"] if "share" in given else hierarchy.KEEP,
+        values["valid_to"] if "valid_to" in given else rules.KEEP,
+        values["kind"] if "kind" in given else rules.KEEP,
+        values["share"] if "share" in given else rules.KEEP,
     )
 
 
-def membership(row: Row) -> hierarchy.Membership:
+def membership(row: Row) -> rules.Membership:
     """Return a `memberships` row as the hierarchy rules take it: a column the record left out is KEEP."""
     values, given = row.values, row.given
-    return hierarchy.Membership(
+    return rules.Membership(
         values["member_key"],
         values["association_key"],
-        values["valid_from"] if "valid_from" in given else hierarchy.KEEP,
-        values["valid_to"] if "valid_to" in given else hierarchy.KEEP,
+        values["valid_from"] if "valid_from" in given else rules.KEEP,
+        values["valid_to"] if "valid_to" in given else rules.KEEP,
     )
 
 
 # Per kind with hierarchy rules: the check of one batch, and the link of one row.
 _HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[Row], Any]]] = {
-    "parents": (hierarchy.check_parent_links, parent_link),
-    "memberships": (hierarchy.check_memberships, membership),
+    "parents": (rules.check_parent_links, parent_link),
+    "memberships": (rules.check_memberships, membership),
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import hierarchy
+from graph.hierarchy import chains, rules
 from graph.loading.files import MAX_COLUMNS, LoadFileError, RawRow, RecordReader, csv_table
 from graph.loading.kinds import KINDS_BY_NAME, Kind
 from graph.loading.loader import DEFAULT_BATCH_SIZE, Source, load_sources
@@ -306,12 +306,12 @@ class _Period:
 class _Mapper:
     """Makes the records of the GLEIF files of one load, in order, from what is stored and the files before."""
 
-    def __init__(self, names: dict[str, str | None], periods: Iterable[hierarchy.Link]):
+    def __init__(self, names: dict[str, str | None], periods: Iterable[rules.Link]):
         self.names = dict(names)  # organisation key -> the name its record gives
         self.periods: dict[str, list[_Period]] = defaultdict(list)  # child -> its known parent periods
         for link in periods:
-            kind = link.kind if isinstance(link.kind, str) else hierarchy.DEFAULT_KIND
-            valid_to = link.valid_to if not isinstance(link.valid_to, hierarchy.Keep) else None
+            kind = link.kind if isinstance(link.kind, str) else rules.DEFAULT_KIND
+            valid_to = link.valid_to if not isinstance(link.valid_to, rules.Keep) else None
             self.periods[link.child].append(_Period(link.parent, link.valid_from, valid_to, kind, None))
 
     def parts(self, found: File) -> dict[str, tuple[_Part, list[RawRow]]]:
@@ -420,7 +420,7 @@ async def sources(store: Store, paths: Sequence[Path]) -> list[Source]:
     files = [read_file(Path(path)) for path in paths]
     keys = {key for found in files for row in found.rows for key in (row.start, row.end)}
     children = {row.start for found in files for row in found.rows if row.type in PARENT_TYPES}
-    mapper = _Mapper(await hierarchy.names(store, keys=keys), await hierarchy.parent_periods(store, keys=children))
+    mapper = _Mapper(await chains.names(store, keys=keys), await rules.parent_periods(store, keys=children))
     made: list[Source] = []
     for found in files:
         if found.error is not None:

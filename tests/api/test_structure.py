@@ -4,7 +4,7 @@ import pytest
 
 from api.problems import PROBLEM_JSON
 from graph import auth, duplicates
-from graph.hierarchy import Link
+from graph.hierarchy.rules import Link
 from tests.helpers import add_users
 from tests.hierarchy.helpers import add_links, add_organisations, d
 from tests.structure.helpers import parent_links

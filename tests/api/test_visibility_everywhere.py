@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from api.app import create_app
 from api.problems import PROBLEM_JSON
-from graph import admin, auth, duplicates, hierarchy, loading, visibility
+from graph import admin, auth, duplicates, loading, visibility
 from graph.errors import NotFound
+from graph.hierarchy import reads
 from graph.settings import Inheritance
 from seed.demo import DEMO_DIR
 from tests.helpers import load_rows
@@ -543,27 +544,27 @@ async def test_the_hierarchy_reads_show_a_rep_what_the_reference_says(store, tmp
     today = datetime.date(2026, 12, 7)  # the links and assignments here have no dates: any day will do
     viewer = visibility.Viewer("u.rep", "rep", inherit, today=today)
     expected = Expected(organisations, parents, placed, inherit, countries)
-    reads = dict(store=store, as_of=today, viewer=viewer)
+    asked = dict(store=store, as_of=today, viewer=viewer)
 
     for o in organisations:
         if o not in expected.seen:
             for answer in (
-                hierarchy.detail,
-                hierarchy.ancestry,
-                hierarchy.domestic_root,
-                hierarchy.descendants,
-                hierarchy.group,
-                hierarchy.siblings,
+                reads.detail,
+                reads.ancestry,
+                reads.domestic_root,
+                reads.descendants,
+                reads.group,
+                reads.siblings,
             ):
                 with pytest.raises(NotFound, match=f"'{o}'"):
-                    await answer(key=o, **reads)
+                    await answer(key=o, **asked)
             continue
-        detail = await hierarchy.detail(key=o, **reads)
-        ancestry = await hierarchy.ancestry(key=o, **reads)
-        domestic = await hierarchy.domestic_root(key=o, **reads)
-        below = await every_page(hierarchy.descendants, limit, key=o, **reads)
-        group = await hierarchy.group(key=o, **reads, limit=len(POOL))
-        siblings = await every_page(hierarchy.siblings, limit, key=o, **reads)
+        detail = await reads.detail(key=o, **asked)
+        ancestry = await reads.ancestry(key=o, **asked)
+        domestic = await reads.domestic_root(key=o, **asked)
+        below = await every_page(reads.descendants, limit, key=o, **asked)
+        group = await reads.group(key=o, **asked, limit=len(POOL))
+        siblings = await every_page(reads.siblings, limit, key=o, **asked)
 
         parent, child_count, hidden = expected.detail(o)
         assert (detail.parent and detail.parent.key, detail.child_count, detail.hidden_count) == (

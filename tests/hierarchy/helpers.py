@@ -5,8 +5,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph import hierarchy
-from graph.hierarchy import Link, Membership
+from graph.hierarchy import rules
+from graph.hierarchy.rules import Link, Membership
 from graph.queries import Query
 from graph.store import Store
 from tests.helpers import load_rows
@@ -28,7 +28,7 @@ class MemoryStore:
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         keys = set(params["keys"])
         self.reads.append((query.name, len(keys)))
-        if query is hierarchy.FIND_PARENT_PERIODS:
+        if query is rules.FIND_PARENT_PERIODS:
             return [
                 {
                     "child": link.child,
@@ -41,9 +41,9 @@ class MemoryStore:
                 for link in self.links
                 if link.child in keys
             ]
-        if query is hierarchy.FIND_ORGANISATIONS_WITH_CHILDREN:
+        if query is rules.FIND_ORGANISATIONS_WITH_CHILDREN:
             return [{"key": key} for key in keys & {link.parent for link in self.links}]
-        if query is hierarchy.FIND_MEMBERSHIP_PERIODS:
+        if query is rules.FIND_MEMBERSHIP_PERIODS:
             return [
                 {
                     "member": link.member,
@@ -54,7 +54,7 @@ class MemoryStore:
                 for link in self.memberships
                 if link.member in keys
             ]
-        if query is hierarchy.FIND_ORGANISATIONS_WITH_MEMBERS:
+        if query is rules.FIND_ORGANISATIONS_WITH_MEMBERS:
             return [{"key": key} for key in keys & {link.association for link in self.memberships}]
         raise AssertionError(f"unexpected query {query.name}")
 

@@ -11,7 +11,7 @@ nothing else changes.
 import datetime
 from collections.abc import Iterable, Sequence
 
-from graph.hierarchy import KEEP, Link, Membership
+from graph.hierarchy.rules import KEEP, Link, Membership
 from tests.calendar import day
 
 FIRST, LAST = 0, 9

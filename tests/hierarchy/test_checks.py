@@ -2,7 +2,7 @@
 
 import time
 
-from graph.hierarchy import KEEP, Link, Membership, check_memberships, check_parent_links
+from graph.hierarchy.rules import KEEP, Link, Membership, check_memberships, check_parent_links
 from tests.hierarchy.helpers import CountingStore, add_links, add_memberships, add_organisations, d
 
 CHAIN_DEPTH = 10_000

@@ -7,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, hierarchy, visibility
+from graph import admin, visibility
 from graph.errors import NotFound
-from graph.hierarchy import DomesticRoot, Node
+from graph.hierarchy import reads
+from graph.hierarchy.chains import Node
+from graph.hierarchy.reads import DomesticRoot
 from graph.settings import Inheritance
 from tests.helpers import load_rows
 from tests.hierarchy.test_reads import Reference, build, day, forests
@@ -40,42 +42,42 @@ def org(key, kind=None, depth=0):
 
 
 async def test_the_topmost_organisation_in_the_country_counts_when_the_chain_leaves_it_and_comes_back(store, chains):
-    found = await hierarchy.domestic_root(store, key="D3", as_of=day(0))
+    found = await reads.domestic_root(store, key="D3", as_of=day(0))
 
     # D3 → D2 (DE) → N (NL) → D1 (DE) → G (US): D1, not D2 where the German run from D3 up ends.
     assert found == DomesticRoot(org("D1", "legal", 3), "DE", 0) and found.is_ultimate
-    assert (await hierarchy.domestic_root(store, key="N", as_of=day(0))).root == org("N")
-    assert (await hierarchy.domestic_root(store, key="G", as_of=day(0))).root == org("G")
+    assert (await reads.domestic_root(store, key="N", as_of=day(0))).root == org("N")
+    assert (await reads.domestic_root(store, key="G", as_of=day(0))).root == org("G")
 
 
 async def test_an_organisation_without_a_country_is_its_own_domestic_root(store, chains):
-    assert await hierarchy.domestic_root(store, key="X", as_of=day(0)) == DomesticRoot(org("X"), None, 0)
-    assert await hierarchy.domestic_root(store, key="Q", as_of=day(0)) == DomesticRoot(org("Q"), None, 0)
+    assert await reads.domestic_root(store, key="X", as_of=day(0)) == DomesticRoot(org("X"), None, 0)
+    assert await reads.domestic_root(store, key="Q", as_of=day(0)) == DomesticRoot(org("Q"), None, 0)
 
 
 async def test_an_ancestor_without_a_country_is_in_no_country(store, chains):
-    assert await hierarchy.domestic_root(store, key="R", as_of=day(0)) == DomesticRoot(org("R"), "DE", 0)
+    assert await reads.domestic_root(store, key="R", as_of=day(0)) == DomesticRoot(org("R"), "DE", 0)
 
 
 async def test_the_domestic_root_follows_the_re_parenting_of_the_day(store, chains):
-    before = await hierarchy.domestic_root(store, key="D4", as_of=day(4))
-    after = await hierarchy.domestic_root(store, key="D4", as_of=day(5))
+    before = await reads.domestic_root(store, key="D4", as_of=day(4))
+    after = await reads.domestic_root(store, key="D4", as_of=day(5))
 
     assert before.root == org("D1", "legal", 3)
     assert after.root == org("D4")  # under the French F now: no German ancestor
-    assert (await hierarchy.detail(store, key="D4", as_of=day(4))).domestic_root == org("D1", "legal", 3)
-    assert (await hierarchy.detail(store, key="D4", as_of=day(5))).domestic_root == org("D4")
+    assert (await reads.detail(store, key="D4", as_of=day(4))).domestic_root == org("D1", "legal", 3)
+    assert (await reads.detail(store, key="D4", as_of=day(5))).domestic_root == org("D4")
 
 
 async def test_detail_names_the_domestic_root(store, chains):
-    assert (await hierarchy.detail(store, key="D3", as_of=day(0))).domestic_root == org("D1", "legal", 3)
-    assert (await hierarchy.detail(store, key="X", as_of=day(0))).domestic_root == org("X")
-    assert (await hierarchy.detail(store, key="G", as_of=day(0))).domestic_root == org("G")
+    assert (await reads.detail(store, key="D3", as_of=day(0))).domestic_root == org("D1", "legal", 3)
+    assert (await reads.detail(store, key="X", as_of=day(0))).domestic_root == org("X")
+    assert (await reads.detail(store, key="G", as_of=day(0))).domestic_root == org("G")
 
 
 async def test_an_unknown_key_has_no_domestic_root(store, chains):
     with pytest.raises(NotFound, match="NOPE"):
-        await hierarchy.domestic_root(store, key="NOPE", as_of=day(0))
+        await reads.domestic_root(store, key="NOPE", as_of=day(0))
 
 
 async def place(store, directory, placements):
@@ -98,10 +100,10 @@ async def test_a_rep_gets_the_topmost_one_they_see_and_the_count_of_those_hidden
     await place(store, tmp_path, {"D2": "south", "N": "nl"})
     today = datetime.date.today()
 
-    south = await hierarchy.domestic_root(store, key="D3", as_of=today, viewer=rep("south"))
-    detail = await hierarchy.detail(store, key="D3", as_of=today, viewer=rep("south"))
-    nl = await hierarchy.domestic_root(store, key="N", as_of=today, viewer=rep("nl"))
-    no_country = await hierarchy.domestic_root(store, key="X", as_of=today, viewer=rep("south"))
+    south = await reads.domestic_root(store, key="D3", as_of=today, viewer=rep("south"))
+    detail = await reads.detail(store, key="D3", as_of=today, viewer=rep("south"))
+    nl = await reads.domestic_root(store, key="N", as_of=today, viewer=rep("nl"))
+    no_country = await reads.domestic_root(store, key="X", as_of=today, viewer=rep("south"))
 
     # D1 above is hidden: D2 with N, D1 and G counted (which of them is German is not told).
     assert south == DomesticRoot(org("D2", "branch", 1), "DE", 3) and not south.is_ultimate
@@ -111,7 +113,7 @@ async def test_a_rep_gets_the_topmost_one_they_see_and_the_count_of_those_hidden
     # Without a country nothing hidden above could be domestic: certain, nothing counted.
     assert no_country == DomesticRoot(org("X"), None, 0) and no_country.is_ultimate
     with pytest.raises(NotFound, match="'D1'"):
-        await hierarchy.domestic_root(store, key="D1", as_of=today, viewer=rep("south"))
+        await reads.domestic_root(store, key="D1", as_of=today, viewer=rep("south"))
 
 
 # --- random forests with countries against the reference -----------------------------------------
@@ -141,7 +143,7 @@ async def test_the_domestic_root_agrees_with_the_reference_on_random_forests(sto
     for when in days:
         for key in names:
             expected = reference.domestic_root(key, when)
-            found = await hierarchy.domestic_root(store, key=key, as_of=when)
+            found = await reads.domestic_root(store, key=key, as_of=when)
             assert found == DomesticRoot(expected, countries[key], 0)
-            assert (await hierarchy.detail(store, key=key, as_of=when)).domestic_root == expected
-            assert await hierarchy.ancestors(store, key=key, as_of=when) == reference.ancestors(key, when)
+            assert (await reads.detail(store, key=key, as_of=when)).domestic_root == expected
+            assert await reads.ancestors(store, key=key, as_of=when) == reference.ancestors(key, when)

@@ -1,6 +1,6 @@
 """What the store-facing checks read: only what a search may need, one level per query, never per link."""
 
-from graph.hierarchy import Link, Membership, check_memberships, check_parent_links
+from graph.hierarchy.rules import Link, Membership, check_memberships, check_parent_links
 from tests.hierarchy.helpers import MemoryStore
 
 

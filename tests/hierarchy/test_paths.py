@@ -2,7 +2,8 @@
 
 import datetime
 
-from graph import hierarchy, paging
+from graph import paging
+from graph.hierarchy import chains, reads
 from graph.queries import Query
 from tests.helpers import load_rows
 
@@ -27,10 +28,10 @@ async def test_an_organisation_reached_through_an_expired_and_a_valid_link_count
     await build(store, tmp_path, ["G", "A", "C", "X", "Y"], links)
 
     # Act
-    before = await hierarchy.descendants(store, key="G", as_of=day(4))
-    after = await hierarchy.descendants(store, key="G", as_of=day(5))
-    up = await hierarchy.ancestors(store, key="Y", as_of=day(5))
-    group = await hierarchy.group(store, key="Y", as_of=day(5))
+    before = await reads.descendants(store, key="G", as_of=day(4))
+    after = await reads.descendants(store, key="G", as_of=day(5))
+    up = await reads.ancestors(store, key="Y", as_of=day(5))
+    group = await reads.group(store, key="Y", as_of=day(5))
 
     # Assert
     assert [(m.key, m.depth, m.parent_key) for m in before.items] == [
@@ -52,9 +53,9 @@ async def test_an_organisation_reached_through_an_expired_and_a_valid_link_count
         ("G", "legal", 4),
     ]
     assert (group.root.key, group.root.depth, group.member_count) == ("G", 4, 4)
-    assert await hierarchy.subtree_keys(store, key="A", as_of=day(5)) == ["A", "C", "X", "Y"]
-    assert await hierarchy.subtree_keys(store, key="A", as_of=day(3)) == ["A", "C", "X", "Y"]
-    assert await hierarchy.subtree_keys(store, key="C", as_of=day(3)) == ["C"]
+    assert await chains.subtree_keys(store, key="A", as_of=day(5)) == ["A", "C", "X", "Y"]
+    assert await chains.subtree_keys(store, key="A", as_of=day(3)) == ["A", "C", "X", "Y"]
+    assert await chains.subtree_keys(store, key="C", as_of=day(3)) == ["C"]
 
 
 async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its_smallest_parent(store, tmp_path):
@@ -66,8 +67,8 @@ async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its
     today = datetime.date(2025, 1, 1)
 
     # Act
-    down = await hierarchy.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
-    up = await hierarchy.ancestor_chains(store, keys=["F", "E", "B"], as_of=today)
+    down = await reads.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
+    up = await chains.ancestor_chains(store, keys=["F", "E", "B"], as_of=today)
 
     # Assert
     assert [(m.key, m.depth, m.parent_key) for m in down.items] == [
@@ -77,8 +78,8 @@ async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its
         ("E", 3, "D"),
         ("F", 4, "E"),
     ]
-    assert await hierarchy.subtree_keys(store, key="A", as_of=today) == ["A", "B", "C", "D", "E", "F"]
+    assert await chains.subtree_keys(store, key="A", as_of=today) == ["A", "B", "C", "D", "E", "F"]
     assert [node.key for node in up["F"]] == ["E", "D", "B", "A"]
     assert [node.key for node in up["E"]] == ["D", "B", "A"]
     assert [node.key for node in up["B"]] == ["A"]
-    assert (await hierarchy.root(store, key="F", as_of=today)).key == "A"
+    assert (await reads.root(store, key="F", as_of=today)).key == "A"

@@ -9,7 +9,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.hierarchy import (
+from graph.hierarchy.rules import (
     KEEP,
     Assumed,
     Link,

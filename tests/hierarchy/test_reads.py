@@ -7,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, hierarchy, paging
+from graph import admin, paging
 from graph.errors import InvalidInput, NotFound
-from graph.hierarchy import Member, Node
+from graph.hierarchy import chains, reads
+from graph.hierarchy.chains import Node
+from graph.hierarchy.reads import Member
 from tests.calendar import day
 from tests.helpers import load_rows
 
@@ -80,26 +82,26 @@ async def test_re_parenting_changes_the_ancestors_on_the_change_date(store, tmp_
     before, after = datetime.date(2024, 6, 30), datetime.date(2024, 7, 1)
 
     # Act / Assert
-    assert await hierarchy.ancestors(store, key="B", as_of=before) == [
+    assert await reads.ancestors(store, key="B", as_of=before) == [
         Node("A", "Org A", "branch", 1),
         Node("H1", "Org H1", "legal", 2),
         Node("G", "Org G", "legal", 3),
     ]
-    assert await hierarchy.ancestors(store, key="B", as_of=after) == [
+    assert await reads.ancestors(store, key="B", as_of=after) == [
         Node("A", "Org A", "branch", 1),
         Node("H2", "Org H2", "branch", 2),
     ]
-    assert await hierarchy.root(store, key="B", as_of=before) == Node("G", "Org G", "legal", 3)
-    assert await hierarchy.root(store, key="B", as_of=after) == Node("H2", "Org H2", "branch", 2)
-    assert await hierarchy.root(store, key="G", as_of=after) == Node("G", "Org G", None, 0)
-    assert await hierarchy.ancestors(store, key="G", as_of=after) == []
-    assert as_tuples((await hierarchy.descendants(store, key="G", as_of=before)).items) == [
+    assert await reads.root(store, key="B", as_of=before) == Node("G", "Org G", "legal", 3)
+    assert await reads.root(store, key="B", as_of=after) == Node("H2", "Org H2", "branch", 2)
+    assert await reads.root(store, key="G", as_of=after) == Node("G", "Org G", None, 0)
+    assert await reads.ancestors(store, key="G", as_of=after) == []
+    assert as_tuples((await reads.descendants(store, key="G", as_of=before)).items) == [
         ("H1", "legal", 1, "G"),
         ("A", "legal", 2, "H1"),
         ("B", "branch", 3, "A"),
     ]
-    assert as_tuples((await hierarchy.descendants(store, key="G", as_of=after)).items) == [("H1", "legal", 1, "G")]
-    assert as_tuples((await hierarchy.descendants(store, key="H2", as_of=after)).items) == [
+    assert as_tuples((await reads.descendants(store, key="G", as_of=after)).items) == [("H1", "legal", 1, "G")]
+    assert as_tuples((await reads.descendants(store, key="H2", as_of=after)).items) == [
         ("A", "branch", 1, "H2"),
         ("B", "branch", 2, "A"),
     ]
@@ -121,7 +123,7 @@ async def test_kinds_filter_follows_only_links_of_those_kinds(store, tmp_path):
     today = datetime.date(2025, 1, 1)
 
     async def keys(kinds):
-        page = await hierarchy.descendants(store, key="R", as_of=today, kinds=kinds)
+        page = await reads.descendants(store, key="R", as_of=today, kinds=kinds)
         return [(m.key, m.depth) for m in page.items]
 
     # Act / Assert: S1 hangs below a legal link, so following branches only never reaches it.
@@ -140,7 +142,7 @@ async def test_max_depth_cuts_the_levels_below_it(store, tmp_path):
     today = datetime.date(2025, 1, 1)
 
     async def keys(max_depth):
-        page = await hierarchy.descendants(store, key="C0", as_of=today, max_depth=max_depth)
+        page = await reads.descendants(store, key="C0", as_of=today, max_depth=max_depth)
         return [m.key for m in page.items]
 
     assert await keys(0) == []
@@ -165,14 +167,14 @@ async def test_pagination_covers_every_item_exactly_once(store, tmp_path):
             links.append((child, f"K{i}-{j}", "branch", None, None))
     await build(store, tmp_path, names, links)
     today = datetime.date(2025, 1, 1)
-    whole = (await hierarchy.descendants(store, key="ROOT", as_of=today)).items
+    whole = (await reads.descendants(store, key="ROOT", as_of=today)).items
     assert len(whole) == 28
     assert [(m.depth, m.key) for m in whole] == sorted((m.depth, m.key) for m in whole)
 
     for limit in (1, 4, 7, 28, 29):
 
         async def read(cursor, limit):
-            return await hierarchy.descendants(store, key="ROOT", as_of=today, cursor=cursor, limit=limit)
+            return await reads.descendants(store, key="ROOT", as_of=today, cursor=cursor, limit=limit)
 
         # Act
         items, pages = await all_pages(read, limit)
@@ -182,7 +184,7 @@ async def test_pagination_covers_every_item_exactly_once(store, tmp_path):
         assert pages == max(1, -(-28 // limit))
 
         async def read_group(cursor, limit):
-            result = await hierarchy.group(store, key="K3-1", as_of=today, cursor=cursor, limit=limit)
+            result = await reads.group(store, key="K3-1", as_of=today, cursor=cursor, limit=limit)
             assert result.root == Node("ROOT", "Org ROOT", "legal", 2)
             assert result.member_count == 28
             return result.members
@@ -202,31 +204,31 @@ async def test_siblings_share_the_parent_of_the_day(store, tmp_path):
             ("Q", "C", "legal", datetime.date(2025, 1, 1), None),
         ],
     )
-    before = await hierarchy.siblings(store, key="A", as_of=datetime.date(2024, 12, 31))
-    after = await hierarchy.siblings(store, key="A", as_of=datetime.date(2025, 1, 1))
+    before = await reads.siblings(store, key="A", as_of=datetime.date(2024, 12, 31))
+    after = await reads.siblings(store, key="A", as_of=datetime.date(2025, 1, 1))
 
     assert before.items == [Member("B", "Org B", "branch", 0, "P"), Member("C", "Org C", "legal", 0, "P")]
     assert after.items == [Member("B", "Org B", "branch", 0, "P")]
-    assert (await hierarchy.siblings(store, key="C", as_of=datetime.date(2025, 1, 1))).items == []
-    assert (await hierarchy.siblings(store, key="P", as_of=datetime.date(2025, 1, 1))).items == []
+    assert (await reads.siblings(store, key="C", as_of=datetime.date(2025, 1, 1))).items == []
+    assert (await reads.siblings(store, key="P", as_of=datetime.date(2025, 1, 1))).items == []
 
 
 async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, tmp_path):
     await build(store, tmp_path, ["A"], [])
     today = datetime.date(2025, 1, 1)
-    reads = (hierarchy.detail, hierarchy.ancestors, hierarchy.root, hierarchy.descendants, hierarchy.group)
-    for read in (*reads, hierarchy.siblings, hierarchy.subtree_keys):
+    answers = (reads.detail, reads.ancestors, reads.root, reads.descendants, reads.group)
+    for read in (*answers, reads.siblings, chains.subtree_keys):
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today)
     for limit in (0, paging.MAX_LIMIT + 1):
         with pytest.raises(InvalidInput, match="limit"):
-            await hierarchy.descendants(store, key="A", as_of=today, limit=limit)
+            await reads.descendants(store, key="A", as_of=today, limit=limit)
     for cursor in ("not a cursor", "", "WzAsIkEiXQ"):  # the last is [0,"A"]: depth 0 is no position
         with pytest.raises(InvalidInput, match="cursor"):
-            await hierarchy.descendants(store, key="A", as_of=today, cursor=cursor)
+            await reads.descendants(store, key="A", as_of=today, cursor=cursor)
     with pytest.raises(InvalidInput, match="cursor"):
-        await hierarchy.siblings(store, key="A", as_of=today, cursor="WzEsIkEiXQ")  # [1,"A"]: a descendants cursor
-    page = await hierarchy.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
+        await reads.siblings(store, key="A", as_of=today, cursor="WzEsIkEiXQ")  # [1,"A"]: a descendants cursor
+    page = await reads.descendants(store, key="A", as_of=today, limit=paging.MAX_LIMIT)
     assert page.items == [] and page.next_cursor is None
 
 
@@ -235,10 +237,10 @@ async def test_a_10000_level_chain_answers_in_full(store, tmp_path):
     await build(store, tmp_path, chain, [(p, c, "legal", None, None) for p, c in zip(chain, chain[1:], strict=False)])
     today = datetime.date(2025, 1, 1)
 
-    up = await hierarchy.ancestors(store, key=chain[-1], as_of=today)
+    up = await reads.ancestors(store, key=chain[-1], as_of=today)
     assert [(n.key, n.depth) for n in up] == [(key, depth) for depth, key in enumerate(reversed(chain[:-1]), 1)]
 
-    down = await hierarchy.descendants(store, key=chain[0], as_of=today, limit=paging.MAX_LIMIT)
+    down = await reads.descendants(store, key=chain[0], as_of=today, limit=paging.MAX_LIMIT)
     assert [(m.key, m.depth, m.parent_key) for m in down.items] == [
         (key, depth, chain[depth - 1]) for depth, key in enumerate(chain[1:], 1)
     ]
@@ -370,11 +372,11 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
 
     for when in days:
         for key in names:
-            assert await hierarchy.ancestors(store, key=key, as_of=when) == reference.ancestors(key, when)
+            assert await reads.ancestors(store, key=key, as_of=when) == reference.ancestors(key, when)
             top = reference.root(key, when)
-            assert await hierarchy.root(store, key=key, as_of=when) == top
-            assert (await hierarchy.siblings(store, key=key, as_of=when)).items == reference.siblings(key, when)
-            detail = await hierarchy.detail(store, key=key, as_of=when)
+            assert await reads.root(store, key=key, as_of=when) == top
+            assert (await reads.siblings(store, key=key, as_of=when)).items == reference.siblings(key, when)
+            detail = await reads.detail(store, key=key, as_of=when)
             link = reference.parent(key, when)
             assert detail.properties == {"key": key, "name": f"Org {key}", "kind": "company"}
             assert detail.child_count == reference.child_count(key, when)
@@ -383,28 +385,28 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
             )
 
             async def read_siblings(cursor, limit, key=key, when=when):
-                return await hierarchy.siblings(store, key=key, as_of=when, cursor=cursor, limit=limit)
+                return await reads.siblings(store, key=key, as_of=when, cursor=cursor, limit=limit)
 
             assert (await all_pages(read_siblings, limit))[0] == reference.siblings(key, when)
 
             expected = reference.descendants(key, when)
-            assert (await hierarchy.descendants(store, key=key, as_of=when)).items == expected
+            assert (await reads.descendants(store, key=key, as_of=when)).items == expected
             for kinds in (("legal",), ("branch",)):
-                page = await hierarchy.descendants(store, key=key, as_of=when, kinds=set(kinds))
+                page = await reads.descendants(store, key=key, as_of=when, kinds=set(kinds))
                 assert page.items == reference.descendants(key, when, kinds=kinds)
-            page = await hierarchy.descendants(store, key=key, as_of=when, max_depth=1)
+            page = await reads.descendants(store, key=key, as_of=when, max_depth=1)
             assert page.items == reference.descendants(key, when, max_depth=1)
 
             async def read(cursor, limit, key=key, when=when):
-                return await hierarchy.descendants(store, key=key, as_of=when, cursor=cursor, limit=limit)
+                return await reads.descendants(store, key=key, as_of=when, cursor=cursor, limit=limit)
 
             assert (await all_pages(read, limit))[0] == expected
-            assert all(top.member.parent_key == key for top in hierarchy.nest(expected))
-            nested = list(flatten(hierarchy.nest(expected)))
+            assert all(top.member.parent_key == key for top in reads.nest(expected))
+            nested = list(flatten(reads.nest(expected)))
             assert sorted(nested, key=lambda m: m.key) == sorted(expected, key=lambda m: m.key)
 
             members = reference.descendants(top.key, when)
-            result = await hierarchy.group(store, key=key, as_of=when, limit=limit)
+            result = await reads.group(store, key=key, as_of=when, limit=limit)
             assert result.root == top
             assert result.member_count == len(members) == len({m.key for m in members})
             assert result.members.items == members[:limit]
@@ -414,10 +416,10 @@ async def test_subtree_keys_are_the_organisation_and_every_descendant_of_the_day
     links = [("A", "B", "legal", None, None), ("B", "C", "branch", None, day(3)), ("A", "D", "legal", day(5), None)]
     await build(store, tmp_path, "ABCD", links)
 
-    early = await hierarchy.subtree_keys(store, key="A", as_of=day(2))
-    late = await hierarchy.subtree_keys(store, key="A", as_of=day(6))
+    early = await chains.subtree_keys(store, key="A", as_of=day(2))
+    late = await chains.subtree_keys(store, key="A", as_of=day(6))
 
     assert early == ["A", "B", "C"]
     assert late == ["A", "B", "D"]
     with pytest.raises(NotFound):
-        await hierarchy.subtree_keys(store, key="nobody", as_of=day(2))
+        await chains.subtree_keys(store, key="nobody", as_of=day(2))

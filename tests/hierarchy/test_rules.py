@@ -2,7 +2,7 @@
 
 import pytest
 
-from graph.hierarchy import KEEP, Link, Membership, find_membership_problems, find_parent_problems
+from graph.hierarchy.rules import KEEP, Link, Membership, find_membership_problems, find_parent_problems
 from tests.hierarchy.helpers import d
 
 

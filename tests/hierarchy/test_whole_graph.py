@@ -4,7 +4,8 @@ day (graph/snapshot.py), by hand and at random."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from graph import admin, hierarchy, snapshot
+from graph import admin, snapshot
+from graph.hierarchy import chains
 from tests.hierarchy.test_reads import Reference, build, day, forests
 
 
@@ -23,7 +24,7 @@ async def test_roots_follow_the_links_of_the_day(store, tmp_path):
     )
 
     # Act / Assert
-    assert await hierarchy.roots(store, as_of=day(1)) == {
+    assert await chains.roots(store, as_of=day(1)) == {
         "G": "G",
         "H1": "G",
         "A": "G",
@@ -31,7 +32,7 @@ async def test_roots_follow_the_links_of_the_day(store, tmp_path):
         "H2": "H2",
         "L": "L",
     }
-    assert await hierarchy.roots(store, as_of=day(4)) == {
+    assert await chains.roots(store, as_of=day(4)) == {
         "G": "G",
         "H1": "G",
         "A": "G",
@@ -39,7 +40,7 @@ async def test_roots_follow_the_links_of_the_day(store, tmp_path):
         "H2": "H2",
         "L": "L",
     }
-    assert await hierarchy.roots(store, as_of=day(5)) == {
+    assert await chains.roots(store, as_of=day(5)) == {
         "G": "G",
         "H1": "G",
         "A": "H2",
@@ -50,12 +51,12 @@ async def test_roots_follow_the_links_of_the_day(store, tmp_path):
 
 
 async def test_roots_of_an_empty_graph_and_of_a_long_chain(store, tmp_path):
-    assert await hierarchy.roots(store, as_of=day(0)) == {}
+    assert await chains.roots(store, as_of=day(0)) == {}
 
     chain = [f"L{number:03d}" for number in range(300)]
     await build(store, tmp_path, chain, [(p, c, "legal", None, None) for p, c in zip(chain, chain[1:], strict=False)])
 
-    assert await hierarchy.roots(store, as_of=day(0)) == dict.fromkeys(chain, "L000")
+    assert await chains.roots(store, as_of=day(0)) == dict.fromkeys(chain, "L000")
 
 
 @settings(
@@ -73,7 +74,7 @@ async def test_roots_subtrees_and_ancestors_agree_with_the_reference_on_random_f
 
     for when in days:
         structure = await found.forest(when)
-        assert await hierarchy.roots(store, as_of=when) == {key: reference.root(key, when).key for key in names}
+        assert await chains.roots(store, as_of=when) == {key: reference.root(key, when).key for key in names}
         for key in names:
             below = [member.key for member in reference.descendants(key, when)]
             subtree = found.keys_of(structure.subtree(found.id_of(key)).tolist())
@@ -82,4 +83,4 @@ async def test_roots_subtrees_and_ancestors_agree_with_the_reference_on_random_f
             assert found.keys_of(structure.chains(np.array([found.id_of(key)]))[0][1:]) == [
                 node.key for node in reference.ancestors(key, when)
             ]
-            assert sorted(await hierarchy.subtree_keys(store, key=key, as_of=when)) == sorted([key, *below])
+            assert sorted(await chains.subtree_keys(store, key=key, as_of=when)) == sorted([key, *below])

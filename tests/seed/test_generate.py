@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import hierarchy, loading
+from graph import loading
+from graph.hierarchy import chains
 from seed.generate import generate
 
 SIZE = 2_000
@@ -258,7 +259,7 @@ async def test_every_file_loads_without_a_rejection(store, tmp_path):
     assert report.ok
     assert {file.kind: file.created for file in report.files} == generated.files
     for root, size in generated.sizes.items():
-        assert len(await hierarchy.subtree_keys(store, key=root, as_of=generated.as_of)) == size
+        assert len(await chains.subtree_keys(store, key=root, as_of=generated.as_of)) == size
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

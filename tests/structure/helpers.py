@@ -1,6 +1,6 @@
 """Helpers for structure tests: what the graph holds of each link type, read with plain test queries."""
 
-from graph.hierarchy import Link, Membership
+from graph.hierarchy.rules import Link, Membership
 from graph.store import Store
 from tests.loading.helpers import rows
 

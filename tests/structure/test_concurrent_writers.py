@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import hierarchy, structure
+from graph import structure
 from graph.errors import Conflict
+from graph.hierarchy import rules
 from graph.settings import Backend, Settings
 from tests.helpers import load_rows
 from tests.structure.helpers import parent_links
@@ -94,7 +95,7 @@ async def test_loads_in_two_processes_and_api_changes_store_nothing_one_writer_w
     # Assert: the stored periods, taken one by one, are what one writer would accept: each raced child has
     # exactly one parent, and no pair made a cycle.
     stored = sorted(await parent_links(store), key=lambda link: (link.child, link.parent))
-    problems = hierarchy.find_parent_problems([], stored)
+    problems = rules.find_parent_problems([], stored)
     assert [(stored[index], reason) for index, reason in problems.items()] == []
     parents: dict[str, set[str]] = {}
     for link in stored:

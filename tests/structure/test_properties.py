@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from graph import admin, structure
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.hierarchy import Link, Membership
+from graph.hierarchy.rules import Link, Membership
 from graph.structure import ParentChange
 from tests.hierarchy import reference
 from tests.hierarchy.helpers import add_links, add_memberships, add_organisations

@@ -5,9 +5,11 @@ import filecmp
 
 import pytest
 
-from graph import hierarchy, loading, structure
+from graph import loading, structure
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.hierarchy import Link, Membership, Node
+from graph.hierarchy import reads
+from graph.hierarchy.chains import Node
+from graph.hierarchy.rules import Link, Membership
 from graph.loading import export
 from graph.structure import ParentChange, Relation, Supply
 from tests.helpers import load_rows
@@ -60,12 +62,12 @@ async def test_re_parenting_ends_the_old_link_the_day_before_and_keeps_it(store,
         Link("H2", "A", d("2024-07-01"), None, "branch", None),
         Link("A", "B", None, None, "legal", None),
     }
-    assert await hierarchy.ancestors(store, key="B", as_of=d("2024-06-30")) == [
+    assert await reads.ancestors(store, key="B", as_of=d("2024-06-30")) == [
         Node("A", "A", "legal", 1),
         Node("H1", "H1", "legal", 2),
         Node("G", "G", "legal", 3),
     ]
-    assert await hierarchy.ancestors(store, key="B", as_of=d("2024-07-01")) == [
+    assert await reads.ancestors(store, key="B", as_of=d("2024-07-01")) == [
         Node("A", "A", "legal", 1),
         Node("H2", "H2", "branch", 2),
     ]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import hierarchy, loading, ultimates
+from graph import loading, ultimates
+from graph.hierarchy import chains
 from graph.loading import gleif
 from tests.loading.gleif_files import LARGE, REAL, SMALL
 from tests.loading.helpers import write
@@ -104,9 +105,9 @@ async def real(store):
 async def test_every_computed_root_of_the_real_extracts_is_the_plain_walks(real):
     roots, _ = plain_walk()
 
-    chains = await hierarchy.ancestor_chains(real, keys=sorted(roots), as_of=TODAY)
+    above = await chains.ancestor_chains(real, keys=sorted(roots), as_of=TODAY)
 
-    computed = {key: chains[key][-1].key if chains.get(key) else key for key in roots}
+    computed = {key: above[key][-1].key if above.get(key) else key for key in roots}
     assert {key for key in roots if computed[key] != roots[key]} == set()
 
 
