@@ -2,8 +2,9 @@
 
 Use it as a module: `from graph.hierarchy import rules`, then
 `problems = await rules.check_parent_links(store, links)` (or `check_memberships`) and write only
-the links whose index is not in `problems`; each refused link's value there is the reason, naming
-both organisations.
+the links whose index is not in `problems`; each refused link's value there is a :class:`Problem`: the
+rule it breaks, the field at fault (if a value is) and the reason, naming both organisations, so that a
+caller sorts refusals without reading their text.
 
 Rules for a proposed `PARENT_OF` period (a :class:`Link`), as DOMAIN.md and issue 4 state them:
 
@@ -145,7 +146,7 @@ class Membership:
 
 async def check_parent_links(
     store: Store, links: Sequence[Link], *, assumed: "Assumed | None" = None
-) -> dict[int, str]:
+) -> dict[int, "Problem"]:
     """Check proposed `PARENT_OF` periods, in order, against the stored ones and each other.
 
     Args:
@@ -155,7 +156,7 @@ async def check_parent_links(
             (a dry run's earlier batches); only those the checks of `links` can meet are used.
 
     Returns:
-        The index of each refused link, with the reason, naming both organisations.
+        The index of each refused link, with its problem, whose reason names both organisations.
 
     Raises:
         QueryError: the engine failed a read.
@@ -165,7 +166,7 @@ async def check_parent_links(
 
 async def check_memberships(
     store: Store, memberships: Sequence[Membership], *, assumed: "Assumed | None" = None
-) -> dict[int, str]:
+) -> dict[int, "Problem"]:
     """Check proposed `MEMBER_OF` links, in order, against the stored ones and each other.
 
     Args:
@@ -175,7 +176,7 @@ async def check_memberships(
             (a dry run's earlier batches); only those the checks of `memberships` can meet are used.
 
     Returns:
-        The index of each refused link, with the reason, naming both organisations.
+        The index of each refused link, with its problem, whose reason names both organisations.
 
     Raises:
         QueryError: the engine failed a read.
@@ -185,7 +186,7 @@ async def check_memberships(
 
 def find_parent_problems(
     stored: Iterable[Link], links: Sequence[Link], *, without_children: Collection[str] = ()
-) -> dict[int, str]:
+) -> dict[int, "Problem"]:
     """Check proposed `PARENT_OF` periods, in order, against stored ones and each other, without I/O.
 
     Args:
@@ -197,14 +198,14 @@ def find_parent_problems(
             one of them as the child cannot close a cycle unless an earlier link gives it a child.
 
     Returns:
-        The index of each refused link, with the reason.
+        The index of each refused link, with its problem.
     """
     return _find_problems(_PARENT_OF, stored, links, without_children)
 
 
 def find_membership_problems(
     stored: Iterable[Membership], memberships: Sequence[Membership], *, without_members: Collection[str] = ()
-) -> dict[int, str]:
+) -> dict[int, "Problem"]:
     """Check proposed `MEMBER_OF` links, in order, against stored ones and each other, without I/O.
 
     Args:
@@ -216,14 +217,14 @@ def find_membership_problems(
             the member cannot close a cycle unless an earlier link gives it a member.
 
     Returns:
-        The index of each refused link, with the reason.
+        The index of each refused link, with its problem.
     """
     return _find_problems(_MEMBER_OF, stored, memberships, without_members)
 
 
 def _find_problems(
     relation: "_Relation", stored: Iterable[Any], links: Sequence[Any], without_lower: Collection[str]
-) -> dict[int, str]:
+) -> dict[int, "Problem"]:
     """Check links in order; each accepted one becomes part of the graph the next ones are checked against.
 
     A link that leaves its identity's stored (or earlier accepted) link exactly as it is changes
@@ -247,68 +248,101 @@ def _find_problems(
     return problems
 
 
-def _link_problem(link: Link) -> str | None:
+class Cause(enum.Enum):
+    """The rule a refused link breaks."""
+
+    SELF = "self"  # it links an organisation to itself
+    KIND = "kind"  # its kind is neither legal nor branch
+    PERIOD = "period"  # its valid_to is before its valid_from
+    SHARE = "share"  # its share is not a percentage, or is on a branch link
+    PARENT = "parent"  # its child would have a second parent on a day
+    CYCLE = "cycle"  # it would close a cycle on a day
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why the rules refuse a link, for a caller to act on without reading the text.
+
+    Attributes:
+        cause: the rule the link breaks.
+        reason: the rule in words, naming both organisations: the text a caller shows.
+        field: the link's field whose value breaks the rule (`kind`, `valid_to` or `share`, which the load
+            files name alike); None when the link breaks it as a whole (a self-link, a second parent, a cycle).
+    """
+
+    cause: Cause
+    reason: str
+    field: str | None = None
+
+
+def _link_problem(link: Link) -> Problem | None:
     """Return why a `PARENT_OF` period (its fields resolved) breaks a rule on its own, or None."""
     parent, child = link.parent, link.child
     if parent == child:
-        return f"{parent} cannot be its own parent"
+        return Problem(Cause.SELF, f"{parent} cannot be its own parent")
     name = f"{parent} → {child}"
     if link.kind not in PARENT_KINDS:
-        return f"{name}: unknown kind {link.kind!r}, expected one of {', '.join(PARENT_KINDS)}"
+        reason = f"{name}: unknown kind {link.kind!r}, expected one of {', '.join(PARENT_KINDS)}"
+        return Problem(Cause.KIND, reason, "kind")
     problem = _order_problem(name, link.valid_from, link.valid_to)
     if problem is not None:
         return problem
     if link.share is not None:
         if not 0 <= link.share <= 100:
-            return f"{name}: share {link.share:g} is not a percentage from 0 to 100"
+            return Problem(Cause.SHARE, f"{name}: share {link.share:g} is not a percentage from 0 to 100", "share")
         if link.kind != "legal":
-            return f"{name}: a share is only allowed on a legal link, not on a {link.kind} link"
+            reason = f"{name}: a share is only allowed on a legal link, not on a {link.kind} link"
+            return Problem(Cause.SHARE, reason, "share")
     return None
 
 
-def _link_graph_problem(link: Link, graph: "_Graph") -> str | None:
+def _link_graph_problem(link: Link, graph: "_Graph") -> Problem | None:
     """Return why adding a `PARENT_OF` period to `graph` gives its child two parents or closes a cycle, or None."""
     parent, child = link.parent, link.child
     bounds = _bounds(link.valid_from, link.valid_to)
     for identity, other, other_bounds in graph.above(child):
         if identity != link.identity and _overlap(bounds, other_bounds) is not None:
-            return (
+            reason = (
                 f"{child} already has the parent {other} from {_describe_bounds(other_bounds)}, "
                 f"overlapping {parent} → {child} from {_describe_bounds(bounds)}"
             )
+            return Problem(Cause.PARENT, reason)
     found = graph.find_path(parent, child, bounds)
     if found is not None:
         path, during = found
-        return (
+        reason = (
             f"{parent} → {child} would make a cycle: {child} is an ancestor of {parent} "
             f"({_describe_path(reversed(path))}) during {_describe_bounds(during)}"
         )
+        return Problem(Cause.CYCLE, reason)
     return None
 
 
-def _membership_problem(link: Membership) -> str | None:
+def _membership_problem(link: Membership) -> Problem | None:
     """Return why a `MEMBER_OF` link (its fields resolved) breaks a rule on its own, or None."""
     if link.member == link.association:
-        return f"{link.member} cannot be a member of itself"
+        return Problem(Cause.SELF, f"{link.member} cannot be a member of itself")
     return _order_problem(f"the membership of {link.member} in {link.association}", link.valid_from, link.valid_to)
 
 
-def _membership_graph_problem(link: Membership, graph: "_Graph") -> str | None:
+def _membership_graph_problem(link: Membership, graph: "_Graph") -> Problem | None:
     """Return why adding a `MEMBER_OF` link to `graph` closes a cycle, or None."""
     member, association = link.member, link.association
     found = graph.find_path(association, member, _bounds(link.valid_from, link.valid_to))
     if found is not None:
         path, during = found
-        return (
+        reason = (
             f"the membership of {member} in {association} would make a cycle: {association} is already a member "
             f"of {member} ({_describe_path(path)}, each a member of the next) during {_describe_bounds(during)}"
         )
+        return Problem(Cause.CYCLE, reason)
     return None
 
 
-def _order_problem(name: str, valid_from: datetime.date | None, valid_to: datetime.date | None) -> str | None:
+def _order_problem(name: str, valid_from: datetime.date | None, valid_to: datetime.date | None) -> Problem | None:
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        return f"{name}: valid_to {valid_to.isoformat()} is before valid_from {valid_from.isoformat()}"
+        reason = f"{name}: valid_to {valid_to.isoformat()} is before valid_from {valid_from.isoformat()}"
+        return Problem(Cause.PERIOD, reason, "valid_to")
     return None
 
 
@@ -495,7 +529,7 @@ def _search_starts(
     return starts
 
 
-async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assumed: "Assumed") -> dict[int, str]:
+async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assumed: "Assumed") -> dict[int, "Problem"]:
     """Fetch what the checks of `links` need, level by level, then check them.
 
     First the stored links above the links' lower ends; with them, the links that would change
@@ -530,7 +564,7 @@ async def _check(store: Store, relation: "_Relation", links: Sequence[Any], assu
     )
     met = assumed.below(lowers | reached)
     problems = _find_problems(relation, [*stored, *above], [*met, *links], without_lower)
-    return {index - len(met): reason for index, reason in problems.items() if index >= len(met)}
+    return {index - len(met): problem for index, problem in problems.items() if index >= len(met)}
 
 
 async def _keys_with(store: Store, query: Query, keys: Collection[str]) -> set[str]:
@@ -614,8 +648,8 @@ class _Relation:
     from_row: Callable[[Row], Any]
     ends: Callable[[Any], tuple[str, str]]
     resolve: Callable[[Any, Any], Any]
-    own_problem: Callable[[Any], str | None]
-    graph_problem: Callable[[Any, _Graph], str | None]
+    own_problem: Callable[[Any], "Problem | None"]
+    graph_problem: Callable[[Any, _Graph], "Problem | None"]
 
 
 _PARENT_OF = _Relation(

@@ -172,7 +172,7 @@ class HierarchyRules:
         # A check (dry run, strict's first pass) writes nothing, so its hierarchy checks take the links
         # its earlier batches would write as written (see assume); a load's stays empty.
         self.assumed = rules.Assumed()
-        self.refused: dict[int, str] = {}  # line -> reason, of rows the rules refused
+        self.refused: dict[int, rules.Problem] = {}  # line -> problem, of rows the rules refused
 
     @classmethod
     def of(cls, kind: Kind) -> "HierarchyRules | None":
@@ -191,13 +191,13 @@ class HierarchyRules:
         accepted: list[Row] = []
         by_line: dict[int, Any] = {}
         for index, (row, link) in enumerate(zip(rows, links, strict=True)):
-            reason = problems.get(index)
-            if reason is None:
+            problem = problems.get(index)
+            if problem is None:
                 accepted.append(row)
                 by_line[row.line] = link
             else:
-                self.refused[row.line] = reason
-                report.reject(row.line, [hierarchy_error(reason)])
+                self.refused[row.line] = problem
+                report.reject(row.line, [hierarchy_error(problem)])
         return accepted, by_line
 
 
@@ -226,26 +226,20 @@ def membership(row: Row) -> rules.Membership:
 
 
 # Per kind with hierarchy rules: the check of one batch, and the link of one row.
-_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, str]]], Callable[[Row], Any]]] = {
+_HIERARCHY: dict[str, tuple[Callable[..., Awaitable[dict[int, rules.Problem]]], Callable[[Row], Any]]] = {
     "parents": (rules.check_parent_links, parent_link),
     "memberships": (rules.check_memberships, membership),
 }
 
 
-def hierarchy_error(reason: str) -> tuple[str | None, str, str]:
-    """Return (field, reason, cause) of a hierarchy rule's reason.
+def hierarchy_error(problem: rules.Problem) -> tuple[str | None, str, str]:
+    """Return (field, reason, cause) of a problem the hierarchy rules found.
 
-    A reason about a column is an invalid value of the row (the row rules let it through when the
+    A problem with a field is an invalid value of the row (the row rules let it through when the
     row left the kind or share to the stored link); one about the row as a whole (a second parent,
     a cycle) is a conflict with what is stored. A self-link never gets here: a row rule refuses it.
     """
-    if "a share is only allowed" in reason or ": share " in reason:
-        return "share", reason, INVALID
-    if ": unknown kind " in reason:
-        return "kind", reason, INVALID
-    if ": valid_to " in reason:
-        return "valid_to", reason, INVALID
-    return None, reason, CONFLICT
+    return problem.field, problem.reason, INVALID if problem.field is not None else CONFLICT
 
 
 def _with_article(cls: type[StructuredNode]) -> str:

@@ -503,9 +503,9 @@ class _FileLoader:
     def count_repeats(self, ready: Ready) -> None:
         """Count a row that repeats an earlier one as unchanged, or reject it when the hierarchy refused that one."""
         for line, earlier in ready.repeats:
-            reason = self.hierarchy.refused.get(earlier) if self.hierarchy is not None else None
-            if reason is None:
+            problem = self.hierarchy.refused.get(earlier) if self.hierarchy is not None else None
+            if problem is None:
                 ready.known["unchanged"] += 1  # it would change nothing: not written again
             else:
-                cause = hierarchy_error(reason)[2]
+                _, reason, cause = hierarchy_error(problem)
                 self.report.reject(line, [(None, f"the same as line {earlier}, which is rejected: {reason}", cause)])

@@ -12,6 +12,11 @@ from graph.store import Store
 from tests.helpers import load_rows
 
 
+def reasons(problems: Mapping[int, rules.Problem]) -> dict[int, str]:
+    """Return the reason of each problem by its index: what a load report or an error shows."""
+    return {index: problem.reason for index, problem in problems.items()}
+
+
 def d(text: str | None) -> datetime.date | None:
     """Return the date `YYYY-MM-DD`, or None for None."""
     return None if text is None else datetime.date.fromisoformat(text)

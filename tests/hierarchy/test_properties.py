@@ -14,6 +14,7 @@ from graph.hierarchy.rules import (
     Assumed,
     Link,
     Membership,
+    Problem,
     check_memberships,
     check_parent_links,
     find_membership_problems,
@@ -105,8 +106,12 @@ def networks_and_memberships(draw):
     return stored, draw(st.lists(memberships(identities), min_size=1, max_size=draw(st.sampled_from([4, 12]))))
 
 
-def _categories(problems: dict[int, str]) -> dict[int, str]:
-    return {index: reference.category(reason) for index, reason in problems.items()}
+def _categories(problems: dict[int, Problem]) -> dict[int, str]:
+    """Return the rule each problem breaks, by its index, checking that its reason says the same."""
+    assert {index: reference.category(problem.reason) for index, problem in problems.items()} == {
+        index: problem.cause.value for index, problem in problems.items()
+    }
+    return {index: problem.cause.value for index, problem in problems.items()}
 
 
 @SETTINGS
@@ -192,4 +197,4 @@ def test_a_check_follows_the_assumed_links_up_to_a_cycle():
 
     problems = asyncio.run(check_parent_links(MemoryStore(), [Link("A", "C")], assumed=assumed))
 
-    assert list(problems) == [0] and "would make a cycle" in problems[0]
+    assert list(problems) == [0] and "would make a cycle" in problems[0].reason

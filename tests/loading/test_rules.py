@@ -154,6 +154,39 @@ async def test_a_membership_closing_a_cycle_is_rejected(store, organisations, tm
     assert await stored_memberships(store) == {("ORG-A", "ORG-B"), ("ORG-B", "ORG-C"), ("ORG-D", "ORG-E")}
 
 
+async def test_each_hierarchy_problem_is_rejected_with_its_field_and_cause(store, organisations, tmp_path):
+    stored_parents = write(
+        tmp_path / "organisations", "parents.csv", PARENT_HEADER + "ORG-A,ORG-C,branch,2020-01-01,,\n"
+    )
+    stored_memberships = write(
+        tmp_path / "organisations",
+        "memberships.csv",
+        "member_key,association_key,valid_from,valid_to\nORG-D,ORG-E,2020-01-01,2020-12-31\n",
+    )
+    assert (await loading.load_paths(store, [stored_parents, stored_memberships])).ok
+    parents = write(
+        tmp_path,
+        "parents.csv",
+        "parent_key,child_key,valid_from,share\n"
+        "ORG-A,ORG-C,2020-01-01,50\n"  # a share on the stored branch link
+        "ORG-B,ORG-C,2024-01-01,\n"  # a second parent
+        "ORG-C,ORG-A,,\n"  # a cycle
+        "ORG-C,ORG-A,,\n",  # the same as a refused row
+    )
+    # The stored valid_to, which the row leaves alone, is before the row's valid_from.
+    memberships = write(tmp_path, "memberships.csv", "member_key,association_key,valid_from\nORG-D,ORG-E,2021-06-01\n")
+
+    report = await loading.load_paths(store, [parents, memberships])
+
+    assert {(r.file.name, r.line, r.field, r.cause) for r in report.rejections} == {
+        ("parents.csv", 2, "share", loading.INVALID),
+        ("parents.csv", 3, None, loading.CONFLICT),
+        ("parents.csv", 4, None, loading.CONFLICT),
+        ("parents.csv", 5, None, loading.CONFLICT),
+        ("memberships.csv", 2, "valid_to", loading.INVALID),
+    }
+
+
 async def test_a_row_repeating_a_refused_row_is_rejected_too(store, organisations, tmp_path):
     path = write(tmp_path, "parents.csv", PARENT_HEADER + "ORG-A,ORG-B,,,,\nORG-B,ORG-A,,,,\nORG-B,ORG-A,,,,\n")
 
