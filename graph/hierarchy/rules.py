@@ -254,7 +254,7 @@ class Cause(enum.Enum):
     SELF = "self"  # it links an organisation to itself
     KIND = "kind"  # its kind is neither legal nor branch
     PERIOD = "period"  # its valid_to is before its valid_from
-    SHARE = "share"  # its share is not a percentage, or is on a branch link
+    SHARE = "share"  # its share breaks the share rule (:func:`share_problem`)
     PARENT = "parent"  # its child would have a second parent on a day
     CYCLE = "cycle"  # it would close a cycle on a day
 
@@ -275,6 +275,22 @@ class Problem:
     field: str | None = None
 
 
+def share_problem(share: float | None, kind: str | None) -> str | None:
+    """Return why an ownership share breaks the share rule, as a reason about the `share` field, or None.
+
+    The rule: a share is a percentage from 0 to 100, and only a legal link has one. A load file's row
+    (:mod:`graph.loading.kinds`) and a proposed link here are both checked with it, so a refused share
+    reads the same wherever it is refused.
+    """
+    if share is None:
+        return None
+    if not 0 <= share <= 100:
+        return f"{share:g} is not a percentage from 0 to 100"
+    if kind != "legal":
+        return f"a share is only allowed on a legal link, not on a {kind} link"
+    return None
+
+
 def _link_problem(link: Link) -> Problem | None:
     """Return why a `PARENT_OF` period (its fields resolved) breaks a rule on its own, or None."""
     parent, child = link.parent, link.child
@@ -287,12 +303,9 @@ def _link_problem(link: Link) -> Problem | None:
     problem = _order_problem(name, link.valid_from, link.valid_to)
     if problem is not None:
         return problem
-    if link.share is not None:
-        if not 0 <= link.share <= 100:
-            return Problem(Cause.SHARE, f"{name}: share {link.share:g} is not a percentage from 0 to 100", "share")
-        if link.kind != "legal":
-            reason = f"{name}: a share is only allowed on a legal link, not on a {link.kind} link"
-            return Problem(Cause.SHARE, reason, "share")
+    share = share_problem(link.share, link.kind)
+    if share is not None:
+        return Problem(Cause.SHARE, f"{name}: {share}", "share")
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from neomodel import StructuredNode, StructuredRel
 
+from graph.hierarchy.rules import share_problem
 from graph.queries import Query, declare
 from graph.schema import (
     AssignedTo,
@@ -220,15 +221,9 @@ def _distinct(first: str, second: str, reason: str) -> RowRule:
 
 
 def _share(values: Mapping[str, Any]) -> FieldError | None:
-    """Check that an ownership share is a percentage, and only on a legal link."""
-    share = values.get("share")
-    if share is None:
-        return None
-    if not 0 <= share <= 100:
-        return FieldError("share", f"{share:g} is not a percentage from 0 to 100")
-    if values.get("kind") != "legal":
-        return FieldError("share", f"a share is only allowed on a legal link, not on kind {values.get('kind')!r}")
-    return None
+    """Check a row against the hierarchy's share rule: a percentage, and only on a legal link."""
+    reason = share_problem(values.get("share"), values.get("kind"))
+    return None if reason is None else FieldError("share", reason)
 
 
 def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:

@@ -24,6 +24,7 @@ CATEGORIES = {
     "unknown kind": "kind",
     "is before valid_from": "period",
     "share": "share",
+    "is not a percentage": "share",
     "already has the parent": "parent",
     "would make a cycle": "cycle",
 }

@@ -35,7 +35,7 @@ def test_a_period_of_one_day_is_fine():
 def test_a_share_outside_0_to_100_is_refused(share):
     problems = reasons(find_parent_problems([], [link("ORG-1", "ORG-2", share=share)]))
 
-    assert problems[0].startswith("ORG-1 → ORG-2: share ")
+    assert problems[0].startswith("ORG-1 → ORG-2: ")
     assert problems[0].endswith(" is not a percentage from 0 to 100")
 
 

@@ -480,7 +480,7 @@ async def test_a_dated_parents_row_adds_a_period_and_the_same_period_is_updated(
     [
         ("ORG-A,ORG-A,legal,,,", "child_key", "an organisation cannot be its own parent"),
         ("ORG-A,ORG-B,legal,2020-01-01,2019-12-31,", "valid_to", "2019-12-31 is before valid_from 2020-01-01"),
-        ("ORG-A,ORG-B,branch,,,50", "share", "a share is only allowed on a legal link, not on kind 'branch'"),
+        ("ORG-A,ORG-B,branch,,,50", "share", "a share is only allowed on a legal link, not on a branch link"),
         ("ORG-A,ORG-B,legal,,,150", "share", "150 is not a percentage from 0 to 100"),
     ],
     ids=["own parent", "period backwards", "share on branch", "share over 100"],
