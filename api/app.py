@@ -24,8 +24,9 @@ from api.routes import (
     ultimates,
     users,
 )
-from graph import search_index, snapshot
+from graph import search_index
 from graph.settings import Settings, get_settings
+from graph.snapshot import Snapshots
 from graph.store import open_store
 
 API_PREFIX = "/v1"
@@ -43,12 +44,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        async with await open_store(settings) as store, snapshot.kept_current(store), search_index.kept_current(store):
-            app.state.store = store
-            # What the imports and the set-up made lives as long as the process: out of the garbage collector's
-            # full collections, which otherwise scan it all and hold up the requests in flight (W6's p99).
-            gc.freeze()
-            yield
+        async with await open_store(settings) as store:
+            snapshots = Snapshots(store)
+            async with snapshots.kept_current(), search_index.kept_current(store, snapshots=snapshots):
+                app.state.store = store
+                app.state.snapshots = snapshots
+                # What the imports and the set-up made lives as long as the process: out of the garbage collector's
+                # full collections, which otherwise scan it all and hold up the requests in flight (W6's p99).
+                gc.freeze()
+                yield
 
     app = FastAPI(
         title="crmgraph",

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: the store, the settings and the calling user."""
+"""Dependencies shared by the routes: the store, its snapshots, the settings and the calling user."""
 
 import datetime
 from typing import Annotated
@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from graph import auth, visibility
 from graph.errors import Forbidden
 from graph.settings import Settings
+from graph.snapshot import Snapshots
 from graph.store import Store
 
 # The dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in a worker
@@ -25,6 +26,14 @@ async def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+async def get_snapshots(request: Request) -> Snapshots:
+    """Return the snapshots of the store the application keeps current (graph/snapshot.py)."""
+    return request.app.state.snapshots
+
+
+SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]
 
 
 async def get_app_settings(request: Request) -> Settings:

@@ -14,8 +14,8 @@ import httpx
 from bench import baselines, data, engine, explorer, report
 from bench.report import Figure, Results
 from bench.workloads import Bench, Repetitions
-from graph import auth, snapshot
-from graph.store import Store
+from graph import auth
+from graph.snapshot import Snapshots
 
 BENCH_ADMIN = "bench-admin"
 
@@ -103,7 +103,8 @@ async def _measure(
         stores.append(store)
         results.machine["FalkorDB"] = await store.engine_version()
         api_key = await auth.create_key(store, user_key=admin)
-        await _snapshot_read(store, dataset, results)
+        snapshots = {store: Snapshots(store)}
+        await _snapshot_read(snapshots[store], dataset, results)
         services = {"crmgraph service": store}
         neo4j, skipped = await engine.neo4j_store(dataset.directory)
         results.settings["Neo4j"] = skipped or "loaded with `crmgraph load`, crmgraph's service on it"
@@ -111,6 +112,7 @@ async def _measure(
         if neo4j is not None:
             stores.append(neo4j)
             services["Neo4j, crmgraph service"] = neo4j
+            snapshots[neo4j] = Snapshots(neo4j)
         with embedded.serving(workdir / "serve.log") as base_url:
             async with httpx.AsyncClient(
                 base_url=base_url,
@@ -120,7 +122,7 @@ async def _measure(
             ) as http:
                 await _server_ready(http, results)
                 memory = next(system for system in systems if isinstance(system, baselines.InMemory))
-                bench = Bench(dataset, services, http, systems, memory, repetitions, results)
+                bench = Bench(dataset, services, snapshots, http, systems, memory, repetitions, results)
                 await bench.group_rollups()
                 await bench.ancestors()
                 await bench.visibility(store)
@@ -135,10 +137,10 @@ async def _measure(
             system.close()
 
 
-async def _snapshot_read(store: Store, dataset: data.Dataset, results: Results) -> None:
+async def _snapshot_read(snapshots: Snapshots, dataset: data.Dataset, results: Results) -> None:
     """Time the first question after a write: reading the snapshot again, then the structure of the day asked."""
     started = time.perf_counter()
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     read = time.perf_counter() - started
     started = time.perf_counter()
     await found.forest(dataset.as_of)

@@ -22,7 +22,7 @@ import httpx
 from bench.data import months
 from bench.report import Figure
 from bench.workloads import ABC, Bench, _cents, _group_total, _public_group_total, timed
-from graph import auth, connections, contacts, levels, revenue, search, snapshot, visibility
+from graph import auth, connections, contacts, levels, revenue, search, visibility
 from graph.hierarchy import reads
 from graph.settings import Settings
 from graph.store import Store
@@ -208,7 +208,14 @@ async def _calls(
             f"/v1/organisations/{key}/children",
             level if sort is levels.Sort.KEY else {**level, "sort": sort.value},
             service=lambda store: levels.children(
-                store, key=key, as_of=day, first=first, last=last, sort=sort, limit=LEVEL_PAGE
+                store,
+                snapshots=bench.snapshots[store],
+                key=key,
+                as_of=day,
+                first=first,
+                last=last,
+                sort=sort,
+                limit=LEVEL_PAGE,
             ),
             same=_same_level,
             described=_level_note,
@@ -216,7 +223,14 @@ async def _calls(
 
     def rollup(key: str, scope: revenue.Scope, *parts: revenue.Breakdown) -> Callable[[Store], Awaitable[Any]]:
         return lambda store: revenue.rollup(
-            store, key=key, as_of=day, first=first, last=last, scope=scope, breakdown=set(parts)
+            store,
+            snapshots=bench.snapshots[store],
+            key=key,
+            as_of=day,
+            first=first,
+            last=last,
+            scope=scope,
+            breakdown=set(parts),
         )
 
     def monthly(case: str, key: str, described: Callable[[Any], str] | None = None) -> Call:
@@ -229,6 +243,10 @@ async def _calls(
             same=lambda found, answer: (_group_total(found), _public_group_total(answer)),
             described=described,
         )
+
+    def with_snapshots(read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """Return `read` given the snapshots of the store it is asked on."""
+        return lambda store, **asked: read(store, snapshots=bench.snapshots[store], **asked)
 
     def section(
         name: str, params: dict[str, str], read: Callable[..., Awaitable[Any]], *, case: str = "", **options: Any
@@ -246,12 +264,14 @@ async def _calls(
     where = f"depth {len(chains[deep])} of {len(chains):,} members"
     supplies = {**dated, "scope": "self", "limit": str(LIST_PAGE)}
     return [
-        *_searches(name, admin),
+        *_searches(bench, name, admin),
         Call(
             f"open: the levels down to the organisation ({where}, first {LEVEL_PAGE} of each)",
             f"{org}/levels",
             level,
-            service=lambda store: levels.chain(store, key=deep, as_of=day, first=first, last=last, limit=LEVEL_PAGE),
+            service=lambda store: levels.chain(
+                store, snapshots=bench.snapshots[store], key=deep, as_of=day, first=first, last=last, limit=LEVEL_PAGE
+            ),
             same=_same_chain,
             described=lambda answer: f"{len(answer['levels'])} levels",
         ),
@@ -288,14 +308,14 @@ async def _calls(
         section(
             "contacts",
             {**dated, "scope": "self", "include_former": "false", "limit": str(LIST_PAGE)},
-            contacts.of_organisation,
+            with_snapshots(contacts.of_organisation),
             case="contacts (self)",
             scope=contacts.Scope.SELF,
             include_former=False,
         ),
         section("memberships", listed, connections.memberships),
-        section("suppliers", supplies, connections.suppliers, scope=connections.Scope.SELF),
-        section("customers", supplies, connections.customers, scope=connections.Scope.SELF),
+        section("suppliers", supplies, with_snapshots(connections.suppliers), scope=connections.Scope.SELF),
+        section("customers", supplies, with_snapshots(connections.customers), scope=connections.Scope.SELF),
         section("related", listed, connections.related, case="related organisations"),
         Call(
             "panel: who sees it",
@@ -320,7 +340,13 @@ async def _calls(
             "/v1/groups",
             {**period, "limit": str(RANKING_PAGE)},
             service=lambda store: revenue.groups(
-                store, as_of=day, classes=ABC, first=first, last=last, limit=RANKING_PAGE
+                store,
+                snapshots=bench.snapshots[store],
+                as_of=day,
+                classes=ABC,
+                first=first,
+                last=last,
+                limit=RANKING_PAGE,
             ),
             same=lambda found, answer: (
                 tuple((item.root_key, item.abc_class) for item in found.items),
@@ -332,12 +358,14 @@ async def _calls(
 
 
 def _searches(
-    name: str, viewer: visibility.Viewer, *, who: str = "", headers: dict[str, str] | None = None
+    bench: Bench, name: str, viewer: visibility.Viewer, *, who: str = "", headers: dict[str, str] | None = None
 ) -> list[Call]:
     """Return the search box's calls: a prefix of `name` as typed, and the whole name."""
 
     def searched(text: str) -> Callable[[Store], Awaitable[Any]]:
-        return lambda store: search.organisations(store, q=text, country=None, viewer=viewer, limit=12)
+        return lambda store: search.organisations(
+            store, snapshots=bench.snapshots[store], q=text, country=None, viewer=viewer, limit=12
+        )
 
     prefix = name[:PREFIX_LETTERS]
     return [
@@ -428,13 +456,20 @@ async def _rep_view(
     tree = await open_tree(browser, deep, controls)
     top = tree.chain[0]
     calls = [
-        *_searches(name, viewer, who=who, headers=headers),
+        *_searches(bench, name, viewer, who=who, headers=headers),
         Call(
             f"{who}the top level they see (first {LEVEL_PAGE})",
             f"/v1/organisations/{top}/children",
             _level(controls),
             service=lambda store: levels.children(
-                store, key=top, as_of=day, first=first, last=last, limit=LEVEL_PAGE, viewer=viewer
+                store,
+                snapshots=bench.snapshots[store],
+                key=top,
+                as_of=day,
+                first=first,
+                last=last,
+                limit=LEVEL_PAGE,
+                viewer=viewer,
             ),
             same=_same_level,
             described=_level_note,
@@ -446,6 +481,7 @@ async def _rep_view(
             {**controls.period, "scope": "group"},
             service=lambda store: revenue.rollup(
                 store,
+                snapshots=bench.snapshots[store],
                 key=deep,
                 as_of=day,
                 first=first,
@@ -472,7 +508,7 @@ async def _partial_rep(
     bench: Bench, store: Store, *, root: str, members: list[str]
 ) -> tuple[visibility.Viewer, set[str]] | None:
     """Return the rep who sees the most members of the group but not its root, and the members they see."""
-    found = await snapshot.current(store)
+    found = await bench.snapshots[store].current()
     ids = {found.id_of(key): key for key in members}
     inherit = Settings().visibility_inherit
     best: tuple[visibility.Viewer, set[str]] | None = None

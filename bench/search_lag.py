@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 from bench import engine
-from graph import loading, search, search_index, snapshot
+from graph import loading, search, search_index
 from graph.settings import Inheritance
+from graph.snapshot import Snapshots
 from graph.visibility import Viewer
 from seed import generate
 
@@ -25,8 +26,9 @@ ADMIN = Viewer("bench-admin", "admin", Inheritance.DOWN)
 
 async def measure(store, workdir: Path, writes: int) -> None:
     """Write `writes` organisations one by one; print how long each took to be found."""
-    async with snapshot.kept_current(store), search_index.kept_current(store):
-        await search.organisations(store, q="holding", country=None, viewer=ADMIN)
+    snapshots = Snapshots(store)
+    async with snapshots.kept_current(), search_index.kept_current(store, snapshots=snapshots):
+        await search.organisations(store, snapshots=snapshots, q="holding", country=None, viewer=ADMIN)
         for number in range(writes):
             name = f"Zwischenlager Quokka {number}"
             path = workdir / f"new{number}" / "organisations.csv"
@@ -37,7 +39,7 @@ async def measure(store, workdir: Path, writes: int) -> None:
             written, slowest = time.perf_counter(), 0.0
             while True:
                 started = time.perf_counter()
-                page = await search.organisations(store, q=name, country=None, viewer=ADMIN)
+                page = await search.organisations(store, snapshots=snapshots, q=name, country=None, viewer=ADMIN)
                 slowest = max(slowest, time.perf_counter() - started)
                 if page.items:
                     break

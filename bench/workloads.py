@@ -21,6 +21,7 @@ from bench.data import GROUP_SIZES, Dataset
 from bench.report import Figure, Results
 from graph import revenue, visibility
 from graph.hierarchy import reads
+from graph.snapshot import Snapshots
 from graph.store import Store
 
 ABC = revenue.AbcClasses(80, 15)
@@ -91,6 +92,7 @@ class Bench:
     Attributes:
         dataset: the data every system holds.
         services: crmgraph's service on each engine, by name; the first is the reference.
+        snapshots: the snapshots of each service's store, created once as the server's lifespan does.
         http: a client of `crmgraph serve` with an admin key.
         baselines: the other systems.
         memory: the in-memory baseline, which also finds the deep organisations and the group sizes.
@@ -100,6 +102,7 @@ class Bench:
 
     dataset: Dataset
     services: dict[str, Store]
+    snapshots: dict[Store, Snapshots]
     http: httpx.AsyncClient
     baselines: list[Baseline]
     memory: InMemory
@@ -121,6 +124,7 @@ class Bench:
             def ask(store: Store, root: str = root) -> Any:
                 return revenue.rollup(
                     store,
+                    snapshots=self.snapshots[store],
                     key=root,
                     as_of=self.dataset.as_of,
                     first=first,
@@ -167,11 +171,15 @@ class Bench:
         """W4: may a rep see an organisation (one in their portfolio, and the deepest one), and their portfolio."""
         sizes = {}
         for rep in self.dataset.reps[:REPS_TRIED]:
-            found = await visibility.portfolio(store, user_key=rep, as_of=self.dataset.as_of, limit=1)
+            found = await visibility.portfolio(
+                store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=1
+            )
             sizes[rep] = found.total
         rep = max(sizes, key=lambda user: (sizes[user], user))
         viewer = visibility.Viewer(key=rep, role="rep", today=self.dataset.as_of)
-        page = await visibility.portfolio(store, user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE)
+        page = await visibility.portfolio(
+            store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE
+        )
         deepest = self.deep_organisations(self.memory.depths(self.day))[0]
         held = page.items[len(page.items) // 2].key if page.items else deepest
         for description, key in (("an organisation in the portfolio", held), ("the deepest organisation", deepest)):
@@ -183,7 +191,9 @@ class Bench:
             figure = Figure("W4 visibility point check", description, "crmgraph service", reference=True, note=note)
             self.results.add(replace(figure, p50_ms=timing.p50_ms, p95_ms=timing.p95_ms))
         timing, page = await timed(
-            lambda: visibility.portfolio(store, user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE),
+            lambda: visibility.portfolio(
+                store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE
+            ),
             self.repetitions,
         )
         case = f"first {len(page.items):,} of {rep}'s {page.total:,}"
@@ -196,7 +206,13 @@ class Bench:
 
         def ask(store: Store) -> Any:
             return revenue.groups(
-                store, as_of=self.dataset.as_of, classes=ABC, first=first, last=last, limit=RANKING_PAGE
+                store,
+                snapshots=self.snapshots[store],
+                as_of=self.dataset.as_of,
+                classes=ABC,
+                first=first,
+                last=last,
+                limit=RANKING_PAGE,
             )
 
         case = f"{len(self.dataset.organisations):,} organisations"

@@ -20,6 +20,7 @@ import orjson
 from graph import admin, auth, health, paging, revenue
 from graph.errors import CrmGraphError, LoadInterrupted
 from graph.settings import Backend, Settings, get_settings
+from graph.snapshot import Snapshots
 from graph.store import Store, open_store
 from graph.store.embedded import EmbeddedEngine
 
@@ -526,7 +527,15 @@ def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: 
 
     async def read(store: Store) -> revenue.Rollup:
         return await duplicates.following_merges(revenue.rollup)(
-            store, key=key, as_of=day, first=first, last=last, scope=scope, breakdown=parts, top=top
+            store,
+            snapshots=Snapshots(store),
+            key=key,
+            as_of=day,
+            first=first,
+            last=last,
+            scope=scope,
+            breakdown=parts,
+            top=top,
         )
 
     rollup = with_store(read)
@@ -605,7 +614,9 @@ def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
     classes = revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent)
 
     async def read(store: Store) -> revenue.GroupPage:
-        return await revenue.groups(store, as_of=day, classes=classes, first=periods[0], last=periods[-1], limit=top)
+        return await revenue.groups(
+            store, snapshots=Snapshots(store), as_of=day, classes=classes, first=periods[0], last=periods[-1], limit=top
+        )
 
     page = with_store(read)
     if as_json:

@@ -42,6 +42,7 @@ from graph import paging, visibility
 from graph.errors import InvalidInput
 from graph.hierarchy import chains, reads
 from graph.queries import Query, declare
+from graph.snapshot import Snapshots
 from graph.store import Row, Store
 
 FIND_ASSOCIATION_KEYS = declare("connections/find_association_keys")
@@ -194,7 +195,15 @@ async def memberships(
         QueryError: the engine failed a read.
     """
     return await _connections(
-        store, _ASSOCIATIONS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit, viewer=viewer
+        store,
+        _ASSOCIATIONS,
+        snapshots=None,
+        key=key,
+        as_of=as_of,
+        scope=Scope.SELF,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
 
 
@@ -220,13 +229,22 @@ async def members(
         QueryError: the engine failed a read.
     """
     return await _connections(
-        store, _MEMBERS, key=key, as_of=as_of, scope=Scope.SELF, cursor=cursor, limit=limit, viewer=viewer
+        store,
+        _MEMBERS,
+        snapshots=None,
+        key=key,
+        as_of=as_of,
+        scope=Scope.SELF,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
 
 
 async def suppliers(
     store: Store,
     *,
+    snapshots: Snapshots,
     key: str,
     as_of: datetime.date,
     scope: Scope = Scope.SELF,
@@ -238,6 +256,7 @@ async def suppliers(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the organisation's key.
         as_of: the day; only `SUPPLIES` links valid that day count, and the group is the one of that day.
         scope: `self` for the organisation's own suppliers, `group` for those of its whole group;
@@ -256,13 +275,22 @@ async def suppliers(
         QueryError: the engine failed a read.
     """
     return await _connections(
-        store, _SUPPLIERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit, viewer=viewer
+        store,
+        _SUPPLIERS,
+        snapshots=snapshots,
+        key=key,
+        as_of=as_of,
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
 
 
 async def customers(
     store: Store,
     *,
+    snapshots: Snapshots,
     key: str,
     as_of: datetime.date,
     scope: Scope = Scope.SELF,
@@ -284,7 +312,15 @@ async def customers(
         QueryError: the engine failed a read.
     """
     return await _connections(
-        store, _CUSTOMERS, key=key, as_of=as_of, scope=scope, cursor=cursor, limit=limit, viewer=viewer
+        store,
+        _CUSTOMERS,
+        snapshots=snapshots,
+        key=key,
+        as_of=as_of,
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
 
 
@@ -362,12 +398,18 @@ async def _check_organisation(store: Store, key: str) -> None:
 
 
 async def _scope_keys(
-    store: Store, *, key: str, as_of: datetime.date, scope: Scope, viewer: visibility.Viewer | None
+    store: Store,
+    *,
+    snapshots: Snapshots | None,
+    key: str,
+    as_of: datetime.date,
+    scope: Scope,
+    viewer: visibility.Viewer | None,
 ) -> list[str]:
     """Return the keys of the organisations a scope covers on a day: the organisation's own, or its whole group's.
 
     Raises NotFound unless the organisation exists and the viewer sees it; the group's other members are not
-    filtered here.
+    filtered here. `snapshots` may be None only for the `self` scope, which reads no snapshot.
     """
     try:
         scope = Scope(scope)
@@ -377,14 +419,16 @@ async def _scope_keys(
     await visibility.require_visible(store, viewer=viewer, key=key)
     if scope is Scope.SELF:
         return [key]
+    assert snapshots is not None, "a group scope reads the snapshot"
     top = await reads.root(store, key=key, as_of=as_of)
-    return await chains.subtree_keys(store, key=top.key, as_of=as_of)
+    return await chains.subtree_keys(store, snapshots=snapshots, key=top.key, as_of=as_of)
 
 
 async def _connections(
     store: Store,
     side: _Side,
     *,
+    snapshots: Snapshots | None,
     key: str,
     as_of: datetime.date,
     scope: Scope,
@@ -398,7 +442,7 @@ async def _connections(
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str, str)
-    keys = await _scope_keys(store, key=key, as_of=as_of, scope=scope, viewer=viewer)
+    keys = await _scope_keys(store, snapshots=snapshots, key=key, as_of=as_of, scope=scope, viewer=viewer)
     inside = set(keys)
     found: set[Position] = set()
     for start in range(0, len(keys), chains.FRONTIER_CHUNK):

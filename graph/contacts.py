@@ -44,6 +44,7 @@ from graph import paging, visibility
 from graph.errors import InvalidInput, NotFound
 from graph.hierarchy import chains, reads
 from graph.queries import declare
+from graph.snapshot import Snapshots
 from graph.store import Row, Store
 
 FIND_EMPLOYMENTS = declare("contacts/find_employments", days=("since", "until"))
@@ -117,6 +118,7 @@ class Contact:
 async def of_organisation(
     store: Store,
     *,
+    snapshots: Snapshots,
     key: str,
     as_of: datetime.date,
     scope: Scope = Scope.SELF,
@@ -129,6 +131,7 @@ async def of_organisation(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the organisation's key.
         as_of: the day; it decides the subtree or group and which employments are current.
         scope: `self`, `subtree` (with every descendant on the day) or `group` (everything under its root).
@@ -151,7 +154,7 @@ async def of_organisation(
     after = paging.decode_cursor(cursor, str, int, str, str, str)
     chosen = _scope(scope)
     await visibility.require_visible(store, viewer=viewer, key=key)
-    in_scope = await _organisations_in_scope(store, key=key, as_of=as_of, scope=chosen)
+    in_scope = await _organisations_in_scope(store, snapshots=snapshots, key=key, as_of=as_of, scope=chosen)
     seen = await visibility.visible_keys(store, viewer=viewer, keys=in_scope)
     organisations = [organisation for organisation in in_scope if organisation in seen]
     hidden = await _count_employments(
@@ -244,12 +247,14 @@ def _scope(scope: Scope | str) -> Scope:
         raise InvalidInput(f"unknown scope {scope!r}, expected one of {', '.join(Scope)}") from None
 
 
-async def _organisations_in_scope(store: Store, *, key: str, as_of: datetime.date, scope: Scope) -> list[str]:
+async def _organisations_in_scope(
+    store: Store, *, snapshots: Snapshots, key: str, as_of: datetime.date, scope: Scope
+) -> list[str]:
     """Return the keys of the organisations whose employments the list shows, in the order it shows them."""
     if scope is Scope.SELF:
         return [key]  # whether it exists is checked when its employments are read
     top = key if scope is Scope.SUBTREE else (await reads.root(store, key=key, as_of=as_of)).key
-    return await chains.subtree_keys(store, key=top, as_of=as_of)
+    return await chains.subtree_keys(store, snapshots=snapshots, key=top, as_of=as_of)
 
 
 async def _employees(

@@ -148,6 +148,7 @@ class Chain:
 async def children(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -161,6 +162,7 @@ async def children(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the organisation's key.
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -182,7 +184,7 @@ async def children(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str) if sort is Sort.KEY else paging.decode_cursor(cursor, int, str)
     periods = revenue.period_range(first, last, as_of=as_of)
-    view = await _View.read(store, key=key, as_of=as_of, viewer=viewer)
+    view = await _View.read(store, snapshots=snapshots, key=key, as_of=as_of, viewer=viewer)
     ids = view.forest.subtree(view.asked)
     slice_ = _Slice(view.found, view.forest, ids, view.shown_of(ids), periods)
     paged = _Paged(view.found, slice_, sort=sort, after=after, limit=limit)
@@ -196,6 +198,7 @@ async def children(
 async def chain(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -211,6 +214,7 @@ async def chain(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the organisation's key.
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -230,7 +234,7 @@ async def chain(
     sort = _sort(sort)
     paging.check_limit(limit)
     periods = revenue.period_range(first, last, as_of=as_of)
-    view = await _View.read(store, key=key, as_of=as_of, viewer=viewer)
+    view = await _View.read(store, snapshots=snapshots, key=key, as_of=as_of, viewer=viewer)
     up = view.forest.chains(np.array([view.asked]))[0]
     seen = [organisation for organisation in up if view.shown_of(np.array([organisation]))[0]]
     # Everything above the topmost seen organisation is hidden: up is the organisation first, its root last.
@@ -282,9 +286,17 @@ class _View:
     visible: np.ndarray | None
 
     @classmethod
-    async def read(cls, store: Store, *, key: str, as_of: datetime.date, viewer: visibility.Viewer | None) -> "_View":
+    async def read(
+        cls,
+        store: Store,
+        *,
+        snapshots: snapshot.Snapshots,
+        key: str,
+        as_of: datetime.date,
+        viewer: visibility.Viewer | None,
+    ) -> "_View":
         """Read the view; raise NotFound, as for a missing key, when the viewer may not see the organisation."""
-        found = await snapshot.current(store)
+        found = await snapshots.current()
         asked = found.id_of(key)
         if asked is None:
             raise visibility.not_found(key)

@@ -252,6 +252,7 @@ def period_range(first: str | None, last: str | None, *, as_of: datetime.date) -
 async def rollup(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -265,6 +266,7 @@ async def rollup(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the organisation's key (for `association`, the association's).
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -284,7 +286,7 @@ async def rollup(
     """
     scope = _choice(Scope, scope, "scope")
     parts, periods = _question(breakdown, top, first, last, as_of)
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     asked = found.id_of(key)
     if asked is None:
         raise visibility.not_found(key)
@@ -303,6 +305,7 @@ async def rollup(
 async def territory_rollup(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     key: str,
     as_of: datetime.date,
     inherit: Inheritance,
@@ -316,6 +319,7 @@ async def territory_rollup(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         key: the territory's key.
         as_of: the day whose assignments and structure count for the whole range.
         inherit: whether a territory holds the descendants of its organisations too (the visibility setting).
@@ -340,7 +344,7 @@ async def territory_rollup(
         if key not in await visibility.granted_territories(store, user_key=viewer.key, as_of=viewer.today):
             raise territories.not_found(key)
     name = await territories.territory_name(store, key=key)
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     held = await visibility.held_ids(
         found, territory_keys=await territories.subtree_keys(store, key=key), as_of=as_of, inherit=inherit
     )
@@ -362,6 +366,7 @@ async def territory_rollup(
 async def portfolio_rollup(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     user_key: str,
     as_of: datetime.date,
     inherit: Inheritance,
@@ -378,6 +383,7 @@ async def portfolio_rollup(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         user_key: the user's key.
         as_of: the day whose assignments and structure count for the whole range.
         inherit: whether a territory holds the descendants of its organisations too (the visibility setting).
@@ -403,7 +409,7 @@ async def portfolio_rollup(
         await visibility.require_auditor(store, viewer=viewer, user_key=user_key)
     found = await visibility.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
-    held_by = await snapshot.current(store)
+    held_by = await snapshots.current()
     held = await visibility.held_ids(held_by, territory_keys=granted, as_of=as_of, inherit=inherit)
     return await _held_rollup(
         store,
@@ -423,6 +429,7 @@ async def portfolio_rollup(
 async def groups(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     as_of: datetime.date,
     classes: AbcClasses,
     first: str | None = None,
@@ -441,6 +448,7 @@ async def groups(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         as_of: the day whose structure counts for the whole range.
         classes: where the classes end.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -459,7 +467,7 @@ async def groups(
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, int, str)
     periods = period_range(first, last, as_of=as_of)
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     if not found.keys:
         return GroupPage([], None, 0, Figures(), 0)
     forest = await found.forest(as_of)

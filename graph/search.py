@@ -101,6 +101,7 @@ def _mask(size: int, ranks: np.ndarray) -> np.ndarray:
 async def organisations(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     q: str | None,
     country: str | None,
     viewer: visibility.Viewer,
@@ -111,6 +112,7 @@ async def organisations(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         q: the text to match (key, VAT id, name prefix or word prefixes); None or blank for any.
         country: the ISO 3166-1 alpha-2 code they must have; None for any.
         viewer: whose view: only organisations they see today are searched.
@@ -132,8 +134,8 @@ async def organisations(
     position = paging.decode_cursor(cursor, int, str, str)
     if position is not None and position[0] not in (KEY, VAT_ID, NAME):
         raise InvalidInput(f"not a cursor this list gave: {cursor!r}")
-    found = await snapshot.current(store)
-    view = await search_index.latest(store, found)
+    found = await snapshots.current()
+    view = await search_index.latest(store, snapshots=snapshots, found=found)
     index = view.index
     allowed = await _allowed(store, found, view, viewer=viewer, country=country)
     tiers = _tiers(view, text, allowed, found)

@@ -1,7 +1,8 @@
 """The search index of graph/search.py: every organisation's folded name, words, normalised VAT id and country,
 by rank, built from a snapshot (graph/snapshot.py) and kept current in the background.
 
-Use it as a module: `view = await search_index.latest(store, found)` for the snapshot `found` a question reads.
+Use it as a module: `view = await search_index.latest(store, snapshots=snapshots, found=found)` for the snapshot
+`found` a question reads.
 
 A search never waits for a build after a write: it answers from the index last built, seen from the current
 snapshot (:class:`View`: organisations deleted since are left out, visibility is the current snapshot's), while
@@ -289,7 +290,7 @@ class _Kept:
 _kept: "weakref.WeakKeyDictionary[Store, _Kept]" = weakref.WeakKeyDictionary()
 
 
-async def latest(store: Store, found: snapshot.Snapshot) -> View:
+async def latest(store: Store, *, snapshots: snapshot.Snapshots, found: snapshot.Snapshot) -> View:
     """Return the index last built, seen from `found`, and build `found`'s in the background when it is older.
 
     Only when no index was built yet for the store does it wait for the build.
@@ -299,7 +300,7 @@ async def latest(store: Store, found: snapshot.Snapshot) -> View:
     """
     kept = _kept.setdefault(store, _Kept())
     if kept.index is None or kept.index.token != found.token:
-        building = _build(store, kept, found)
+        building = _build(store, snapshots, kept, found)
         if kept.index is None:
             await asyncio.shield(building)
     index = kept.index
@@ -315,7 +316,7 @@ async def _seen(kept: _Kept, index: SearchIndex, found: snapshot.Snapshot) -> Vi
     return view
 
 
-async def current(store: Store) -> SearchIndex:
+async def current(store: Store, *, snapshots: snapshot.Snapshots) -> SearchIndex:
     """Return the index of the graph as it is now, waiting for its build: for tools and tests that just wrote.
 
     Raises:
@@ -324,21 +325,21 @@ async def current(store: Store) -> SearchIndex:
     """
     kept = _kept.setdefault(store, _Kept())
     while True:
-        found = await snapshot.current(store)
+        found = await snapshots.current()
         if kept.index is not None and kept.index.token == found.token:
             return kept.index
-        await asyncio.shield(_build(store, kept, found))
+        await asyncio.shield(_build(store, snapshots, kept, found))
 
 
-def _build(store: Store, kept: _Kept, found: snapshot.Snapshot) -> "asyncio.Task[None]":
+def _build(store: Store, snapshots: snapshot.Snapshots, kept: _Kept, found: snapshot.Snapshot) -> "asyncio.Task[None]":
     """Return the build running, else start one of `found`'s index: one build at a time."""
     if kept.building is None or kept.building.done():
-        kept.building = asyncio.create_task(_indexed(store, kept, found))
+        kept.building = asyncio.create_task(_indexed(store, snapshots, kept, found))
         kept.building.add_done_callback(_reported)
     return kept.building
 
 
-async def _indexed(store: Store, kept: _Kept, found: snapshot.Snapshot | None) -> None:
+async def _indexed(store: Store, snapshots: snapshot.Snapshots, kept: _Kept, found: snapshot.Snapshot | None) -> None:
     # A snapshot read while this one was indexed is indexed next, so the index catches up without a search.
     while found is not None and (kept.index is None or kept.index.token != found.token):
         rows = await store.read(FIND_ORGANISATION_TEXTS)
@@ -352,7 +353,7 @@ async def _indexed(store: Store, kept: _Kept, found: snapshot.Snapshot | None) -
         else:
             kept.index = await asyncio.to_thread(build_index, found, columns)
         kept.texts = texts
-        found = snapshot.held(store)
+        found = snapshots.held()
 
 
 def _digest(columns: dict[str, list]) -> bytes:
@@ -367,15 +368,17 @@ def _reported(task: "asyncio.Task[None]") -> None:
 
 
 @contextlib.asynccontextmanager
-async def kept_current(store: Store, *, poll_seconds: float = 1.0) -> AsyncIterator[None]:
+async def kept_current(
+    store: Store, *, snapshots: snapshot.Snapshots, poll_seconds: float = 1.0
+) -> AsyncIterator[None]:
     """Keep the store's search index current in the background while the block runs.
 
     Every `poll_seconds` it looks (in memory, no query) whether the snapshot held (graph/snapshot.py, which
-    :func:`snapshot.kept_current` keeps current) is newer than the index, and builds the index of it if so:
+    :meth:`snapshot.Snapshots.kept_current` keeps current) is newer than the index, and builds the index of it if so:
     at start-up, and after each write, before any search asks; meanwhile searches see the index before from
     that snapshot, also made here ahead of them.
     """
-    task = asyncio.create_task(_keep_current(store, poll_seconds))
+    task = asyncio.create_task(_keep_current(store, snapshots, poll_seconds))
     try:
         yield
     finally:
@@ -387,14 +390,14 @@ async def kept_current(store: Store, *, poll_seconds: float = 1.0) -> AsyncItera
                     await running
 
 
-async def _keep_current(store: Store, poll_seconds: float) -> None:
+async def _keep_current(store: Store, snapshots: snapshot.Snapshots, poll_seconds: float) -> None:
     kept = _kept.setdefault(store, _Kept())
     while True:
         await asyncio.sleep(poll_seconds)
-        found = snapshot.held(store)
+        found = snapshots.held()
         if found is not None and (kept.index is None or kept.index.token != found.token):
             if kept.index is not None:
                 # The searches until the new index is built see the last one from this snapshot: made now.
                 await _seen(kept, kept.index, found)
             with contextlib.suppress(CrmGraphError):  # logged by _reported; keep watching
-                await asyncio.shield(_build(store, kept, found))
+                await asyncio.shield(_build(store, snapshots, kept, found))

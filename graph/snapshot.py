@@ -1,18 +1,19 @@
 """The hierarchy of a day and every organisation's bookings per month, held in memory as numpy arrays: what
 rollups, the groups ranking and portfolios read instead of walking the graph group by group.
 
-Use it as a module: `snap = await snapshot.current(store)`, then `forest = await snap.forest(as_of)`;
-`forest.subtree(snap.id_of(key))` gives the ids of an organisation's subtree that day, `snap.ledger` the
-figures of any ids.
+The API's lifespan and each CLI command that needs it create one :class:`Snapshots` for their store and pass
+it to the services that read it (a `snapshots` keyword argument): `snap = await snapshots.current()`, then
+`forest = await snap.forest(as_of)`; `forest.subtree(snap.id_of(key))` gives the ids of an organisation's
+subtree that day, `snap.ledger` the figures of any ids.
 
 Exact under writes: every :meth:`graph.store.Store.write` replaces the graph's revision token in its own
-transaction. :func:`current` reads the token (one small query) and answers from the snapshot it holds while the
-token is unchanged. After a write it reads the graph again (every organisation's key, every PARENT_OF period,
-every booking, every territory and every ASSIGNED_TO link: five queries) and the token once more: unchanged,
-nothing was written while it read, so the snapshot is one state of the graph; changed, it reads again.
+transaction. :meth:`Snapshots.current` reads the token (one small query) and answers from the snapshot it holds
+while the token is unchanged. After a write it reads the graph again (every organisation's key, every PARENT_OF
+period, every booking, every territory and every ASSIGNED_TO link: five queries) and the token once more:
+unchanged, nothing was written while it read, so the snapshot is one state of the graph; changed, it reads again.
 Reading the graph again takes seconds at a million organisations (docs/benchmarks.md); the first question
 after a write waits for it, the questions after it answer in milliseconds. A server keeps its snapshot current
-in the background (:func:`kept_current`), once writes have paused, so that questions seldom wait.
+in the background (:meth:`Snapshots.kept_current`), once writes have paused, so that questions seldom wait.
 
 Organisations are numbered in the order of their keys, so sorting ids sorts keys. The structure of a day
 (:class:`Forest`) is computed from the links on first use of that day, level by level with numpy, and kept for
@@ -27,7 +28,6 @@ import contextlib
 import datetime
 import logging
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -255,91 +255,91 @@ class Snapshot:
             return found
 
 
-@dataclass(eq=False)
-class _Held:
-    snapshot: Snapshot | None = None
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+class Snapshots:
+    """The snapshots of one store's graph: the one last read, read again when a write has changed the graph.
 
-
-_held: "weakref.WeakKeyDictionary[Store, _Held]" = weakref.WeakKeyDictionary()
-
-
-def held(store: Store) -> Snapshot | None:
-    """Return the snapshot last read of the store, current or not, without asking the graph; None before any."""
-    found = _held.get(store)
-    return None if found is None else found.snapshot
-
-
-async def current(store: Store) -> Snapshot:
-    """Return the snapshot of the graph as it is now: the one held while no write came since, else a new one.
-
-    Raises:
-        Conflict: writes changed the graph during every one of ATTEMPTS reads of it.
-        QueryError: the engine failed a read.
+    Create one per process and store (the API's lifespan, a CLI command) and pass it to the functions that read
+    the snapshot, so that they share what was read.
     """
-    held = _held.setdefault(store, _Held())
-    token = await store.revision()
-    if held.snapshot is not None and held.snapshot.token == token:
-        return held.snapshot
-    async with held.lock:
-        for _ in range(ATTEMPTS):
-            token = await store.revision()
-            if held.snapshot is not None and held.snapshot.token == token:
-                return held.snapshot
-            lists = (FIND_ORGANISATION_KEYS, FIND_PARENT_LINKS, FIND_BOOKINGS, FIND_TERRITORY_ASSIGNMENTS)
-            parts = await asyncio.gather(
-                store.read(FIND_TERRITORIES),
-                *(
-                    store.read_columns(query, OPEN_ENDS if query is FIND_PARENT_LINKS else None, integers=INTEGER_LISTS)
-                    for query in lists
-                ),
-            )
-            if await store.revision() == token:
-                row = {
-                    "token": token,
-                    **dict.fromkeys(LISTS, []),
-                    **dict.fromkeys(INTEGER_LISTS, np.empty(0, np.int64)),
-                }
-                row.update(parts[0][0] if parts[0] else {})
-                for columns in parts[1:]:
-                    row.update(columns)
-                held.snapshot = await asyncio.to_thread(_snapshot, row)
-                return held.snapshot
-    raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
 
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._snapshot: Snapshot | None = None
+        self._lock = asyncio.Lock()
 
-@contextlib.asynccontextmanager
-async def kept_current(store: Store, *, poll_seconds: float = 1.0, quiet_seconds: float = 2.0) -> AsyncIterator[None]:
-    """Keep the store's snapshot current in the background while the block runs.
+    def held(self) -> Snapshot | None:
+        """Return the snapshot last read, current or not, without asking the graph; None before any."""
+        return self._snapshot
 
-    Every `poll_seconds` the revision token is read; once it has not changed for `quiet_seconds` and the
-    snapshot held is older, the snapshot is read again, so the next question need not wait for it. During a
-    bulk load the token keeps changing and nothing is read until the load has ended.
-    """
-    task = asyncio.create_task(_keep_current(store, poll_seconds, quiet_seconds))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async def current(self) -> Snapshot:
+        """Return the snapshot of the graph as it is now: the one held while no write came since, else a new one.
 
+        Raises:
+            Conflict: writes changed the graph during every one of ATTEMPTS reads of it.
+            QueryError: the engine failed a read.
+        """
+        store = self.store
+        token = await store.revision()
+        if self._snapshot is not None and self._snapshot.token == token:
+            return self._snapshot
+        async with self._lock:
+            for _ in range(ATTEMPTS):
+                token = await store.revision()
+                if self._snapshot is not None and self._snapshot.token == token:
+                    return self._snapshot
+                lists = (FIND_ORGANISATION_KEYS, FIND_PARENT_LINKS, FIND_BOOKINGS, FIND_TERRITORY_ASSIGNMENTS)
+                parts = await asyncio.gather(
+                    store.read(FIND_TERRITORIES),
+                    *(
+                        store.read_columns(
+                            query, OPEN_ENDS if query is FIND_PARENT_LINKS else None, integers=INTEGER_LISTS
+                        )
+                        for query in lists
+                    ),
+                )
+                if await store.revision() == token:
+                    row = {
+                        "token": token,
+                        **dict.fromkeys(LISTS, []),
+                        **dict.fromkeys(INTEGER_LISTS, np.empty(0, np.int64)),
+                    }
+                    row.update(parts[0][0] if parts[0] else {})
+                    for columns in parts[1:]:
+                        row.update(columns)
+                    self._snapshot = await asyncio.to_thread(_snapshot, row)
+                    return self._snapshot
+        raise Conflict(f"the graph changed while it was read, {ATTEMPTS} times running: ask again when the writes end")
 
-async def _keep_current(store: Store, poll_seconds: float, quiet_seconds: float) -> None:
-    seen, changed = object(), time.monotonic()
-    while True:
-        await asyncio.sleep(poll_seconds)
+    @contextlib.asynccontextmanager
+    async def kept_current(self, *, poll_seconds: float = 1.0, quiet_seconds: float = 2.0) -> AsyncIterator[None]:
+        """Keep the snapshot current in the background while the block runs.
+
+        Every `poll_seconds` the revision token is read; once it has not changed for `quiet_seconds` and the
+        snapshot held is older, the snapshot is read again, so the next question need not wait for it. During a
+        bulk load the token keeps changing and nothing is read until the load has ended.
+        """
+        task = asyncio.create_task(self._keep_current(poll_seconds, quiet_seconds))
         try:
-            token = await store.revision()
-            if token != seen:
-                seen, changed = token, time.monotonic()
-            held = _held.get(store)
-            stale = held is None or held.snapshot is None or held.snapshot.token != token
-            if stale and time.monotonic() - changed >= quiet_seconds:
-                await current(store)
-        except CrmGraphError as e:
-            # The questions that need the snapshot will meet the error themselves; keep watching.
-            logger.warning("keeping the snapshot current failed: %s", e)
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _keep_current(self, poll_seconds: float, quiet_seconds: float) -> None:
+        seen, changed = object(), time.monotonic()
+        while True:
+            await asyncio.sleep(poll_seconds)
+            try:
+                token = await self.store.revision()
+                if token != seen:
+                    seen, changed = token, time.monotonic()
+                stale = self._snapshot is None or self._snapshot.token != token
+                if stale and time.monotonic() - changed >= quiet_seconds:
+                    await self.current()
+            except CrmGraphError as e:
+                # The questions that need the snapshot will meet the error themselves; keep watching.
+                logger.warning("keeping the snapshot current failed: %s", e)
 
 
 def _snapshot(row: dict) -> Snapshot:

@@ -578,6 +578,7 @@ async def viewers(
 async def portfolio(
     store: Store,
     *,
+    snapshots: snapshot.Snapshots,
     user_key: str,
     as_of: datetime.date,
     inherit: Inheritance = Inheritance.DOWN,
@@ -593,6 +594,7 @@ async def portfolio(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         user_key: the user's key.
         as_of: the day.
         inherit: whether an organisation is held through an assigned ancestor.
@@ -616,7 +618,7 @@ async def portfolio(
     if viewer is not None:
         await require_auditor(store, viewer=viewer, user_key=user_key)
     await user(store, key=user_key)
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     granted = await granted_territories(store, user_key=user_key, as_of=as_of)
     held = await held_ids(found, territory_keys=granted, as_of=as_of, inherit=inherit)
     seen = await visible_ids(store, found, viewer=viewer)
@@ -647,7 +649,12 @@ async def portfolio(
 
 
 async def one_face(
-    store: Store, *, as_of: datetime.date, cursor: str | None = None, limit: int = paging.DEFAULT_LIMIT
+    store: Store,
+    *,
+    snapshots: snapshot.Snapshots,
+    as_of: datetime.date,
+    cursor: str | None = None,
+    limit: int = paging.DEFAULT_LIMIT,
 ) -> SplitGroupPage:
     """Return one page of the groups whose members have more than one owner on a day ("one face to the customer").
 
@@ -657,6 +664,7 @@ async def one_face(
 
     Args:
         store: the graph.
+        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
         as_of: the day.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most groups on a page, 1 to MAX_LIMIT.
@@ -670,7 +678,7 @@ async def one_face(
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str)
-    roots = await chains.roots(store, as_of=as_of)
+    roots = await chains.roots(store, snapshots=snapshots, as_of=as_of)
     owners: dict[str, dict[str, set[str]]] = {}
     owner_names: dict[str, str | None] = {}
     for row in await store.read(FIND_OWNED_ORGANISATIONS, {"as_of": as_of}):

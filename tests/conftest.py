@@ -16,6 +16,7 @@ import pytest
 
 from graph import admin
 from graph.settings import Backend, Settings
+from graph.snapshot import Snapshots
 from graph.store import Store, open_store
 from graph.store.embedded import EmbeddedEngine
 
@@ -83,3 +84,9 @@ async def store(settings) -> Store:
         await admin.init_schema(opened)
         yield opened
         await admin.delete_everything(opened)
+
+
+@pytest.fixture
+def snapshots(store) -> Snapshots:
+    """The snapshots of the test's store, as the API's lifespan and each CLI command create them."""
+    return Snapshots(store)

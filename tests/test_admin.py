@@ -2,7 +2,7 @@
 
 import datetime
 
-from graph import admin, snapshot
+from graph import admin
 from graph.hierarchy import chains, reads
 from graph.queries import Query
 from tests.helpers import BOOKINGS
@@ -20,7 +20,7 @@ CREATE (p)<-[:ATTRIBUTED_TO]-(:Booking {key: '100|2025-01|ORG-B', period: '2025-
 """
 
 
-async def test_init_moves_booking_nodes_to_booked_for_links_once(store, monkeypatch):
+async def test_init_moves_booking_nodes_to_booked_for_links_once(store, snapshots, monkeypatch):
     monkeypatch.setattr(admin, "BATCH_SIZE", 2)  # more than one batch
     await store.write(Query("test/legacy_bookings", {"falkordb": LEGACY_BOOKINGS, "neo4j": LEGACY_BOOKINGS}))
 
@@ -39,7 +39,7 @@ async def test_init_moves_booking_nodes_to_booked_for_links_once(store, monkeypa
         {"key": "100|2025-02|ORG-A", "revenue": -300, "profit": None, "currency": "EUR"},
     ]
     assert again == [] and await store.revision() == revision
-    assert (await snapshot.current(store)).ledger.revenue.sum() == 1000 - 300 + 70
+    assert (await snapshots.current()).ledger.revenue.sum() == 1000 - 300 + 70
 
 
 # Days as crmgraph stored them before day numbers: engine dates, on links of every dated type and on an API key.

@@ -17,45 +17,45 @@ from tests.helpers import load_rows
 DAY = datetime.date(2024, 6, 1)
 
 
-async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_after_a_write(store, tmp_path):
+async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_after_a_write(store, snapshots, tmp_path):
     await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("B", "A", "C")])
-    first = await snapshot.current(store)
+    first = await snapshots.current()
 
-    assert await snapshot.current(store) is first
+    assert await snapshots.current() is first
     assert first.keys == ("A", "B", "C")
     assert first.ids(["C", "NOPE", "A"]).tolist() == [0, 2]
 
     await structure.set_parent(store, child="B", parent="A", valid_from=DAY)
-    second = await snapshot.current(store)
+    second = await snapshots.current()
 
     assert second is not first
     assert second.keys_of((await second.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
     assert (await first.forest(DAY)).subtree(0).tolist() == [0]
 
 
-async def held_keys(store, expected: list[str]) -> list[str]:
-    """Return the keys of the snapshot held for the store once they are `expected`, or after ten seconds."""
+async def held_keys(snapshots: snapshot.Snapshots, expected: list[str]) -> list[str]:
+    """Return the keys of the snapshot held once they are `expected`, or after ten seconds."""
     for _ in range(500):
-        held = snapshot._held.get(store)
-        if held and held.snapshot and list(held.snapshot.keys) == expected:
+        held = snapshots.held()
+        if held and list(held.keys) == expected:
             break
         await asyncio.sleep(0.02)
-    return list(held.snapshot.keys) if held and held.snapshot else []
+    return list(held.keys) if held else []
 
 
-async def test_kept_current_reads_the_snapshot_again_once_writes_have_paused(store, tmp_path):
+async def test_kept_current_reads_the_snapshot_again_once_writes_have_paused(store, snapshots, tmp_path):
     await load_rows(store, tmp_path / "1", "organisations", [{"key": "A", "name": "A"}])
 
-    async with snapshot.kept_current(store, poll_seconds=0.02, quiet_seconds=0.1):
-        first = await held_keys(store, ["A"])
+    async with snapshots.kept_current(poll_seconds=0.02, quiet_seconds=0.1):
+        first = await held_keys(snapshots, ["A"])
         await load_rows(store, tmp_path / "2", "organisations", [{"key": "B", "name": "B"}])
-        second = await held_keys(store, ["A", "B"])
+        second = await held_keys(snapshots, ["A", "B"])
 
     assert (first, second) == (["A"], ["A", "B"])
-    assert snapshot._held[store].snapshot.token == await store.revision()
+    assert snapshots.held().token == await store.revision()
 
 
-async def test_bookings_are_summed_per_organisation_and_month_from_the_first_booked_month(store, tmp_path):
+async def test_bookings_are_summed_per_organisation_and_month_from_the_first_booked_month(store, snapshots, tmp_path):
     await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("A", "B")])
     await load_rows(store, tmp_path / "2", "debtors", [{"number": "100", "name": "Debtor 100"}])
     await load_rows(
@@ -70,7 +70,7 @@ async def test_bookings_are_summed_per_organisation_and_month_from_the_first_boo
     ]
     await load_rows(store, tmp_path / "3", "revenue", rows)
 
-    ledger = (await snapshot.current(store)).ledger
+    ledger = (await snapshots.current()).ledger
 
     assert snapshot.period_of(ledger.first_month) == "2024-01"
     assert ledger.revenue.tolist() == [[0, 0, 1000], [250, 0, -100]]

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api import problems
-from api.deps import SeesEverything, StoreDep, ViewerDep
+from api.deps import SeesEverything, SnapshotsDep, StoreDep, ViewerDep
 from api.models import FromService, Overlay
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
 from graph import duplicates, visibility
@@ -170,6 +170,7 @@ async def get_viewers(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, 
 )
 async def get_portfolio(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     viewer: ViewerDep,
     key: UserKey,
     as_of: AsOf = None,
@@ -182,6 +183,7 @@ async def get_portfolio(
     """
     found = await visibility.portfolio(
         store,
+        snapshots=snapshots,
         user_key=key,
         as_of=day(as_of, viewer.today),
         inherit=viewer.inherit,
@@ -193,7 +195,11 @@ async def get_portfolio(
 
 
 @router.get("/reports/one-face", response_model=SplitGroupPage)
-async def get_one_face(store: StoreDep, caller: SeesEverything, asked: ReportPageDep) -> SplitGroupPage:
+async def get_one_face(
+    store: StoreDep, snapshots: SnapshotsDep, caller: SeesEverything, asked: ReportPageDep
+) -> SplitGroupPage:
     """List the groups whose members have more than one owner on the day, by root key (analysts and admins)."""
-    page = await visibility.one_face(store, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit)
+    page = await visibility.one_face(
+        store, snapshots=snapshots, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit
+    )
     return SplitGroupPage.model_validate(page)

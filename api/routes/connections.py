@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Query
 
 from api import problems
-from api.deps import StoreDep, ViewerDep
+from api.deps import SnapshotsDep, StoreDep, ViewerDep
 from api.models import FromService
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, day
 from graph import connections, duplicates, visibility
@@ -134,6 +134,7 @@ async def get_members(
 @router.get("/{key}/suppliers", response_model=SupplyPage)
 async def get_suppliers(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
@@ -143,13 +144,23 @@ async def get_suppliers(
 ) -> SupplyPage:
     """List who supplies an organisation or its group (links inside the group left out), one item per link."""
     return await _answer(
-        store, viewer, key, connections.suppliers, SupplyPage, as_of=as_of, scope=scope, cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.suppliers,
+        SupplyPage,
+        snapshots=snapshots,
+        as_of=as_of,
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
     )
 
 
 @router.get("/{key}/customers", response_model=SupplyPage)
 async def get_customers(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
     as_of: AsOf = None,
@@ -159,7 +170,16 @@ async def get_customers(
 ) -> SupplyPage:
     """List whom an organisation or its group supplies (links inside the group left out), one item per link."""
     return await _answer(
-        store, viewer, key, connections.customers, SupplyPage, as_of=as_of, scope=scope, cursor=cursor, limit=limit
+        store,
+        viewer,
+        key,
+        connections.customers,
+        SupplyPage,
+        snapshots=snapshots,
+        as_of=as_of,
+        scope=scope,
+        cursor=cursor,
+        limit=limit,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import problems
-from api.deps import StoreDep, ViewerDep
+from api.deps import SnapshotsDep, StoreDep, ViewerDep
 from api.models import FromService, read_in_parts
 from api.routes.common import AsOf, ContactKey, Cursor, Limit, OrganisationKey, day
 from graph import contacts, duplicates, paging
@@ -70,6 +70,7 @@ class ContactPublic(PersonPublic):
 @router.get("/organisations/{key}/contacts", response_model=EmployeePage)
 async def get_organisation_contacts(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
     scope: Annotated[
@@ -84,6 +85,7 @@ async def get_organisation_contacts(
     """List the contacts working at an organisation, its subtree or its group, one item per employment."""
     page = await duplicates.following_merges(contacts.of_organisation)(
         store,
+        snapshots=snapshots,
         key=key,
         as_of=day(as_of, viewer.today),
         scope=scope,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from api import problems
-from api.deps import SettingsDep, StoreDep, ViewerDep
+from api.deps import SettingsDep, SnapshotsDep, StoreDep, ViewerDep
 from api.routes.common import (
     AsOf,
     Cursor,
@@ -211,6 +211,7 @@ def _parts(breakdown: str) -> list[str]:
 @router.get("/organisations/{key}/revenue", response_model=RevenuePublic, responses=problems.responses(404))
 async def get_revenue(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
@@ -241,6 +242,7 @@ async def get_revenue(
     today = day(as_of, viewer.today)
     rollup = await duplicates.following_merges(revenue.rollup)(
         store,
+        snapshots=snapshots,
         key=key,
         as_of=today,
         first=first,
@@ -256,6 +258,7 @@ async def get_revenue(
 @router.get("/organisations/{key}/children", response_model=LevelPage, responses=problems.responses(404))
 async def get_children(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
@@ -274,7 +277,16 @@ async def get_children(
     """
     today = day(as_of, viewer.today)
     level = await duplicates.following_merges(levels.children)(
-        store, key=key, as_of=today, first=first, last=last, sort=sort, cursor=cursor, limit=limit, viewer=viewer
+        store,
+        snapshots=snapshots,
+        key=key,
+        as_of=today,
+        first=first,
+        last=last,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        viewer=viewer,
     )
     return LevelPage.model_validate(documents.level(level, as_of=today, currency=settings.currency))
 
@@ -282,6 +294,7 @@ async def get_children(
 @router.get("/organisations/{key}/levels", response_model=LevelChain, responses=problems.responses(404))
 async def get_levels(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     key: OrganisationKey,
@@ -299,7 +312,7 @@ async def get_levels(
     """
     today = day(as_of, viewer.today)
     chain = await duplicates.following_merges(levels.chain)(
-        store, key=key, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
+        store, snapshots=snapshots, key=key, as_of=today, first=first, last=last, sort=sort, limit=limit, viewer=viewer
     )
     return LevelChain.model_validate(documents.chain(chain, as_of=today, currency=settings.currency))
 
@@ -313,6 +326,7 @@ async def get_levels(
 )
 async def get_territory_revenue(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     key: TerritoryKey,
@@ -329,6 +343,7 @@ async def get_territory_revenue(
     today = day(as_of, viewer.today)
     rollup = await revenue.territory_rollup(
         store,
+        snapshots=snapshots,
         key=key,
         as_of=today,
         inherit=viewer.inherit,
@@ -349,6 +364,7 @@ async def get_territory_revenue(
 )
 async def get_portfolio_revenue(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     key: UserKey,
@@ -366,6 +382,7 @@ async def get_portfolio_revenue(
     today = day(as_of, viewer.today)
     rollup = await revenue.portfolio_rollup(
         store,
+        snapshots=snapshots,
         user_key=key,
         as_of=today,
         inherit=viewer.inherit,
@@ -381,6 +398,7 @@ async def get_portfolio_revenue(
 @router.get("/groups", response_model=GroupPagePublic)
 async def get_groups(
     store: StoreDep,
+    snapshots: SnapshotsDep,
     settings: SettingsDep,
     viewer: ViewerDep,
     first: First = None,
@@ -398,6 +416,7 @@ async def get_groups(
     periods = revenue.period_range(first, last, as_of=today)
     page = await revenue.groups(
         store,
+        snapshots=snapshots,
         as_of=today,
         classes=revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent),
         first=periods[0],

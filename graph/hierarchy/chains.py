@@ -164,7 +164,7 @@ async def _climb_level_by_level(store: Store, *, keys: Sequence[str], as_of: dat
     return chains
 
 
-async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[str]:
+async def subtree_keys(store: Store, *, snapshots: snapshot.Snapshots, key: str, as_of: datetime.date) -> list[str]:
     """Return the key of an organisation and of all its `PARENT_OF` descendants on a day, each once.
 
     For reads over a whole subtree (its contacts, its suppliers): pass the root's key for a group. Read from
@@ -177,7 +177,7 @@ async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[
         NotFound: no organisation has the key.
         QueryError: the engine failed a read.
     """
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     organisation = found.id_of(key)
     if organisation is None:
         raise not_found(key)
@@ -187,7 +187,7 @@ async def subtree_keys(store: Store, *, key: str, as_of: datetime.date) -> list[
     return found.keys_of(below[np.lexsort((below, forest.depth[below]))].tolist())
 
 
-async def roots(store: Store, *, as_of: datetime.date) -> dict[str, str]:
+async def roots(store: Store, *, snapshots: snapshot.Snapshots, as_of: datetime.date) -> dict[str, str]:
     """Return the root on a day of every organisation: the key of its group's ultimate parent (its own for a root).
 
     For whole-graph work: read from the snapshot's structure of the day (:mod:`graph.snapshot`).
@@ -198,7 +198,7 @@ async def roots(store: Store, *, as_of: datetime.date) -> dict[str, str]:
     Raises:
         QueryError: the engine failed a read.
     """
-    found = await snapshot.current(store)
+    found = await snapshots.current()
     forest = await found.forest(as_of)
     return dict(zip(found.keys, found.keys_of(forest.root.tolist()), strict=True))
 

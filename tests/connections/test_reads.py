@@ -1,6 +1,7 @@
 """The connection reads on small hand-made graphs: memberships, members, suppliers, customers, related."""
 
 import datetime
+import functools
 
 import pytest
 
@@ -62,7 +63,7 @@ async def test_members_are_paged_by_key_each_exactly_once(store, tmp_path):
         assert [member.key for member in await all_pages(read, limit)] == keys
 
 
-async def test_a_group_sees_suppliers_of_every_member_once_per_link_and_not_its_own(store, tmp_path):
+async def test_a_group_sees_suppliers_of_every_member_once_per_link_and_not_its_own(store, snapshots, tmp_path):
     # Arrange: H holds S1 and S2 (S2 only from 2024-07-01); X supplies S1 and S2, S1 supplies S2 (internal),
     # Y supplies H until 2024-06-30; H supplies the outsider Z.
     await build(
@@ -81,10 +82,10 @@ async def test_a_group_sees_suppliers_of_every_member_once_per_link_and_not_its_
     before, after = D(2024, 6, 30), D(2024, 7, 1)
 
     async def suppliers(key, when, scope):
-        return (await connections.suppliers(store, key=key, as_of=when, scope=scope)).items
+        return (await connections.suppliers(store, snapshots=snapshots, key=key, as_of=when, scope=scope)).items
 
     async def customers(key, when, scope):
-        page = await connections.customers(store, key=key, as_of=when, scope=scope)
+        page = await connections.customers(store, snapshots=snapshots, key=key, as_of=when, scope=scope)
         return [(c.key, c.via_key) for c in page.items]
 
     # Act / Assert
@@ -105,7 +106,7 @@ async def test_a_group_sees_suppliers_of_every_member_once_per_link_and_not_its_
     assert await customers("Z", after, Scope.GROUP) == []
 
 
-async def test_group_suppliers_are_paged_by_key_then_member(store, tmp_path):
+async def test_group_suppliers_are_paged_by_key_then_member(store, snapshots, tmp_path):
     members = [f"S{i}" for i in range(4)]
     outside = [f"X{i}" for i in range(3)]
     await build(
@@ -121,7 +122,7 @@ async def test_group_suppliers_are_paged_by_key_then_member(store, tmp_path):
 
         async def read(cursor, limit):
             return await connections.suppliers(
-                store, key="S3", as_of=D(2025, 1, 1), scope=Scope.GROUP, cursor=cursor, limit=limit
+                store, snapshots=snapshots, key="S3", as_of=D(2025, 1, 1), scope=Scope.GROUP, cursor=cursor, limit=limit
             )
 
         assert [(s.key, s.via_key) for s in await all_pages(read, limit)] == expected
@@ -168,10 +169,15 @@ async def test_an_unregistered_type_is_invalid_even_when_none_is_registered(stor
         await connections.related(store, key="A", as_of=D(2025, 1, 1), relationship_type="advises")
 
 
-async def test_an_unknown_key_is_not_found_and_bad_arguments_are_invalid(store, tmp_path):
+async def test_an_unknown_key_is_not_found_and_bad_arguments_are_invalid(store, snapshots, tmp_path):
     await build(store, tmp_path, organisations=[("A", "company")])
     today = D(2025, 1, 1)
-    reads = (connections.memberships, connections.members, connections.suppliers, connections.customers)
+    reads = (
+        connections.memberships,
+        connections.members,
+        functools.partial(connections.suppliers, snapshots=snapshots),
+        functools.partial(connections.customers, snapshots=snapshots),
+    )
     for read in (*reads, connections.related):
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today)
@@ -182,7 +188,7 @@ async def test_an_unknown_key_is_not_found_and_bad_arguments_are_invalid(store, 
             await read(store, key="A", as_of=today, cursor="not a cursor")
         page = await read(store, key="A", as_of=today)
         assert page.items == [] and page.next_cursor is None
-    for read in (connections.suppliers, connections.customers):
+    for read in reads[2:]:
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today, scope=Scope.GROUP)
         with pytest.raises(InvalidInput, match="scope 'subtree'"):

@@ -154,7 +154,7 @@ def worlds(draw):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(drawn=worlds())
-async def test_reads_agree_with_the_reference_on_random_graphs(store, tmp_path, drawn):
+async def test_reads_agree_with_the_reference_on_random_graphs(store, snapshots, tmp_path, drawn):
     world, days, limit = drawn
     await admin.delete_everything(store)
     await build(store, tmp_path, types=TYPES, **vars(world))
@@ -175,12 +175,12 @@ async def test_reads_agree_with_the_reference_on_random_graphs(store, tmp_path, 
             for scope in ("self", "group"):
                 reads[f"suppliers {scope}"] = (
                     connections.suppliers,
-                    {"scope": scope},
+                    {"snapshots": snapshots, "scope": scope},
                     reference.supplies(key, when, scope, of_customers=False),
                 )
                 reads[f"customers {scope}"] = (
                     connections.customers,
-                    {"scope": scope},
+                    {"snapshots": snapshots, "scope": scope},
                     reference.supplies(key, when, scope, of_customers=True),
                 )
             for name, (read, options, expected) in reads.items():

@@ -20,6 +20,7 @@ from graph import admin
 from graph.hierarchy import chains, reads
 from graph.queries import Query
 from graph.settings import Settings
+from graph.snapshot import Snapshots
 from graph.store import open_store
 
 DAY = datetime.date(2025, 6, 30)
@@ -118,7 +119,12 @@ async def measure_group(store, *, top: str, leaf: str, repeat: int) -> None:
     """Print how long the reads of one group take, from its root `top` or from `leaf` on its deepest level."""
     await timed(f"  root of a level-{LEVELS} member", lambda: reads.root(store, key=leaf, as_of=DAY), 200)
     await timed(f"  ancestors of a level-{LEVELS} member", lambda: reads.ancestors(store, key=leaf, as_of=DAY), 200)
-    await timed("  subtree_keys of the root", lambda: chains.subtree_keys(store, key=top, as_of=DAY), repeat)
+    snapshots = Snapshots(store)
+    await timed(
+        "  subtree_keys of the root",
+        lambda: chains.subtree_keys(store, snapshots=snapshots, key=top, as_of=DAY),
+        repeat,
+    )
     await timed("  descendants, first page of 1,000", lambda: reads.descendants(store, key=top, as_of=DAY), repeat)
     await timed("  group, first page of 1,000", lambda: reads.group(store, key=leaf, as_of=DAY), repeat)
 

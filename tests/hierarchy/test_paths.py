@@ -16,7 +16,9 @@ _LINK_TEXT = (
 LINK_ANYWAY = Query("tests/hierarchy/link_anyway", {"falkordb": _LINK_TEXT, "neo4j": _LINK_TEXT})
 
 
-async def test_an_organisation_reached_through_an_expired_and_a_valid_link_counts_once_where_it_hangs(store, tmp_path):
+async def test_an_organisation_reached_through_an_expired_and_a_valid_link_counts_once_where_it_hangs(
+    store, snapshots, tmp_path
+):
     # Arrange: X hung under A (depth 1) until day 4, under C (depth 2) from day 5; A held C all along.
     links = [
         ("G", "A", "legal", None, None),
@@ -53,12 +55,14 @@ async def test_an_organisation_reached_through_an_expired_and_a_valid_link_count
         ("G", "legal", 4),
     ]
     assert (group.root.key, group.root.depth, group.member_count) == ("G", 4, 4)
-    assert await chains.subtree_keys(store, key="A", as_of=day(5)) == ["A", "C", "X", "Y"]
-    assert await chains.subtree_keys(store, key="A", as_of=day(3)) == ["A", "C", "X", "Y"]
-    assert await chains.subtree_keys(store, key="C", as_of=day(3)) == ["C"]
+    assert await chains.subtree_keys(store, snapshots=snapshots, key="A", as_of=day(5)) == ["A", "C", "X", "Y"]
+    assert await chains.subtree_keys(store, snapshots=snapshots, key="A", as_of=day(3)) == ["A", "C", "X", "Y"]
+    assert await chains.subtree_keys(store, snapshots=snapshots, key="C", as_of=day(3)) == ["C"]
 
 
-async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its_smallest_parent(store, tmp_path):
+async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its_smallest_parent(
+    store, snapshots, tmp_path
+):
     # Arrange: written past the loader's checks: D has the parents B and C on the same day, and E, F close a cycle.
     await load_rows(store, tmp_path, "organisations", [{"key": key, "name": f"Org {key}"} for key in "ABCDEF"])
     await store.write(
@@ -78,7 +82,14 @@ async def test_data_that_breaks_the_rules_shows_each_organisation_once_under_its
         ("E", 3, "D"),
         ("F", 4, "E"),
     ]
-    assert await chains.subtree_keys(store, key="A", as_of=today) == ["A", "B", "C", "D", "E", "F"]
+    assert await chains.subtree_keys(store, snapshots=snapshots, key="A", as_of=today) == [
+        "A",
+        "B",
+        "C",
+        "D",
+        "E",
+        "F",
+    ]
     assert [node.key for node in up["F"]] == ["E", "D", "B", "A"]
     assert [node.key for node in up["E"]] == ["D", "B", "A"]
     assert [node.key for node in up["B"]] == ["A"]

@@ -1,6 +1,7 @@
 """The hierarchy reads: hand cases, and random forests with history against a plain-Python reference."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 import pytest
@@ -213,11 +214,11 @@ async def test_siblings_share_the_parent_of_the_day(store, tmp_path):
     assert (await reads.siblings(store, key="P", as_of=datetime.date(2025, 1, 1))).items == []
 
 
-async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, tmp_path):
+async def test_an_unknown_key_is_not_found_and_bad_paging_is_invalid(store, snapshots, tmp_path):
     await build(store, tmp_path, ["A"], [])
     today = datetime.date(2025, 1, 1)
     answers = (reads.detail, reads.ancestors, reads.root, reads.descendants, reads.group)
-    for read in (*answers, reads.siblings, chains.subtree_keys):
+    for read in (*answers, reads.siblings, functools.partial(chains.subtree_keys, snapshots=snapshots)):
         with pytest.raises(NotFound, match="NOPE"):
             await read(store, key="NOPE", as_of=today)
     for limit in (0, paging.MAX_LIMIT + 1):
@@ -412,14 +413,14 @@ async def test_reads_agree_with_the_reference_on_random_forests(store, tmp_path,
             assert result.members.items == members[:limit]
 
 
-async def test_subtree_keys_are_the_organisation_and_every_descendant_of_the_day(store, tmp_path):
+async def test_subtree_keys_are_the_organisation_and_every_descendant_of_the_day(store, snapshots, tmp_path):
     links = [("A", "B", "legal", None, None), ("B", "C", "branch", None, day(3)), ("A", "D", "legal", day(5), None)]
     await build(store, tmp_path, "ABCD", links)
 
-    early = await chains.subtree_keys(store, key="A", as_of=day(2))
-    late = await chains.subtree_keys(store, key="A", as_of=day(6))
+    early = await chains.subtree_keys(store, snapshots=snapshots, key="A", as_of=day(2))
+    late = await chains.subtree_keys(store, snapshots=snapshots, key="A", as_of=day(6))
 
     assert early == ["A", "B", "C"]
     assert late == ["A", "B", "D"]
     with pytest.raises(NotFound):
-        await chains.subtree_keys(store, key="nobody", as_of=day(2))
+        await chains.subtree_keys(store, snapshots=snapshots, key="nobody", as_of=day(2))

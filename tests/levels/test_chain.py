@@ -43,7 +43,7 @@ def expected_chain(viewed: Viewed, seen: set[str], key: str, when) -> tuple[list
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(viewed=viewed_worlds(), asked=questions())
-async def test_the_levels_of_a_chain_agree_with_children_and_the_reference(store, tmp_path, viewed, asked):
+async def test_the_levels_of_a_chain_agree_with_children_and_the_reference(store, snapshots, tmp_path, viewed, asked):
     await admin.delete_everything(store)
     viewer = await load(store, tmp_path, viewed)
     seen = seen_keys(viewed)
@@ -53,18 +53,18 @@ async def test_the_levels_of_a_chain_agree_with_children_and_the_reference(store
     for key in viewed.world.organisations:
         if key not in seen:
             with pytest.raises(NotFound) as hidden:
-                await levels.chain(store, key=key, **question)
+                await levels.chain(store, snapshots=snapshots, key=key, **question)
             assert str(hidden.value) == str(visibility.not_found(key))
             continue
         for sort in levels.Sort:
-            answered = await levels.chain(store, key=key, sort=sort, **question)
+            answered = await levels.chain(store, snapshots=snapshots, key=key, sort=sort, **question)
 
             keys, hidden_above = expected_chain(viewed, seen, key, when)
             assert [part.level.key for part in answered.levels] == keys, (key, sort)
             assert (answered.key, answered.hidden_count) == (key, hidden_above)
             for part, below in zip(answered.levels, [*keys[1:], None], strict=True):
                 top = part.level.key
-                assert part.level == await levels.children(store, key=top, sort=sort, **question)
+                assert part.level == await levels.children(store, snapshots=snapshots, key=top, sort=sort, **question)
                 assert part.level.country == viewed.countries[top]
                 if below is None:
                     assert part.chain_item is None
@@ -73,7 +73,7 @@ async def test_the_levels_of_a_chain_agree_with_children_and_the_reference(store
                 assert as_values(part.chain_item) == next(item for item in whole["items"] if item[0] == below)
 
 
-async def test_a_chain_item_beyond_the_first_page_is_given(store, tmp_path):
+async def test_a_chain_item_beyond_the_first_page_is_given(store, snapshots, tmp_path):
     # A holds B, C, D; D holds E, F. At one item a page, D and F are on no first page.
     world = World(
         dict.fromkeys("ABCDEF", "company"),
@@ -82,7 +82,9 @@ async def test_a_chain_item_beyond_the_first_page_is_given(store, tmp_path):
     )
     await load(store, tmp_path, Viewed(world, dict.fromkeys("ABCDEF", "NL"), None, None, DAY))
 
-    answered = await levels.chain(store, key="F", as_of=DAY, first="2024-01", last="2024-12", limit=1)
+    answered = await levels.chain(
+        store, snapshots=snapshots, key="F", as_of=DAY, first="2024-01", last="2024-12", limit=1
+    )
 
     assert [(part.level.key, [item.key for item in part.level.items]) for part in answered.levels] == [
         ("A", ["B"]),

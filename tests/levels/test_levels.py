@@ -12,7 +12,9 @@ DAY = datetime.date(2024, 1, 1)
 RANGE = {"first": "2024-01", "last": "2024-12"}
 
 
-async def test_a_seen_organisation_under_a_hidden_one_is_on_the_level_of_its_nearest_seen_ancestor(store, tmp_path):
+async def test_a_seen_organisation_under_a_hidden_one_is_on_the_level_of_its_nearest_seen_ancestor(
+    store, snapshots, tmp_path
+):
     # A holds B and D; B holds C. The rep sees A and C only (no inheritance): C hangs under A, two links below it.
     world = World(
         {"A": "company", "B": "company", "C": "company", "D": "company"},
@@ -26,14 +28,14 @@ async def test_a_seen_organisation_under_a_hidden_one_is_on_the_level_of_its_nea
     viewed = Viewed(world, dict.fromkeys("ABCD", "DE"), ["A", "C"], Inheritance.NONE, DAY)
     viewer = await load(store, tmp_path, viewed)
 
-    level = await levels.children(store, key="A", as_of=DAY, viewer=viewer, **RANGE)
+    level = await levels.children(store, snapshots=snapshots, key="A", as_of=DAY, viewer=viewer, **RANGE)
 
     assert [(item.key, item.depth, item.parent_key, item.kind) for item in level.items] == [("C", 2, None, "branch")]
     assert (level.child_count, level.hidden_count, level.member_count) == (1, 2, 2)
     assert level.own == revenue.Figures(1000, 300)
     # B's bookings are hidden: the totals count only what the rep sees.
     assert level.total == revenue.Figures(1250, 350) == level.own + level.items[0].total
-    everything = await levels.children(store, key="A", as_of=DAY, **RANGE)
+    everything = await levels.children(store, snapshots=snapshots, key="A", as_of=DAY, **RANGE)
     assert [(item.key, item.depth, item.parent_key, item.share) for item in everything.items] == [
         ("B", 1, "A", 60.0),
         ("D", 1, "A", None),
@@ -41,16 +43,16 @@ async def test_a_seen_organisation_under_a_hidden_one_is_on_the_level_of_its_nea
     assert everything.items[0].total == revenue.Figures(750, 50) and everything.hidden_count == 0
 
 
-async def test_a_level_is_the_structure_of_as_of(store):
+async def test_a_level_is_the_structure_of_as_of(store, snapshots):
     await loading.load_paths(store, [DEMO_DIR])
     # Müller Haustechnik moved from Müller Baustoffe up to the Müller holding on 2024-04-01.
     asked = {"first": "2025-01", "last": "2025-12"}
     march, april = datetime.date(2024, 3, 31), datetime.date(2024, 4, 1)
 
-    before = await levels.children(store, key="ORG-DE-0001", as_of=march, **asked)
-    after = await levels.children(store, key="ORG-DE-0001", as_of=april, **asked)
-    below_before = await levels.children(store, key="ORG-DE-0002", as_of=march, **asked)
-    below_after = await levels.children(store, key="ORG-DE-0002", as_of=april, **asked)
+    before = await levels.children(store, snapshots=snapshots, key="ORG-DE-0001", as_of=march, **asked)
+    after = await levels.children(store, snapshots=snapshots, key="ORG-DE-0001", as_of=april, **asked)
+    below_before = await levels.children(store, snapshots=snapshots, key="ORG-DE-0002", as_of=march, **asked)
+    below_after = await levels.children(store, snapshots=snapshots, key="ORG-DE-0002", as_of=april, **asked)
 
     assert "ORG-DE-0011" not in {item.key for item in before.items + below_after.items}
     moved = next(item for item in after.items if item.key == "ORG-DE-0011")

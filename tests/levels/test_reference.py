@@ -169,11 +169,11 @@ def as_values(item: levels.LevelItem) -> tuple:
     )
 
 
-async def whole_level(store, *, limit, **asked) -> dict:
+async def whole_level(store, snapshots, *, limit, **asked) -> dict:
     """Read every page of a level; check that the whole-level figures agree on every page."""
     items, cursor, tops = [], None, set()
     while True:
-        page = await levels.children(store, cursor=cursor, limit=limit, **asked)
+        page = await levels.children(store, snapshots=snapshots, cursor=cursor, limit=limit, **asked)
         assert len(page.items) <= limit
         tops.add(
             (
@@ -221,7 +221,7 @@ def questions(draw) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(viewed=viewed_worlds(), asked=questions())
-async def test_levels_agree_with_the_reference(store, tmp_path, viewed, asked):
+async def test_levels_agree_with_the_reference(store, snapshots, tmp_path, viewed, asked):
     await admin.delete_everything(store)
     viewer = await load(store, tmp_path, viewed)
     seen = seen_keys(viewed)
@@ -231,11 +231,11 @@ async def test_levels_agree_with_the_reference(store, tmp_path, viewed, asked):
     for key in viewed.world.organisations:
         if key not in seen:
             with pytest.raises(NotFound) as hidden:
-                await levels.children(store, key=key, **question)
+                await levels.children(store, snapshots=snapshots, key=key, **question)
             assert str(hidden.value) == str(visibility.not_found(key))
             continue
         for sort in levels.Sort:
-            answered = await whole_level(store, key=key, sort=sort, limit=limit, **question)
+            answered = await whole_level(store, snapshots, key=key, sort=sort, limit=limit, **question)
 
             assert answered == expected_level(viewed, seen, key, when, first, last, sort), (key, sort)
 
@@ -244,7 +244,7 @@ async def test_levels_agree_with_the_reference(store, tmp_path, viewed, asked):
     for key in sorted(seen):
         hidden, reached = 0, [key]
         while reached:
-            level = await whole_level(store, key=reached.pop(), sort=levels.Sort.KEY, limit=10, **question)
+            level = await whole_level(store, snapshots, key=reached.pop(), sort=levels.Sort.KEY, limit=10, **question)
             hidden += level["hidden_count"]
             reached.extend(item[0] for item in level["items"])
         assert hidden == len([o for o in reference.subtree(key, when) if o not in seen])

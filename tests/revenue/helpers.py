@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 from graph import revenue
+from graph.snapshot import Snapshots
 from graph.store import Store
 from tests.helpers import load_rows
 from tests.revenue.reference import Reference, World, name
@@ -117,11 +118,13 @@ def ranked(groups: list[revenue.GroupFigures]) -> list[tuple]:
     ]
 
 
-async def all_groups(store: Store, *, limit: int, **asked) -> tuple[list[revenue.GroupFigures], int, revenue.Figures]:
+async def all_groups(
+    store: Store, snapshots: Snapshots, *, limit: int, **asked
+) -> tuple[list[revenue.GroupFigures], int, revenue.Figures]:
     """Return every group of the ranking, page by page, with the group count and total every page agreed on."""
     items, cursor, seen = [], None, set()
     while True:
-        page = await revenue.groups(store, cursor=cursor, limit=limit, **asked)
+        page = await revenue.groups(store, snapshots=snapshots, cursor=cursor, limit=limit, **asked)
         seen.add((page.group_count, page.total))
         items.extend(page.items)
         if page.next_cursor is None:
@@ -133,6 +136,7 @@ async def all_groups(store: Store, *, limit: int, **asked) -> tuple[list[revenue
 
 async def assert_agrees_with_reference(
     store: Store,
+    snapshots: Snapshots,
     world: World,
     *,
     when: datetime.date,
@@ -148,13 +152,23 @@ async def assert_agrees_with_reference(
     for key in world.organisations:
         for scope in revenue.Scope:
             rollup = await revenue.rollup(
-                store, key=key, as_of=when, first=first, last=last, scope=scope, breakdown=ALL_PARTS, top=top
+                store,
+                snapshots=snapshots,
+                key=key,
+                as_of=when,
+                first=first,
+                last=last,
+                scope=scope,
+                breakdown=ALL_PARTS,
+                top=top,
             )
             assert (rollup.key, rollup.name, rollup.scope) == (key, name(key), scope)
             expected = reference.rollup(key, scope=scope, when=when, first=first, last=last, top=top)
             assert answered(rollup) == expected, (key, scope)
     classes = revenue.AbcClasses(float(a_percent), float(b_percent))
-    items, count, total = await all_groups(store, limit=limit, as_of=when, first=first, last=last, classes=classes)
+    items, count, total = await all_groups(
+        store, snapshots, limit=limit, as_of=when, first=first, last=last, classes=classes
+    )
     expected = reference.groups(when=when, first=first, last=last, a_percent=a_percent, b_percent=b_percent)
     assert ranked(items) == expected
     assert count == len(expected)

@@ -117,8 +117,8 @@ def questions(draw) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(world=worlds(), asked=questions())
-async def test_rollups_and_groups_agree_with_the_reference(store, tmp_path, world, asked):
+async def test_rollups_and_groups_agree_with_the_reference(store, snapshots, tmp_path, world, asked):
     await admin.delete_everything(store)
     await build(store, tmp_path, world)
 
-    await assert_agrees_with_reference(store, world, **asked)
+    await assert_agrees_with_reference(store, snapshots, world, **asked)

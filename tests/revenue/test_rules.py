@@ -26,8 +26,10 @@ def single_groups(revenues: dict[str, int]) -> World:
     )
 
 
-async def classes_of(store, classes: revenue.AbcClasses) -> list[tuple[str, str]]:
-    items, _, _ = await all_groups(store, limit=1, as_of=MARCH_15, first="2024-01", last="2024-01", classes=classes)
+async def classes_of(store, snapshots, classes: revenue.AbcClasses) -> list[tuple[str, str]]:
+    items, _, _ = await all_groups(
+        store, snapshots, limit=1, as_of=MARCH_15, first="2024-01", last="2024-01", classes=classes
+    )
     return [(group.root_key, group.abc_class) for group in items]
 
 
@@ -91,11 +93,11 @@ def test_a_range_backwards_or_too_long_is_refused(first, last, reason):
 # --- refused questions ------------------------------------------------------------------------
 
 
-async def test_bad_questions_are_invalid_and_an_unknown_key_is_not_found(store, tmp_path):
+async def test_bad_questions_are_invalid_and_an_unknown_key_is_not_found(store, snapshots, tmp_path):
     await build(store, tmp_path, World({"A": "company", "EK": "association"}))
 
     async def ask(**changes):
-        return await revenue.rollup(store, **({"key": "A", "as_of": MARCH_15} | changes))
+        return await revenue.rollup(store, snapshots=snapshots, **({"key": "A", "as_of": MARCH_15} | changes))
 
     for changes, reason in (
         ({"scope": "world"}, "unknown scope 'world'"),
@@ -121,13 +123,13 @@ async def test_bad_questions_are_invalid_and_an_unknown_key_is_not_found(store, 
         ({"first": "2024-14"}, "YYYY-MM"),
     ):
         with pytest.raises(InvalidInput, match=reason):
-            await revenue.groups(store, **({"as_of": MARCH_15, "classes": CLASSES} | changes))
+            await revenue.groups(store, snapshots=snapshots, **({"as_of": MARCH_15, "classes": CLASSES} | changes))
 
 
 # --- what a rollup answers --------------------------------------------------------------------
 
 
-async def test_defaults_and_breakdown_parts(store, tmp_path):
+async def test_defaults_and_breakdown_parts(store, snapshots, tmp_path):
     # Arrange: R with three children booking in the default range (April 2023 to March 2024) and one before it.
     world = World(
         {"R": "company", "K1": "company", "K2": "company", "K3": "company"},
@@ -143,9 +145,11 @@ async def test_defaults_and_breakdown_parts(store, tmp_path):
     await build(store, tmp_path, world)
 
     # Act
-    plain = await revenue.rollup(store, key="R", as_of=MARCH_15, scope="subtree")
-    bare = await revenue.rollup(store, key="R", as_of=MARCH_15, scope="subtree", breakdown=(), top=1)
-    topped = await revenue.rollup(store, key="R", as_of=MARCH_15, scope="subtree", top=1)
+    plain = await revenue.rollup(store, snapshots=snapshots, key="R", as_of=MARCH_15, scope="subtree")
+    bare = await revenue.rollup(
+        store, snapshots=snapshots, key="R", as_of=MARCH_15, scope="subtree", breakdown=(), top=1
+    )
+    topped = await revenue.rollup(store, snapshots=snapshots, key="R", as_of=MARCH_15, scope="subtree", top=1)
 
     # Assert: the default range is the year up to March 2024; the default parts are periods and members.
     assert (plain.first, plain.last, len(plain.periods)) == ("2023-04", "2024-03", 12)
@@ -162,15 +166,17 @@ async def test_defaults_and_breakdown_parts(store, tmp_path):
     assert topped.rest == revenue.Rest(2, Figures(30_00, 1_00))
 
 
-async def test_ties_are_ranked_by_key_in_members_and_groups_across_pages(store, tmp_path):
+async def test_ties_are_ranked_by_key_in_members_and_groups_across_pages(store, snapshots, tmp_path):
     world = single_groups({"D": 100_00, "B": 100_00, "C": 100_00, "A": 100_00, "E": 50_00})
     world.parents.append(Link("E", "D"))
     world.parents.append(Link("E", "C"))
     await build(store, tmp_path, world)
 
-    group = await revenue.rollup(store, key="E", as_of=MARCH_15, first="2024-01", last="2024-01", scope="group")
+    group = await revenue.rollup(
+        store, snapshots=snapshots, key="E", as_of=MARCH_15, first="2024-01", last="2024-01", scope="group"
+    )
     items, count, total = await all_groups(
-        store, limit=1, as_of=MARCH_15, first="2024-01", last="2024-01", classes=CLASSES
+        store, snapshots, limit=1, as_of=MARCH_15, first="2024-01", last="2024-01", classes=CLASSES
     )
 
     assert [(m.key, m.figures.revenue) for m in group.members] == [("C", 100_00), ("D", 100_00), ("E", 50_00)]
@@ -182,12 +188,14 @@ async def test_ties_are_ranked_by_key_in_members_and_groups_across_pages(store, 
     assert (count, total) == (3, Figures(450_00, 45_00))
 
 
-async def test_groups_of_a_graph_without_bookings_are_all_c_and_an_empty_graph_has_none(store, tmp_path):
-    assert await revenue.groups(store, as_of=MARCH_15, classes=CLASSES) == revenue.GroupPage([], None, 0, Figures())
+async def test_groups_of_a_graph_without_bookings_are_all_c_and_an_empty_graph_has_none(store, snapshots, tmp_path):
+    assert await revenue.groups(store, snapshots=snapshots, as_of=MARCH_15, classes=CLASSES) == revenue.GroupPage(
+        [], None, 0, Figures()
+    )
 
     await build(store, tmp_path, World({"B": "company", "A": "company"}))
 
-    assert await classes_of(store, CLASSES) == [("A", "C"), ("B", "C")]
+    assert await classes_of(store, snapshots, CLASSES) == [("A", "C"), ("B", "C")]
 
 
 # --- margins and ABC classes ------------------------------------------------------------------
@@ -216,36 +224,40 @@ def test_the_margin_agrees_with_the_reference(cents, profit):
     assert Figures(cents, profit).margin == margin(cents, profit)
 
 
-async def test_abc_classes_follow_the_share_the_groups_above_make(store, tmp_path):
+async def test_abc_classes_follow_the_share_the_groups_above_make(store, snapshots, tmp_path):
     await build(store, tmp_path, single_groups({"A": 500_00, "B": 300_00, "C": 100_00, "D": 60_00, "E": 40_00}))
 
     # 0 % and 50 % above: A; exactly 80 % above is not less than 80 %: B, as is 90 %; 96 % above: C.
-    assert await classes_of(store, CLASSES) == [("A", "A"), ("B", "A"), ("C", "B"), ("D", "B"), ("E", "C")]
-    assert await classes_of(store, revenue.AbcClasses(50, 30)) == [
+    assert await classes_of(store, snapshots, CLASSES) == [("A", "A"), ("B", "A"), ("C", "B"), ("D", "B"), ("E", "C")]
+    assert await classes_of(store, snapshots, revenue.AbcClasses(50, 30)) == [
         ("A", "A"),
         ("B", "B"),
         ("C", "C"),
         ("D", "C"),
         ("E", "C"),
     ]
-    assert await classes_of(store, revenue.AbcClasses(0, 100)) == [(key, "B") for key in "ABCDE"]
+    assert await classes_of(store, snapshots, revenue.AbcClasses(0, 100)) == [(key, "B") for key in "ABCDE"]
 
 
-async def test_abc_thresholds_that_floats_cannot_add_exactly_still_end_where_they_say(store, tmp_path):
+async def test_abc_thresholds_that_floats_cannot_add_exactly_still_end_where_they_say(store, snapshots, tmp_path):
     # 50.1 + 0.2 is 50.300000000000004 in floating point; the group with exactly 50.3 % above it is C.
     await build(store, tmp_path, single_groups({"A": 503_00, "B": 300_00, "C": 197_00}))
 
-    assert await classes_of(store, revenue.AbcClasses(50.1, 0.2)) == [("A", "A"), ("B", "C"), ("C", "C")]
+    assert await classes_of(store, snapshots, revenue.AbcClasses(50.1, 0.2)) == [("A", "A"), ("B", "C"), ("C", "C")]
 
 
-async def test_amounts_stay_exact_to_the_cent_far_beyond_32_bits(store, tmp_path):
+async def test_amounts_stay_exact_to_the_cent_far_beyond_32_bits(store, snapshots, tmp_path):
     # 40 trillion and a cent, twice, plus a cent: odd cents where a float of less than 53 bits would round.
     world = single_groups({"A": 4_000_000_000_000_001, "B": 1})
     world.bookings.append(Booking("D-A", "2024-02", 4_000_000_000_000_001, 1))
     await build(store, tmp_path, world)
 
-    group = await revenue.rollup(store, key="A", as_of=MARCH_15, first="2024-01", last="2024-02", scope="group")
-    _, _, total = await all_groups(store, limit=1, as_of=MARCH_15, first="2024-01", last="2024-02", classes=CLASSES)
+    group = await revenue.rollup(
+        store, snapshots=snapshots, key="A", as_of=MARCH_15, first="2024-01", last="2024-02", scope="group"
+    )
+    _, _, total = await all_groups(
+        store, snapshots, limit=1, as_of=MARCH_15, first="2024-01", last="2024-02", classes=CLASSES
+    )
 
     assert group.figures == Figures(8_000_000_000_000_002, 400_000_000_000_001)
     assert [p.figures.revenue for p in group.periods] == [4_000_000_000_000_001, 4_000_000_000_000_001]

@@ -4,7 +4,7 @@ import asyncio
 import threading
 import time
 
-from graph import auth, duplicates, search, search_index, snapshot
+from graph import auth, duplicates, search, search_index
 from graph.settings import Inheritance
 from graph.visibility import Viewer
 from tests.calendar import day
@@ -13,11 +13,13 @@ from tests.helpers import add_users, load_rows
 ADMIN = Viewer("admin", "admin", Inheritance.DOWN, today=day(8))
 
 
-async def found(store, q: str, limit: int = 50) -> list[list[str]]:
+async def found(store, snapshots, q: str, limit: int = 50) -> list[list[str]]:
     """Return the keys of every page of the search for `q`."""
     pages, cursor = [], None
     while True:
-        page = await search.organisations(store, q=q, country=None, viewer=ADMIN, cursor=cursor, limit=limit)
+        page = await search.organisations(
+            store, snapshots=snapshots, q=q, country=None, viewer=ADMIN, cursor=cursor, limit=limit
+        )
         pages.append([hit.key for hit in page.items])
         if (cursor := page.next_cursor) is None:
             return pages
@@ -28,11 +30,11 @@ async def organisations(store, directory, **names: str) -> None:
 
 
 async def test_searches_after_a_write_answer_from_the_index_before_until_the_new_one_is_built(
-    store, tmp_path, monkeypatch
+    store, snapshots, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha Holding", B="Alpha Bau")
-    await search_index.current(store)
+    await search_index.current(store, snapshots=snapshots)
     release, real = threading.Event(), search_index.build_index
 
     def slow_build(*args):
@@ -44,40 +46,40 @@ async def test_searches_after_a_write_answer_from_the_index_before_until_the_new
     await duplicates.merge(store, survivor="A", duplicate="B")
 
     started = time.perf_counter()
-    while_building = [await found(store, "alpha") for _ in range(3)]
+    while_building = [await found(store, snapshots, "alpha") for _ in range(3)]
     waited = time.perf_counter() - started
     release.set()
-    await search_index.current(store)
-    rebuilt = await found(store, "alpha")
+    await search_index.current(store, snapshots=snapshots)
+    rebuilt = await found(store, snapshots, "alpha")
 
     assert while_building == [[["A"]]] * 3 and waited < 5
     assert rebuilt == [["A", "C"]]
 
 
 async def test_an_organisation_deleted_after_the_snapshot_was_read_is_replaced_on_its_page(
-    store, tmp_path, monkeypatch
+    store, snapshots, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha 1", B="Alpha 2", C="Alpha 3")
-    await search_index.current(store)
-    before = await snapshot.current(store)
+    await search_index.current(store, snapshots=snapshots)
+    before = await snapshots.current()
     await duplicates.merge(store, survivor="A", duplicate="B")
 
-    async def read_before_the_write(_store):
+    async def read_before_the_write():
         return before
 
-    monkeypatch.setattr(snapshot, "current", read_before_the_write)
+    monkeypatch.setattr(snapshots, "current", read_before_the_write)
 
-    assert await found(store, "alpha", limit=1) == [["A"], ["C"]]
-    assert await found(store, "alpha", limit=2) == [["A", "C"]]
+    assert await found(store, snapshots, "alpha", limit=1) == [["A"], ["C"]]
+    assert await found(store, snapshots, "alpha", limit=2) == [["A", "C"]]
 
 
-async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_search(store, tmp_path):
+async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_search(store, snapshots, tmp_path):
     await organisations(store, tmp_path / "1", A="Alpha")
 
     async with (
-        snapshot.kept_current(store, poll_seconds=0.02, quiet_seconds=0.05),
-        search_index.kept_current(store, poll_seconds=0.02),
+        snapshots.kept_current(poll_seconds=0.02, quiet_seconds=0.05),
+        search_index.kept_current(store, snapshots=snapshots, poll_seconds=0.02),
     ):
         first = await indexed(store)
         await organisations(store, tmp_path / "2", B="Beta")
@@ -87,11 +89,11 @@ async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_sear
 
 
 async def test_a_write_that_changes_no_text_keeps_the_index_and_a_new_name_builds_it_again(
-    store, tmp_path, monkeypatch
+    store, snapshots, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha Holding", B="Beta Bau")
-    await search_index.current(store)
+    await search_index.current(store, snapshots=snapshots)
     builds, real = [], search_index.build_index
 
     def counted_build(*args):
@@ -100,13 +102,13 @@ async def test_a_write_that_changes_no_text_keeps_the_index_and_a_new_name_build
 
     monkeypatch.setattr(search_index, "build_index", counted_build)
     await auth.create_key(store, user_key="admin")  # a write: a new snapshot, the same texts
-    kept = await search_index.current(store)
-    same_texts = (len(builds), kept.token == await store.revision(), await found(store, "alpha"))
+    kept = await search_index.current(store, snapshots=snapshots)
+    same_texts = (len(builds), kept.token == await store.revision(), await found(store, snapshots, "alpha"))
     await organisations(store, tmp_path / "2", B="Alpha Bau")
-    await search_index.current(store)
+    await search_index.current(store, snapshots=snapshots)
 
     assert same_texts == (0, True, [["A"]])
-    assert (len(builds), await found(store, "alpha")) == (1, [["B", "A"]])
+    assert (len(builds), await found(store, snapshots, "alpha")) == (1, [["B", "A"]])
 
 
 async def indexed(store) -> tuple[str, ...]:

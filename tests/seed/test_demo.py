@@ -111,15 +111,20 @@ async def shifted_demo(request, store, tmp_path):
     return store, today, demo.month_count(today) - demo.month_count(demo.ANCHOR)
 
 
-async def test_the_main_groups_have_figures_with_the_default_period(shifted_demo):
+async def test_the_main_groups_have_figures_with_the_default_period(shifted_demo, snapshots):
     store, today, _ = shifted_demo
     current = f"{today.year:04d}-{today.month:02d}"
 
     for key, members in GROUPS.items():
-        year = await revenue.rollup(store, key=key, scope=revenue.Scope.GROUP, as_of=today)
+        year = await revenue.rollup(store, snapshots=snapshots, key=key, scope=revenue.Scope.GROUP, as_of=today)
         months = revenue.period_range(None, None, as_of=today)
         two_years = await revenue.rollup(
-            store, key=key, scope=revenue.Scope.GROUP, as_of=today, first=demo.shift_period(months[0], -24)
+            store,
+            snapshots=snapshots,
+            key=key,
+            scope=revenue.Scope.GROUP,
+            as_of=today,
+            first=demo.shift_period(months[0], -24),
         )
 
         assert year.figures.revenue > 0 and year.member_count == members
@@ -128,10 +133,10 @@ async def test_the_main_groups_have_figures_with_the_default_period(shifted_demo
         assert booked == revenue.period_range(demo.shift_period(current, -23), current, as_of=today)
 
 
-async def test_the_default_year_holds_the_figures_of_the_demo_readme(shifted_demo):
+async def test_the_default_year_holds_the_figures_of_the_demo_readme(shifted_demo, snapshots):
     store, today, _ = shifted_demo
 
-    ranking = await revenue.groups(store, as_of=today, classes=revenue.AbcClasses(80, 15), limit=2)
+    ranking = await revenue.groups(store, snapshots=snapshots, as_of=today, classes=revenue.AbcClasses(80, 15), limit=2)
 
     assert [(group.root_key, group.figures.revenue) for group in ranking.items] == [
         ("ORG-DE-0001", 6_599_908_92),  # in cents
@@ -139,20 +144,25 @@ async def test_the_default_year_holds_the_figures_of_the_demo_readme(shifted_dem
     ]
 
 
-async def test_before_the_acquisition_the_group_is_without_it(shifted_demo):
+async def test_before_the_acquisition_the_group_is_without_it(shifted_demo, snapshots):
     store, today, months = shifted_demo
 
-    before = await group_keys(store, demo.shift_day(BEFORE_ACQUISITION, months))
-    now = await group_keys(store, today)
+    before = await group_keys(store, snapshots, demo.shift_day(BEFORE_ACQUISITION, months))
+    now = await group_keys(store, snapshots, today)
 
     # Van der Berg Belgium and its Gent branch came with the acquisition; vestiging Breda opened later.
     assert now - before == {"ORG-BE-0001", "ORG-BE-0002", "ORG-NL-0008"}
     assert before < now and len(now) == GROUPS["ORG-NL-0001"]
 
 
-async def group_keys(store, as_of: datetime.date) -> set[str]:
+async def group_keys(store, snapshots, as_of: datetime.date) -> set[str]:
     rollup = await revenue.rollup(
-        store, key="ORG-NL-0001", scope=revenue.Scope.GROUP, as_of=as_of, breakdown={revenue.Breakdown.TREE}
+        store,
+        snapshots=snapshots,
+        key="ORG-NL-0001",
+        scope=revenue.Scope.GROUP,
+        as_of=as_of,
+        breakdown={revenue.Breakdown.TREE},
     )
     keys, nodes = set(), [rollup.tree]
     while nodes:
@@ -162,7 +172,7 @@ async def group_keys(store, as_of: datetime.date) -> set[str]:
     return keys
 
 
-async def test_the_substitution_in_force_today_is_in_force(shifted_demo):
+async def test_the_substitution_in_force_today_is_in_force(shifted_demo, snapshots):
     store, today, months = shifted_demo
     start, end = (demo.shift_day(day, months) for day in COVER)
 
@@ -177,23 +187,23 @@ async def test_the_substitution_in_force_today_is_in_force(shifted_demo):
     )
     assert not after.visible
     # The portfolio of the demo README: his own AT-0001 and CH-0001, and thomas.huber's 17 while he covers.
-    assert await portfolio(store, "lukas.gruber", today) == {"ORG-AT-0001", "ORG-CH-0001"} | await portfolio(
-        store, "thomas.huber", today
+    assert await portfolio(store, snapshots, "lukas.gruber", today) == {"ORG-AT-0001", "ORG-CH-0001"} | await portfolio(
+        store, snapshots, "thomas.huber", today
     )
-    assert len(await portfolio(store, "lukas.gruber", today)) == 19
-    assert await portfolio(store, "lukas.gruber", day_after) == {"ORG-AT-0001", "ORG-CH-0001"}
+    assert len(await portfolio(store, snapshots, "lukas.gruber", today)) == 19
+    assert await portfolio(store, snapshots, "lukas.gruber", day_after) == {"ORG-AT-0001", "ORG-CH-0001"}
 
 
-async def portfolio(store, user_key: str, as_of: datetime.date) -> set[str]:
-    page = await visibility.portfolio(store, user_key=user_key, as_of=as_of, limit=10_000)
+async def portfolio(store, snapshots, user_key: str, as_of: datetime.date) -> set[str]:
+    page = await visibility.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
     return {item.key for item in page.items}
 
 
-async def test_prepare_loads_the_demo_dated_as_of_its_day(store, tmp_path):
+async def test_prepare_loads_the_demo_dated_as_of_its_day(store, snapshots, tmp_path):
     today = D(2027, 1, 31)
 
     keys = await demo.prepare(store, data_dir=tmp_path, today=today)
-    rollup = await revenue.rollup(store, key="ORG-DE-0001", scope=revenue.Scope.GROUP, as_of=today)
+    rollup = await revenue.rollup(store, snapshots=snapshots, key="ORG-DE-0001", scope=revenue.Scope.GROUP, as_of=today)
 
     assert list(keys) == demo.demo_users()
     assert (rollup.first, rollup.last, rollup.last_purchase) == ("2026-02", "2027-01", "2027-01")

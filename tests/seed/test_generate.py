@@ -250,7 +250,7 @@ def test_people_territories_and_users(written):
     assert {row["type"] for row in files["relationships"]} <= {row["type"] for row in files["relationship_types"]}
 
 
-async def test_every_file_loads_without_a_rejection(store, tmp_path):
+async def test_every_file_loads_without_a_rejection(store, snapshots, tmp_path):
     generated = generate(tmp_path, organisations=SIZE, seed=11)
 
     report = await loading.load_paths(store, [tmp_path])
@@ -259,7 +259,7 @@ async def test_every_file_loads_without_a_rejection(store, tmp_path):
     assert report.ok
     assert {file.kind: file.created for file in report.files} == generated.files
     for root, size in generated.sizes.items():
-        assert len(await chains.subtree_keys(store, key=root, as_of=generated.as_of)) == size
+        assert len(await chains.subtree_keys(store, snapshots=snapshots, key=root, as_of=generated.as_of)) == size
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,6 +18,7 @@ from pathlib import Path
 from graph import admin, visibility
 from graph.queries import Query
 from graph.settings import Settings
+from graph.snapshot import Snapshots
 from graph.store import open_store
 
 DEFAULT_GROUPS = 2_000
@@ -115,6 +116,7 @@ async def measure(groups: int) -> None:
         async with await open_store(settings) as store:
             await admin.init_schema(store)
             await build(store, groups, rng)
+            snapshots = Snapshots(store)
             print(f"{groups * 10:,} organisations in {groups:,} groups, {REGIONS * (DISTRICTS + 1)} territories")
             branch = "G000000-9"  # two levels below its root
             rep = visibility.Viewer("owner-D-0-0", "rep", today=DAY)
@@ -133,11 +135,13 @@ async def measure(groups: int) -> None:
             for user in ("owner-D-0-0", "manager-R-0"):
                 page = await timed(
                     f"portfolio of {user}, first page of 1,000",
-                    lambda user=user: visibility.portfolio(store, user_key=user, as_of=DAY),
+                    lambda user=user: visibility.portfolio(store, snapshots=snapshots, user_key=user, as_of=DAY),
                     5,
                 )
                 print(f"  ({page.total:,} organisations)")
-            page = await timed("one-face, first page of 1,000", lambda: visibility.one_face(store, as_of=DAY), 3)
+            page = await timed(
+                "one-face, first page of 1,000", lambda: visibility.one_face(store, snapshots=snapshots, as_of=DAY), 3
+            )
             print(f"  ({len(page.items):,} groups on it)")
 
 

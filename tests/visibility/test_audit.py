@@ -41,16 +41,18 @@ async def graph(store, tmp_path):
     return store
 
 
-async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph):
-    mine = await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=Viewer("rep", "rep", today=DAY))
-    managed = await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=MANAGER)
+async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph, snapshots):
+    mine = await visibility.portfolio(
+        graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=Viewer("rep", "rep", today=DAY)
+    )
+    managed = await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=MANAGER)
 
     assert ([item.key for item in mine.items], mine.total, mine.hidden_count) == (["A", "B", "C"], 3, 0)
     assert ([item.key for item in managed.items], managed.total, managed.hidden_count) == (["A", "C"], 2, 1)
     assert [(item.key, item.territory_key) for item in mine.items] == [("A", "T1"), ("B", "T2"), ("C", "T1")]
 
 
-async def test_a_manager_manages_a_user_only_while_they_share_a_territory_today(graph):
+async def test_a_manager_manages_a_user_only_while_they_share_a_territory_today(graph, snapshots):
     former = Viewer("mgr", "manager", today=LATER)
 
     await visibility.require_auditor(graph, viewer=MANAGER, user_key="rep")
@@ -61,12 +63,12 @@ async def test_a_manager_manages_a_user_only_while_they_share_a_territory_today(
     with pytest.raises(Forbidden):  # a manager of nothing manages nobody
         await visibility.require_auditor(graph, viewer=Viewer("boss", "manager", today=DAY), user_key="rep")
     with pytest.raises(Forbidden):  # going back to a day they managed the rep gives no right
-        await visibility.portfolio(graph, user_key="rep", as_of=DAY, viewer=former)
+        await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=former)
 
 
-async def test_a_report_describes_as_of_and_the_asker_sees_what_they_see_today(graph):
+async def test_a_report_describes_as_of_and_the_asker_sees_what_they_see_today(graph, snapshots):
     # On LATER rep holds only T2 (B, C); the manager, asking on DAY, sees T1 (A, C) today.
-    later = await visibility.portfolio(graph, user_key="rep", as_of=LATER, viewer=MANAGER)
+    later = await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=LATER, viewer=MANAGER)
     explained = await visibility.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=MANAGER)
 
     assert ([item.key for item in later.items], later.total, later.hidden_count) == (["C"], 1, 1)
@@ -96,19 +98,19 @@ async def test_viewers_flag_roles_and_list_every_grant(graph):
     ]
 
 
-async def test_pages_refuse_bad_limits_and_cursors(graph):
+async def test_pages_refuse_bad_limits_and_cursors(graph, snapshots):
     for read in (visibility.portfolio, visibility.one_face):
-        arguments = {"user_key": "rep"} if read is visibility.portfolio else {}
+        arguments = {"snapshots": snapshots} | ({"user_key": "rep"} if read is visibility.portfolio else {})
         with pytest.raises(InvalidInput, match="limit"):
             await read(graph, as_of=DAY, limit=0, **arguments)
         with pytest.raises(InvalidInput, match="cursor"):
             await read(graph, as_of=DAY, cursor="nonsense", **arguments)
     with pytest.raises(NotFound, match="nobody"):
-        await visibility.portfolio(graph, user_key="nobody", as_of=DAY)
+        await visibility.portfolio(graph, snapshots=snapshots, user_key="nobody", as_of=DAY)
 
 
-async def test_one_face_counts_only_direct_owners_of_the_day(graph):
-    now = await visibility.one_face(graph, as_of=DAY)
+async def test_one_face_counts_only_direct_owners_of_the_day(graph, snapshots):
+    now = await visibility.one_face(graph, snapshots=snapshots, as_of=DAY)
 
     # A has one owner: rep works T1 only as a member.
     assert [(g.root_key, [(o.key, o.members) for o in g.owners]) for g in now.items] == [

@@ -21,8 +21,8 @@ async def demo(store):
     return store
 
 
-async def portfolio_keys(store, user_key, as_of):
-    page = await visibility.portfolio(store, user_key=user_key, as_of=as_of, limit=10_000)
+async def portfolio_keys(store, snapshots, user_key, as_of):
+    page = await visibility.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
     return [item.key for item in page.items]
 
 
@@ -41,8 +41,8 @@ async def portfolio_keys(store, user_key, as_of):
         ("svc-erp", MID_2025, 0),
     ],
 )
-async def test_portfolios_hold_what_the_demo_readme_says(demo, user_key, as_of, count):
-    page = await visibility.portfolio(demo, user_key=user_key, as_of=as_of)
+async def test_portfolios_hold_what_the_demo_readme_says(demo, snapshots, user_key, as_of, count):
+    page = await visibility.portfolio(demo, snapshots=snapshots, user_key=user_key, as_of=as_of)
 
     assert page.total == len(page.items) == count
     assert page.next_cursor is None
@@ -134,8 +134,8 @@ async def test_viewers_name_territories_substitutions_and_roles(demo):
     assert "thomas.huber" not in after
 
 
-async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo):
-    page = await visibility.one_face(demo, as_of=MID_2025)
+async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo, snapshots):
+    page = await visibility.one_face(demo, snapshots=snapshots, as_of=MID_2025)
 
     groups = {group.root_key: group for group in page.items}
     mueller = groups["ORG-DE-0001"]

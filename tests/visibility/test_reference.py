@@ -5,7 +5,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, contacts, snapshot, visibility
+from graph import admin, contacts, visibility
 from graph.errors import Forbidden, NotFound
 from graph.hierarchy import reads
 from graph.settings import Inheritance
@@ -130,7 +130,7 @@ DAYS = st.lists(st.integers(FIRST - 1, LAST + 1), min_size=2, max_size=2, unique
 
 @EXAMPLES
 @given(world=worlds(), days=DAYS)
-async def test_who_sees_what_agrees_with_the_reference(store, tmp_path, world, days):
+async def test_who_sees_what_agrees_with_the_reference(store, snapshots, tmp_path, world, days):
     await admin.delete_everything(store)
     await load(store, tmp_path, world)
     reference = Reference(world)
@@ -150,7 +150,7 @@ async def test_who_sees_what_agrees_with_the_reference(store, tmp_path, world, d
             assert granted == sorted(reference.granted(user, when))
         for size in range(len(world.territories) + 1):
             territories = sorted(world.territories)[:size]
-            found = await snapshot.current(store)
+            found = await snapshots.current()
             held = await visibility.held_ids(found, territory_keys=territories, as_of=when, inherit=inherit)
             assert set(found.keys_of(held)) == reference.held(territories, when, down)
 
@@ -188,7 +188,7 @@ async def test_explain_and_viewers_agree_with_the_reference(store, tmp_path, wor
 
 @EXAMPLES
 @given(world=worlds(), days=DAYS, limit=st.integers(1, 4))
-async def test_portfolios_and_one_face_agree_with_the_reference(store, tmp_path, world, days, limit):
+async def test_portfolios_and_one_face_agree_with_the_reference(store, snapshots, tmp_path, world, days, limit):
     await admin.delete_everything(store)
     await load(store, tmp_path, world)
     reference = Reference(world)
@@ -199,7 +199,7 @@ async def test_portfolios_and_one_face_agree_with_the_reference(store, tmp_path,
 
             async def read(cursor, limit, user=user, when=when, inherit=inherit):
                 return await visibility.portfolio(
-                    store, user_key=user, as_of=when, inherit=inherit, cursor=cursor, limit=limit
+                    store, snapshots=snapshots, user_key=user, as_of=when, inherit=inherit, cursor=cursor, limit=limit
                 )
 
             items, last = await all_pages(read, limit)
@@ -213,7 +213,7 @@ async def test_portfolios_and_one_face_agree_with_the_reference(store, tmp_path,
                 assert item.territory_name == name_of(item.territory_key)
 
         async def read_groups(cursor, limit, when=when):
-            return await visibility.one_face(store, as_of=when, cursor=cursor, limit=limit)
+            return await visibility.one_face(store, snapshots=snapshots, as_of=when, cursor=cursor, limit=limit)
 
         groups, _ = await all_pages(read_groups, limit)
         expected_groups = reference.one_face(when)
@@ -226,7 +226,7 @@ async def test_portfolios_and_one_face_agree_with_the_reference(store, tmp_path,
 
 @EXAMPLES
 @given(world=worlds(), days=DAYS)
-async def test_rights_are_todays_whatever_day_is_shown(store, tmp_path, world, days):
+async def test_rights_are_todays_whatever_day_is_shown(store, snapshots, tmp_path, world, days):
     # `today` and `as_of` differ: assignments that ended and covers in the past give nothing today, and a
     # report about a user describes `as_of` while the caller sees what they see today.
     await admin.delete_everything(store)
@@ -239,7 +239,7 @@ async def test_rights_are_todays_whatever_day_is_shown(store, tmp_path, world, d
         for caller, role in world.users.items():
             viewer = visibility.Viewer(caller, role, inherit, today=today)
             seen = reference.visible(caller, today, down)
-            found = await snapshot.current(store)
+            found = await snapshots.current()
             ids = await visibility.visible_ids(store, found, viewer=viewer)
             assert (set(found.keys) if ids is None else set(found.keys_of(ids))) == seen
             for key in world.organisations:
@@ -254,7 +254,7 @@ async def test_rights_are_todays_whatever_day_is_shown(store, tmp_path, world, d
                 assert {item.key for item in page.items} == expected & seen
                 # Former employees too: the e-mail only of a contact the caller sees today.
                 people = await contacts.of_organisation(
-                    store, key=key, as_of=as_of, include_former=True, limit=1000, viewer=viewer
+                    store, snapshots=snapshots, key=key, as_of=as_of, include_former=True, limit=1000, viewer=viewer
                 )
                 known = reference.visible_contacts(caller, today, down)
                 assert all((item.person.email is not None) == (item.person.key in known) for item in people.items)
@@ -262,7 +262,14 @@ async def test_rights_are_todays_whatever_day_is_shown(store, tmp_path, world, d
 
                 async def read(cursor, limit, user=user, inherit=inherit, viewer=viewer):
                     return await visibility.portfolio(
-                        store, user_key=user, as_of=as_of, inherit=inherit, cursor=cursor, limit=limit, viewer=viewer
+                        store,
+                        snapshots=snapshots,
+                        user_key=user,
+                        as_of=as_of,
+                        inherit=inherit,
+                        cursor=cursor,
+                        limit=limit,
+                        viewer=viewer,
                     )
 
                 try:
