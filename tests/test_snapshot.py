@@ -4,6 +4,8 @@ tests/hierarchy/test_whole_graph.py (structure) and tests/revenue/test_reference
 
 import asyncio
 import datetime
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +14,8 @@ from hypothesis import strategies as st
 
 from graph import snapshot, structure
 from graph.errors import QueryError
+from graph.queries import Query
+from graph.store import Row, Store
 from tests.helpers import load_rows
 
 DAY = datetime.date(2024, 6, 1)
@@ -31,6 +35,40 @@ async def test_the_snapshot_is_kept_while_nothing_is_written_and_read_again_afte
     assert second is not first
     assert second.keys_of((await second.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
     assert (await first.forest(DAY)).subtree(0).tolist() == [0]
+
+
+class WritingBetweenReads:
+    """The store, but its first read of the PARENT_OF links lets a write in once the links are read: a write that
+    lands between the snapshot's reads of the graph, every time the same way."""
+
+    def __init__(self, store: Store, write: Callable[[], Awaitable[object]]) -> None:
+        self.store, self.write, self.link_reads = store, write, 0
+
+    async def revision(self) -> str | None:
+        return await self.store.revision()
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self.store.read(query, params)
+
+    async def read_columns(self, query: Query, params: Mapping[str, Any] | None = None, **options: Any) -> dict:
+        columns = await self.store.read_columns(query, params, **options)
+        if query is snapshot.FIND_PARENT_LINKS:
+            self.link_reads += 1
+            if self.link_reads == 1:
+                await self.write()
+        return columns
+
+
+async def test_a_write_between_the_reads_of_the_graph_makes_the_snapshot_read_it_again(store, tmp_path):
+    await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("A", "B")])
+    writing = WritingBetweenReads(store, lambda: structure.set_parent(store, child="B", parent="A", valid_from=DAY))
+
+    found = await snapshot.Snapshots(writing).current()
+
+    # The links read before the write are thrown away with the rest of that read: the answer is the graph after it.
+    assert writing.link_reads == 2
+    assert found.token == await store.revision()
+    assert found.keys_of((await found.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
 
 
 async def held_keys(snapshots: snapshot.Snapshots, expected: list[str]) -> list[str]:
