@@ -476,18 +476,12 @@ async def groups(
     if seen is not None:
         shown[:] = False
         shown[seen] = True
-    columns = _columns(found.ledger, periods)
-    revenue = found.ledger.revenue[:, columns].sum(axis=1) * shown
-    gross_profit = found.ledger.gross_profit[:, columns].sum(axis=1) * shown
-    # Each group is one slice of the pre-order, its root first: sums per group are sums per slice.
-    starts = forest.position[forest.roots]
+    revenue, gross_profit = found.ledger.totals(*_months(periods))
     group_revenue, group_profit, sizes = (
-        np.add.reduceat(values[forest.order], starts) for values in (revenue, gross_profit, shown.astype(np.int64))
+        forest.group_sums(values) for values in (revenue * shown, gross_profit * shown, shown.astype(np.int64))
     )
     # The key a group is listed under: its root, or for a hidden root its visible member with the smallest key.
-    unseen = len(found.keys)
-    smallest_seen = np.minimum.reduceat(np.where(shown, np.arange(unseen), unseen)[forest.order], starts)
-    faces = np.where(shown[forest.roots], forest.roots, smallest_seen)
+    faces = forest.group_faces(shown)
     listed = sizes > 0
     faces, group_revenue, group_profit, sizes = (
         faces[listed],
@@ -558,9 +552,9 @@ async def _scope(
     return top, ids, dict(zip(ids[1:].tolist(), forest.parent[ids[1:]].tolist(), strict=True))
 
 
-def _columns(ledger: snapshot.Ledger, periods: list[str]) -> slice:
-    """Return the ledger's columns of the periods of a range."""
-    return ledger.columns(snapshot.month_number(periods[0]), snapshot.month_number(periods[-1]))
+def _months(periods: list[str]) -> tuple[int, int]:
+    """Return the month numbers of the first and the last period of a range."""
+    return snapshot.month_number(periods[0]), snapshot.month_number(periods[-1])
 
 
 def _question(
@@ -608,7 +602,7 @@ async def _summed(
 ) -> _Sums:
     """Return the totals, series, last purchase and members of the organisations `ids` over the periods."""
     ledger = found.ledger
-    columns = _columns(ledger, periods)
+    columns = ledger.columns(*_months(periods))
     # Every month up to the last of the range: the last purchase may lie before the range.
     upto = ledger.columns(0, snapshot.month_number(periods[-1]))
     # np.take gathers whole rows twice as fast as indexing rows and columns at once.

@@ -106,6 +106,18 @@ class Ledger:
         start = min(max(first - self.first_month, 0), months)
         return slice(start, min(max(last + 1 - self.first_month, start), months))
 
+    def totals(self, first: int, last: int, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return the revenue and gross profit of every organisation, or of `ids` in their order, summed over the
+        months `first` to `last` (month numbers, inclusive)."""
+        columns = self.columns(first, last)
+        if ids is None:
+            return self.revenue[:, columns].sum(axis=1), self.gross_profit[:, columns].sum(axis=1)
+        # np.take gathers whole rows twice as fast as indexing rows and columns at once.
+        return (
+            np.take(self.revenue[:, columns], ids, axis=0).sum(axis=1),
+            np.take(self.gross_profit[:, columns], ids, axis=0).sum(axis=1),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Forest:
@@ -120,6 +132,7 @@ class Forest:
         order: the ids in pre-order: `order[position[i] : position[i] + size[i]]` is the subtree of `i`.
         root: each organisation's root that day.
         depth: how many links each organisation hangs below its root that day.
+        group_starts: where each root's group begins in `order`, in the order of `roots`.
     """
 
     day: datetime.date
@@ -130,11 +143,25 @@ class Forest:
     order: np.ndarray
     root: np.ndarray
     depth: np.ndarray
+    group_starts: np.ndarray
 
     def subtree(self, organisation: int) -> np.ndarray:
         """Return the ids of an organisation's subtree that day, itself first, in pre-order."""
         start = self.position[organisation]
         return self.order[start : start + self.size[organisation]]
+
+    def group_sums(self, values: np.ndarray) -> np.ndarray:
+        """Return the sums of each organisation's `values` over every group (a root and everything under it), in the
+        order of `roots`."""
+        # Each group is one slice of the pre-order, its root first: sums per group are sums per slice.
+        return np.add.reduceat(values[self.order], self.group_starts)
+
+    def group_faces(self, shown: np.ndarray) -> np.ndarray:
+        """Return the id each group is listed under, in the order of `roots`: its root when `shown`, else its shown
+        member with the smallest id (ids are in key order); the number of organisations when none is shown."""
+        count = len(self.order)
+        smallest = np.minimum.reduceat(np.where(shown, np.arange(count), count)[self.order], self.group_starts)
+        return np.where(shown[self.roots], self.roots, smallest)
 
     def chains(self, organisations: np.ndarray) -> list[list[int]]:
         """Return each organisation with its ancestors that day: itself first, then its parent, up to its root."""
@@ -433,4 +460,4 @@ def _forest(day: datetime.date, count: int, links: _Links) -> Forest:
         depth[level] = number
     order = np.empty(count, np.int64)
     order[position] = np.arange(count)
-    return Forest(day, parent, roots, position, size, order, root, depth)
+    return Forest(day, parent, roots, position, size, order, root, depth, position[roots])
