@@ -1,7 +1,7 @@
 """What an organisation is connected to on a day: memberships, members, suppliers, customers, custom links.
 
 Use it as a module: `from graph import connections`, then for example
-`page = await connections.suppliers(store, key="ORG-1", as_of=day, scope=connections.Scope.GROUP)`.
+`page = await connections.suppliers(store, snapshots=snapshots, key="ORG-1", as_of=day, scope=connections.Scope.GROUP)`.
 
 A `MEMBER_OF` link counts on day D when (valid_from is empty or valid_from <= D) and (valid_to is
 empty or D <= valid_to); a `SUPPLIES` link the same with `since` and `until`. `RELATED_TO` links

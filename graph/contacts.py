@@ -1,7 +1,7 @@
 """Contacts and where they work: the contacts of an organisation, its subtree or its group, and a contact's jobs.
 
-Use it as a module: `from graph import contacts`, then `await contacts.of_organisation(store, key=…, as_of=…,
-scope=contacts.Scope.GROUP)` or `await contacts.contact(store, key=…, as_of=…)`.
+Use it as a module: `from graph import contacts`, then `await contacts.of_organisation(store, snapshots=…, key=…,
+as_of=…, scope=contacts.Scope.GROUP)` or `await contacts.contact(store, key=…, as_of=…)`.
 
 An employment is a `WORKS_AT` link, kept after it ends. It is current on a day D when (since is empty or
 since <= D) and (until is empty or D <= until), both ends inclusive. A list shows the employments current on D,

@@ -2,7 +2,7 @@
 revenue and member count of its subtree, a page at a time.
 
 Use it as a module: `from graph import levels`, then
-`await levels.children(store, key=…, as_of=…, first="2024-01", last="2024-12", sort=levels.Sort.REVENUE)`.
+`await levels.children(store, snapshots=…, key=…, as_of=…, first="2024-01", last="2024-12", sort=levels.Sort.REVENUE)`.
 
 As the viewer sees them: an organisation they see hangs under its nearest ancestor they see (as in the revenue
 `tree` breakdown), so the level of X is every organisation of X's subtree the viewer sees whose nearest seen ancestor

@@ -1,8 +1,8 @@
 """Revenue rolled up over the structure ("Konzernumsatz"), and every group ranked with ABC classes.
 
 Use it as a module: `from graph import revenue`, then
-`await revenue.rollup(store, key=…, as_of=…, first="2024-01", last="2024-12", scope=revenue.Scope.GROUP)`
-or `await revenue.groups(store, as_of=…, first=…, last=…, classes=revenue.AbcClasses(80, 15))`;
+`await revenue.rollup(store, snapshots=…, key=…, as_of=…, first="2024-01", last="2024-12", scope=revenue.Scope.GROUP)`
+or `await revenue.groups(store, snapshots=…, as_of=…, first=…, last=…, classes=revenue.AbcClasses(80, 15))`;
 `revenue.territory_rollup` and `revenue.portfolio_rollup` sum what a territory or a user's portfolio holds.
 
 Storage: one `BOOKED_FOR` link per debtor account, month and attributed organisation (the loader's

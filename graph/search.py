@@ -1,6 +1,6 @@
 """Find organisations by key, VAT id, name or the words of their name, and by country: `GET /v1/organisations`.
 
-Use it as a module: `await search.organisations(store, q=…, country=…, viewer=…, cursor=…, limit=…)`.
+Use it as a module: `await search.organisations(store, snapshots=…, q=…, country=…, viewer=…, cursor=…, limit=…)`.
 
 The rules (docs/search.md), for a text `q` with its outer blanks removed:
 
