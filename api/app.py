@@ -27,7 +27,7 @@ from api.routes import (
 from graph import search_index
 from graph.settings import Settings, get_settings
 from graph.snapshot import Snapshots
-from graph.store import open_store
+from graph.store.opening import open_store
 
 API_PREFIX = "/v1"
 

@@ -14,8 +14,9 @@ import httpx
 
 from graph import health
 from graph.settings import Backend, Settings
-from graph.store import Store, open_store
+from graph.store import Store
 from graph.store.embedded import EmbeddedEngine
+from graph.store.opening import open_store
 
 SERVER_START_TIMEOUT_S = 60
 # One worker on the 2-core machine the targets are set for: the engine and the W6 clients need the other

@@ -21,8 +21,9 @@ from graph import admin, auth, health, paging, revenue
 from graph.errors import CrmGraphError, LoadInterrupted
 from graph.settings import Backend, Settings, get_settings
 from graph.snapshot import Snapshots
-from graph.store import Store, open_store
+from graph.store import Store
 from graph.store.embedded import EmbeddedEngine
+from graph.store.opening import open_store
 
 
 def fails_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:

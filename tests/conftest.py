@@ -17,8 +17,9 @@ import pytest
 from graph import admin
 from graph.settings import Backend, Settings
 from graph.snapshot import Snapshots
-from graph.store import Store, open_store
+from graph.store import Store
 from graph.store.embedded import EmbeddedEngine
+from graph.store.opening import open_store
 
 NEO4J_IMAGE = "neo4j:5.26-community"
 _graph_numbers = itertools.count()

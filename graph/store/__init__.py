@@ -19,7 +19,6 @@ import numpy as np
 from graph import days
 from graph.errors import QueryError
 from graph.queries import Query, declare
-from graph.settings import Backend, Settings
 from graph.store.write_lock import WriteLock
 
 Row = dict[str, Any]
@@ -203,24 +202,3 @@ def to_cypher_params(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_cypher_params(item) for item in value]
     return value
-
-
-async def open_store(settings: Settings, *, start_engine: bool = True) -> Store:
-    """Open the store the settings choose.
-
-    Args:
-        settings: which engine, and where it is.
-        start_engine: on the embedded engine, start a server when none runs
-            (this store then stops it on close); otherwise require a running one.
-
-    Raises:
-        EngineUnavailable: the engine cannot be reached or started.
-        ConfigurationError: the settings are incomplete.
-    """
-    if settings.backend is Backend.NEO4J:
-        from graph.store.neo4j import Neo4jStore
-
-        return await Neo4jStore.connect(settings)
-    from graph.store.falkordb import FalkorStore
-
-    return await FalkorStore.connect(settings, start_engine=start_engine)

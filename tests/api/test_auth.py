@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from api.problems import PROBLEM_JSON
 from graph import admin, auth
 from graph.errors import Unauthenticated
-from graph.store import open_store
+from graph.store.opening import open_store
 from tests.helpers import add_users
 
 

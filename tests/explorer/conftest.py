@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from graph import admin
-from graph.store import open_store
+from graph.store.opening import open_store
 from seed import demo
 from tests.api.test_serve import serve_process
 from tests.helpers import load_rows

@@ -21,7 +21,7 @@ from graph.hierarchy import chains, reads
 from graph.queries import Query
 from graph.settings import Settings
 from graph.snapshot import Snapshots
-from graph.store import open_store
+from graph.store.opening import open_store
 
 DAY = datetime.date(2025, 6, 30)
 LEVELS = 12

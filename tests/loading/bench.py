@@ -15,7 +15,7 @@ from pathlib import Path
 
 from graph import admin, loading
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store.opening import open_store
 
 DEFAULT_SIZE = 100_000
 

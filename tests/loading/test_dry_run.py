@@ -7,7 +7,8 @@ import pytest
 
 from graph import admin, loading
 from graph.settings import Backend
-from graph.store import Store, open_store
+from graph.store import Store
+from graph.store.opening import open_store
 from tests.helpers import BOOKINGS
 from tests.loading.helpers import counts, keys, rejections, rows, write
 from tests.loading.test_demo import DEMO, graph_counts

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from graph import loading
-from graph.store import open_store
+from graph.store.opening import open_store
 from tests.loading.helpers import write
 
 

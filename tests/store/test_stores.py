@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
 from graph.queries import ALL_QUERIES, Query
 from graph.settings import Backend, Settings
-from graph.store import open_store, to_cypher_params
+from graph.store import to_cypher_params
+from graph.store.opening import open_store
 from tests.helpers import load_rows
 
 

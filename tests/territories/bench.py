@@ -16,7 +16,7 @@ from pathlib import Path
 from graph import admin, territories
 from graph.queries import Query
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store.opening import open_store
 
 DEFAULT_SIZE = 100_000
 CREATE_BATCH = 50_000

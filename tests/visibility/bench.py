@@ -19,7 +19,7 @@ from graph import admin, visibility
 from graph.queries import Query
 from graph.settings import Settings
 from graph.snapshot import Snapshots
-from graph.store import open_store
+from graph.store.opening import open_store
 
 DEFAULT_GROUPS = 2_000
 DAY = datetime.date(2025, 6, 30)
