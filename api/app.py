@@ -24,7 +24,7 @@ from api.routes import (
     ultimates,
     users,
 )
-from graph import search_index
+from graph.search_index import SearchIndexes
 from graph.settings import Settings, get_settings
 from graph.snapshot import Snapshots
 from graph.store.opening import open_store
@@ -35,7 +35,8 @@ API_PREFIX = "/v1"
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime.date] = datetime.date.today
 ) -> FastAPI:
-    """Return the API application; its lifespan opens the store, keeps its snapshot current and closes it again.
+    """Return the API application; its lifespan opens the store, keeps its snapshot and search index current and
+    closes it again.
 
     `clock` gives the day of a request (the server's time zone), whose rights decide what a caller sees; tests
     give a fixed one, and may set `app.state.clock` later.
@@ -46,9 +47,11 @@ def create_app(
     async def lifespan(app: FastAPI):
         async with await open_store(settings) as store:
             snapshots = Snapshots(store)
-            async with snapshots.kept_current(), search_index.kept_current(store, snapshots=snapshots):
+            search_indexes = SearchIndexes(snapshots)
+            async with snapshots.kept_current(), search_indexes.kept_current():
                 app.state.store = store
                 app.state.snapshots = snapshots
+                app.state.search_indexes = search_indexes
                 # What the imports and the set-up made lives as long as the process: out of the garbage collector's
                 # full collections, which otherwise scan it all and hold up the requests in flight (W6's p99).
                 gc.freeze()

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes: the store, its snapshots, the settings and the calling user."""
+"""Dependencies shared by the routes: the store, its snapshots and search indexes, the settings and the calling
+user."""
 
 import datetime
 from typing import Annotated
@@ -8,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph import auth, visibility
 from graph.errors import Forbidden
+from graph.search_index import SearchIndexes
 from graph.settings import Settings
 from graph.snapshot import Snapshots
 from graph.store import Store
@@ -34,6 +36,14 @@ async def get_snapshots(request: Request) -> Snapshots:
 
 
 SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]
+
+
+async def get_search_indexes(request: Request) -> SearchIndexes:
+    """Return the search indexes of the store the application keeps current (graph/search_index.py)."""
+    return request.app.state.search_indexes
+
+
+SearchIndexesDep = Annotated[SearchIndexes, Depends(get_search_indexes)]
 
 
 async def get_app_settings(request: Request) -> Settings:

@@ -15,6 +15,7 @@ from bench import baselines, data, engine, explorer, report
 from bench.report import Figure, Results
 from bench.workloads import Bench, Repetitions
 from graph import auth
+from graph.search_index import SearchIndexes
 from graph.snapshot import Snapshots
 
 BENCH_ADMIN = "bench-admin"
@@ -122,7 +123,8 @@ async def _measure(
             ) as http:
                 await _server_ready(http, results)
                 memory = next(system for system in systems if isinstance(system, baselines.InMemory))
-                bench = Bench(dataset, services, snapshots, http, systems, memory, repetitions, results)
+                search_indexes = {service: SearchIndexes(snapshots[service]) for service in snapshots}
+                bench = Bench(dataset, services, snapshots, search_indexes, http, systems, memory, repetitions, results)
                 await bench.group_rollups()
                 await bench.ancestors()
                 await bench.visibility(store)

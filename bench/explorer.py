@@ -364,7 +364,7 @@ def _searches(
 
     def searched(text: str) -> Callable[[Store], Awaitable[Any]]:
         return lambda store: search.organisations(
-            store, snapshots=bench.snapshots[store], q=text, country=None, viewer=viewer, limit=12
+            store, indexes=bench.search_indexes[store], q=text, country=None, viewer=viewer, limit=12
         )
 
     prefix = name[:PREFIX_LETTERS]

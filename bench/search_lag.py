@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from bench import engine
-from graph import loading, search, search_index
+from graph import loading, search
+from graph.search_index import SearchIndexes
 from graph.settings import Inheritance
 from graph.snapshot import Snapshots
 from graph.visibility import Viewer
@@ -27,8 +28,9 @@ ADMIN = Viewer("bench-admin", "admin", Inheritance.DOWN)
 async def measure(store, workdir: Path, writes: int) -> None:
     """Write `writes` organisations one by one; print how long each took to be found."""
     snapshots = Snapshots(store)
-    async with snapshots.kept_current(), search_index.kept_current(store, snapshots=snapshots):
-        await search.organisations(store, snapshots=snapshots, q="holding", country=None, viewer=ADMIN)
+    indexes = SearchIndexes(snapshots)
+    async with snapshots.kept_current(), indexes.kept_current():
+        await search.organisations(store, indexes=indexes, q="holding", country=None, viewer=ADMIN)
         for number in range(writes):
             name = f"Zwischenlager Quokka {number}"
             path = workdir / f"new{number}" / "organisations.csv"
@@ -39,7 +41,7 @@ async def measure(store, workdir: Path, writes: int) -> None:
             written, slowest = time.perf_counter(), 0.0
             while True:
                 started = time.perf_counter()
-                page = await search.organisations(store, snapshots=snapshots, q=name, country=None, viewer=ADMIN)
+                page = await search.organisations(store, indexes=indexes, q=name, country=None, viewer=ADMIN)
                 slowest = max(slowest, time.perf_counter() - started)
                 if page.items:
                     break

@@ -21,6 +21,7 @@ from bench.data import GROUP_SIZES, Dataset
 from bench.report import Figure, Results
 from graph import revenue, visibility
 from graph.hierarchy import reads
+from graph.search_index import SearchIndexes
 from graph.snapshot import Snapshots
 from graph.store import Store
 
@@ -93,6 +94,7 @@ class Bench:
         dataset: the data every system holds.
         services: crmgraph's service on each engine, by name; the first is the reference.
         snapshots: the snapshots of each service's store, created once as the server's lifespan does.
+        search_indexes: the search indexes of each service's store, built from those snapshots.
         http: a client of `crmgraph serve` with an admin key.
         baselines: the other systems.
         memory: the in-memory baseline, which also finds the deep organisations and the group sizes.
@@ -103,6 +105,7 @@ class Bench:
     dataset: Dataset
     services: dict[str, Store]
     snapshots: dict[Store, Snapshots]
+    search_indexes: dict[Store, SearchIndexes]
     http: httpx.AsyncClient
     baselines: list[Baseline]
     memory: InMemory

@@ -1,6 +1,7 @@
 """Find organisations by key, VAT id, name or the words of their name, and by country: `GET /v1/organisations`.
 
-Use it as a module: `await search.organisations(store, snapshots=…, q=…, country=…, viewer=…, cursor=…, limit=…)`.
+Use it as a module: `await search.organisations(store, indexes=…, q=…, country=…, viewer=…, cursor=…, limit=…)`,
+with the :class:`graph.search_index.SearchIndexes` the app (or a tool) created once for the store.
 
 The rules (docs/search.md), for a text `q` with its outer blanks removed:
 
@@ -101,7 +102,7 @@ def _mask(size: int, ranks: np.ndarray) -> np.ndarray:
 async def organisations(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    indexes: search_index.SearchIndexes,
     q: str | None,
     country: str | None,
     viewer: visibility.Viewer,
@@ -112,7 +113,7 @@ async def organisations(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        indexes: its search indexes (:class:`graph.search_index.SearchIndexes`), and through them its snapshots.
         q: the text to match (key, VAT id, name prefix or word prefixes); None or blank for any.
         country: the ISO 3166-1 alpha-2 code they must have; None for any.
         viewer: whose view: only organisations they see today are searched.
@@ -134,8 +135,8 @@ async def organisations(
     position = paging.decode_cursor(cursor, int, str, str)
     if position is not None and position[0] not in (KEY, VAT_ID, NAME):
         raise InvalidInput(f"not a cursor this list gave: {cursor!r}")
-    found = await snapshots.current()
-    view = await search_index.latest(store, snapshots=snapshots, found=found)
+    found = await indexes.snapshots.current()
+    view = await indexes.latest(found)
     index = view.index
     allowed = await _allowed(store, found, view, viewer=viewer, country=country)
     tiers = _tiers(view, text, allowed, found)

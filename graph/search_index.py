@@ -1,16 +1,17 @@
 """The search index of graph/search.py: every organisation's folded name, words, normalised VAT id and country,
 by rank, built from a snapshot (graph/snapshot.py) and kept current in the background.
 
-Use it as a module: `view = await search_index.latest(store, snapshots=snapshots, found=found)` for the snapshot
-`found` a question reads.
+The API's lifespan (and a tool that searches) creates one :class:`SearchIndexes` next to its
+:class:`graph.snapshot.Snapshots` and passes it to the search (an `indexes` keyword argument):
+`view = await indexes.latest(found)` for the snapshot `found` a question reads.
 
 A search never waits for a build after a write: it answers from the index last built, seen from the current
 snapshot (:class:`View`: organisations deleted since are left out, visibility is the current snapshot's), while
 the index of the new snapshot is built in the background; a new organisation or a new name is found once that
 build has ended, seconds later (docs/search.md has the figures and why that lag is right for a search, unlike a
-rollup). Only the first search of a store waits, when no index was built yet; a server builds one ahead of any
-search and keeps it current (:func:`kept_current`). The build is a few passes of C code over all names at once
-(a map, a split, a sort, numpy), not a loop per organisation.
+rollup). Only the first search waits, when no index was built yet; a server builds one ahead of any search and
+keeps it current (:meth:`SearchIndexes.kept_current`). The build is a few passes of C code over all names at
+once (a map, a split, a sort, numpy), not a loop per organisation.
 """
 
 import asyncio
@@ -20,7 +21,6 @@ import dataclasses
 import hashlib
 import logging
 import re
-import weakref
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
@@ -31,7 +31,6 @@ import orjson
 from graph import snapshot
 from graph.errors import CrmGraphError
 from graph.queries import declare
-from graph.store import Store
 
 FIND_ORGANISATION_TEXTS = declare("search/find_organisation_texts")
 
@@ -276,84 +275,119 @@ def seen_from(index: SearchIndex, found: snapshot.Snapshot) -> View:
     return View(index, found.token, rank, alive)
 
 
-@dataclass(eq=False)
-class _Kept:
-    """The index last built for a store, the digest of the texts it was built from (:func:`_digest`), how it is
-    seen from the last snapshot asked, and the build running."""
+class SearchIndexes:
+    """The search indexes of one store's graph: the one last built, built again in the background when a write
+    has changed the snapshot.
 
-    index: SearchIndex | None = None
-    texts: bytes | None = None
-    view: View | None = None
-    building: "asyncio.Task[None] | None" = None
+    Create one per process next to its :class:`graph.snapshot.Snapshots` (the API's lifespan, a tool) and pass it
+    to :func:`graph.search.organisations`, so that its searches share what was built.
 
-
-_kept: "weakref.WeakKeyDictionary[Store, _Kept]" = weakref.WeakKeyDictionary()
-
-
-async def latest(store: Store, *, snapshots: snapshot.Snapshots, found: snapshot.Snapshot) -> View:
-    """Return the index last built, seen from `found`, and build `found`'s in the background when it is older.
-
-    Only when no index was built yet for the store does it wait for the build.
-
-    Raises:
-        QueryError: the engine failed the read of the first build.
+    Attributes:
+        snapshots: the snapshots of the store, which the indexes are built from.
     """
-    kept = _kept.setdefault(store, _Kept())
-    if kept.index is None or kept.index.token != found.token:
-        building = _build(store, snapshots, kept, found)
-        if kept.index is None:
-            await asyncio.shield(building)
-    index = kept.index
-    assert index is not None
-    return await _seen(kept, index, found)
 
+    def __init__(self, snapshots: snapshot.Snapshots) -> None:
+        self.snapshots = snapshots
+        self._index: SearchIndex | None = None
+        # The digest of the texts the index was built from (_digest), how it is seen from the last snapshot
+        # asked, and the build running.
+        self._texts: bytes | None = None
+        self._view: View | None = None
+        self._building: asyncio.Task[None] | None = None
 
-async def _seen(kept: _Kept, index: SearchIndex, found: snapshot.Snapshot) -> View:
-    """Return the index seen from the snapshot, made once per pair (off the event loop: a key lookup each)."""
-    view = kept.view
-    if view is None or view.index is not index or view.token != found.token:
-        view = kept.view = await asyncio.to_thread(seen_from, index, found)
-    return view
+    def held(self) -> SearchIndex | None:
+        """Return the index last built, current or not, without building one; None before the first build."""
+        return self._index
 
+    async def latest(self, found: snapshot.Snapshot) -> View:
+        """Return the index last built, seen from `found`, and build `found`'s in the background when it is older.
 
-async def current(store: Store, *, snapshots: snapshot.Snapshots) -> SearchIndex:
-    """Return the index of the graph as it is now, waiting for its build: for tools and tests that just wrote.
+        Only when no index was built yet does it wait for the build.
 
-    Raises:
-        Conflict: writes kept changing the graph while its snapshot was read.
-        QueryError: the engine failed a read.
-    """
-    kept = _kept.setdefault(store, _Kept())
-    while True:
-        found = await snapshots.current()
-        if kept.index is not None and kept.index.token == found.token:
-            return kept.index
-        await asyncio.shield(_build(store, snapshots, kept, found))
+        Raises:
+            QueryError: the engine failed the read of the first build.
+        """
+        if self._index is None or self._index.token != found.token:
+            building = self._build(found)
+            if self._index is None:
+                await asyncio.shield(building)
+        index = self._index
+        assert index is not None
+        return await self._seen(index, found)
 
+    async def current(self) -> SearchIndex:
+        """Return the index of the graph as it is now, waiting for its build: for tools and tests that just wrote.
 
-def _build(store: Store, snapshots: snapshot.Snapshots, kept: _Kept, found: snapshot.Snapshot) -> "asyncio.Task[None]":
-    """Return the build running, else start one of `found`'s index: one build at a time."""
-    if kept.building is None or kept.building.done():
-        kept.building = asyncio.create_task(_indexed(store, snapshots, kept, found))
-        kept.building.add_done_callback(_reported)
-    return kept.building
+        Raises:
+            Conflict: writes kept changing the graph while its snapshot was read.
+            QueryError: the engine failed a read.
+        """
+        while True:
+            found = await self.snapshots.current()
+            if self._index is not None and self._index.token == found.token:
+                return self._index
+            await asyncio.shield(self._build(found))
 
+    @contextlib.asynccontextmanager
+    async def kept_current(self, *, poll_seconds: float = 1.0) -> AsyncIterator[None]:
+        """Keep the index current in the background while the block runs.
 
-async def _indexed(store: Store, snapshots: snapshot.Snapshots, kept: _Kept, found: snapshot.Snapshot | None) -> None:
-    # A snapshot read while this one was indexed is indexed next, so the index catches up without a search.
-    while found is not None and (kept.index is None or kept.index.token != found.token):
-        rows = await store.read(FIND_ORGANISATION_TEXTS)
-        columns = rows[0] if rows else {}
-        texts = await asyncio.to_thread(_digest, columns)
-        index = kept.index
-        if index is not None and texts == kept.texts and index.keys == found.keys:
-            # Most writes change no key, name, country nor VAT id (bookings, links, API keys): the build would make
-            # the same index again, seconds of CPU at a million organisations that slow every request meanwhile.
-            kept.index = dataclasses.replace(index, token=found.token)
-        else:
-            kept.index = await asyncio.to_thread(build_index, found, columns)
-        kept.texts = texts
-        found = snapshots.held()
+        Every `poll_seconds` it looks (in memory, no query) whether the snapshot held (graph/snapshot.py, which
+        :meth:`snapshot.Snapshots.kept_current` keeps current) is newer than the index, and builds the index of it
+        if so: at start-up, and after each write, before any search asks; meanwhile searches see the index before
+        from that snapshot, also made here ahead of them.
+        """
+        task = asyncio.create_task(self._keep_current(poll_seconds))
+        try:
+            yield
+        finally:
+            for running in (task, self._building):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, CrmGraphError):
+                        await running
+
+    async def _seen(self, index: SearchIndex, found: snapshot.Snapshot) -> View:
+        """Return the index seen from the snapshot, made once per pair (off the event loop: a key lookup each)."""
+        view = self._view
+        if view is None or view.index is not index or view.token != found.token:
+            view = self._view = await asyncio.to_thread(seen_from, index, found)
+        return view
+
+    def _build(self, found: snapshot.Snapshot) -> "asyncio.Task[None]":
+        """Return the build running, else start one of `found`'s index: one build at a time."""
+        if self._building is None or self._building.done():
+            self._building = asyncio.create_task(self._indexed(found))
+            self._building.add_done_callback(_reported)
+        return self._building
+
+    async def _indexed(self, found: snapshot.Snapshot | None) -> None:
+        # A snapshot read while this one was indexed is indexed next, so the index catches up without a search.
+        while found is not None and (self._index is None or self._index.token != found.token):
+            rows = await self.snapshots.store.read(FIND_ORGANISATION_TEXTS)
+            columns = rows[0] if rows else {}
+            texts = await asyncio.to_thread(_digest, columns)
+            index = self._index
+            if index is not None and texts == self._texts and index.keys == found.keys:
+                # Most writes change no key, name, country nor VAT id (bookings, links, API keys): the build would
+                # make the same index again, seconds of CPU at a million organisations that slow every request
+                # meanwhile.
+                self._index = dataclasses.replace(index, token=found.token)
+            else:
+                self._index = await asyncio.to_thread(build_index, found, columns)
+            self._texts = texts
+            found = self.snapshots.held()
+
+    async def _keep_current(self, poll_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(poll_seconds)
+            found = self.snapshots.held()
+            if found is not None and (self._index is None or self._index.token != found.token):
+                if self._index is not None:
+                    # The searches until the new index is built see the last one from this snapshot: made now.
+                    await self._seen(self._index, found)
+                with contextlib.suppress(CrmGraphError):  # logged by _reported; keep watching
+                    await asyncio.shield(self._build(found))
 
 
 def _digest(columns: dict[str, list]) -> bytes:
@@ -365,39 +399,3 @@ def _reported(task: "asyncio.Task[None]") -> None:
     # A search waiting for the first build meets the error itself; a build in the background only logs it.
     if not task.cancelled() and (error := task.exception()) is not None:
         logger.warning("building the search index failed: %s", error)
-
-
-@contextlib.asynccontextmanager
-async def kept_current(
-    store: Store, *, snapshots: snapshot.Snapshots, poll_seconds: float = 1.0
-) -> AsyncIterator[None]:
-    """Keep the store's search index current in the background while the block runs.
-
-    Every `poll_seconds` it looks (in memory, no query) whether the snapshot held (graph/snapshot.py, which
-    :meth:`snapshot.Snapshots.kept_current` keeps current) is newer than the index, and builds the index of it if so:
-    at start-up, and after each write, before any search asks; meanwhile searches see the index before from
-    that snapshot, also made here ahead of them.
-    """
-    task = asyncio.create_task(_keep_current(store, snapshots, poll_seconds))
-    try:
-        yield
-    finally:
-        kept = _kept.get(store)
-        for running in (task, kept.building if kept else None):
-            if running is not None:
-                running.cancel()
-                with contextlib.suppress(asyncio.CancelledError, CrmGraphError):
-                    await running
-
-
-async def _keep_current(store: Store, snapshots: snapshot.Snapshots, poll_seconds: float) -> None:
-    kept = _kept.setdefault(store, _Kept())
-    while True:
-        await asyncio.sleep(poll_seconds)
-        found = snapshots.held()
-        if found is not None and (kept.index is None or kept.index.token != found.token):
-            if kept.index is not None:
-                # The searches until the new index is built see the last one from this snapshot: made now.
-                await _seen(kept, kept.index, found)
-            with contextlib.suppress(CrmGraphError):  # logged by _reported; keep watching
-                await asyncio.shield(_build(store, snapshots, kept, found))

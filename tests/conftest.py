@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from graph import admin
+from graph.search_index import SearchIndexes
 from graph.settings import Backend, Settings
 from graph.snapshot import Snapshots
 from graph.store import Store
@@ -91,3 +92,9 @@ async def store(settings) -> Store:
 def snapshots(store) -> Snapshots:
     """The snapshots of the test's store, as the API's lifespan and each CLI command create them."""
     return Snapshots(store)
+
+
+@pytest.fixture
+def search_indexes(snapshots) -> SearchIndexes:
+    """The search indexes of the test's store, built from its snapshots, as the API's lifespan creates them."""
+    return SearchIndexes(snapshots)

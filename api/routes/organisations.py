@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import AliasPath, BeforeValidator, Field, StringConstraints, model_validator
 
 from api import problems
-from api.deps import SnapshotsDep, StoreDep, ViewerDep
+from api.deps import SearchIndexesDep, StoreDep, ViewerDep
 from api.models import FromService, Overlay, properties_model, read_in_parts
 from api.routes.common import (
     AsOf,
@@ -171,7 +171,7 @@ class OrganisationSearchPage(FromService):
 @router.get("", response_model=OrganisationSearchPage)
 async def search_organisations(
     store: StoreDep,
-    snapshots: SnapshotsDep,
+    search_indexes: SearchIndexesDep,
     viewer: ViewerDep,
     q: Annotated[
         str | None,
@@ -190,7 +190,7 @@ async def search_organisations(
     At least one of `q` and `country` must be given (422 otherwise). See docs/search.md for the rules.
     """
     page = await search.organisations(
-        store, snapshots=snapshots, q=q, country=country, viewer=viewer, cursor=cursor, limit=limit
+        store, indexes=search_indexes, q=q, country=country, viewer=viewer, cursor=cursor, limit=limit
     )
     return OrganisationSearchPage.model_validate(page)
 

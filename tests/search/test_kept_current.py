@@ -13,12 +13,12 @@ from tests.helpers import add_users, load_rows
 ADMIN = Viewer("admin", "admin", Inheritance.DOWN, today=day(8))
 
 
-async def found(store, snapshots, q: str, limit: int = 50) -> list[list[str]]:
+async def found(store, search_indexes, q: str, limit: int = 50) -> list[list[str]]:
     """Return the keys of every page of the search for `q`."""
     pages, cursor = [], None
     while True:
         page = await search.organisations(
-            store, snapshots=snapshots, q=q, country=None, viewer=ADMIN, cursor=cursor, limit=limit
+            store, indexes=search_indexes, q=q, country=None, viewer=ADMIN, cursor=cursor, limit=limit
         )
         pages.append([hit.key for hit in page.items])
         if (cursor := page.next_cursor) is None:
@@ -30,11 +30,11 @@ async def organisations(store, directory, **names: str) -> None:
 
 
 async def test_searches_after_a_write_answer_from_the_index_before_until_the_new_one_is_built(
-    store, snapshots, tmp_path, monkeypatch
+    store, search_indexes, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha Holding", B="Alpha Bau")
-    await search_index.current(store, snapshots=snapshots)
+    await search_indexes.current()
     release, real = threading.Event(), search_index.build_index
 
     def slow_build(*args):
@@ -46,22 +46,22 @@ async def test_searches_after_a_write_answer_from_the_index_before_until_the_new
     await duplicates.merge(store, survivor="A", duplicate="B")
 
     started = time.perf_counter()
-    while_building = [await found(store, snapshots, "alpha") for _ in range(3)]
+    while_building = [await found(store, search_indexes, "alpha") for _ in range(3)]
     waited = time.perf_counter() - started
     release.set()
-    await search_index.current(store, snapshots=snapshots)
-    rebuilt = await found(store, snapshots, "alpha")
+    await search_indexes.current()
+    rebuilt = await found(store, search_indexes, "alpha")
 
     assert while_building == [[["A"]]] * 3 and waited < 5
     assert rebuilt == [["A", "C"]]
 
 
 async def test_an_organisation_deleted_after_the_snapshot_was_read_is_replaced_on_its_page(
-    store, snapshots, tmp_path, monkeypatch
+    store, snapshots, search_indexes, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha 1", B="Alpha 2", C="Alpha 3")
-    await search_index.current(store, snapshots=snapshots)
+    await search_indexes.current()
     before = await snapshots.current()
     await duplicates.merge(store, survivor="A", duplicate="B")
 
@@ -70,30 +70,32 @@ async def test_an_organisation_deleted_after_the_snapshot_was_read_is_replaced_o
 
     monkeypatch.setattr(snapshots, "current", read_before_the_write)
 
-    assert await found(store, snapshots, "alpha", limit=1) == [["A"], ["C"]]
-    assert await found(store, snapshots, "alpha", limit=2) == [["A", "C"]]
+    assert await found(store, search_indexes, "alpha", limit=1) == [["A"], ["C"]]
+    assert await found(store, search_indexes, "alpha", limit=2) == [["A", "C"]]
 
 
-async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_search(store, snapshots, tmp_path):
+async def test_kept_current_builds_the_index_of_each_new_snapshot_without_a_search(
+    store, snapshots, search_indexes, tmp_path
+):
     await organisations(store, tmp_path / "1", A="Alpha")
 
     async with (
         snapshots.kept_current(poll_seconds=0.02, quiet_seconds=0.05),
-        search_index.kept_current(store, snapshots=snapshots, poll_seconds=0.02),
+        search_indexes.kept_current(poll_seconds=0.02),
     ):
-        first = await indexed(store)
+        first = await indexed(store, search_indexes)
         await organisations(store, tmp_path / "2", B="Beta")
-        second = await indexed(store)
+        second = await indexed(store, search_indexes)
 
     assert (first, second) == (("A",), ("A", "B"))
 
 
 async def test_a_write_that_changes_no_text_keeps_the_index_and_a_new_name_builds_it_again(
-    store, snapshots, tmp_path, monkeypatch
+    store, search_indexes, tmp_path, monkeypatch
 ):
     await add_users(store, tmp_path / "users", admin="admin")
     await organisations(store, tmp_path / "1", A="Alpha Holding", B="Beta Bau")
-    await search_index.current(store, snapshots=snapshots)
+    await search_indexes.current()
     builds, real = [], search_index.build_index
 
     def counted_build(*args):
@@ -102,20 +104,20 @@ async def test_a_write_that_changes_no_text_keeps_the_index_and_a_new_name_build
 
     monkeypatch.setattr(search_index, "build_index", counted_build)
     await auth.create_key(store, user_key="admin")  # a write: a new snapshot, the same texts
-    kept = await search_index.current(store, snapshots=snapshots)
-    same_texts = (len(builds), kept.token == await store.revision(), await found(store, snapshots, "alpha"))
+    kept = await search_indexes.current()
+    same_texts = (len(builds), kept.token == await store.revision(), await found(store, search_indexes, "alpha"))
     await organisations(store, tmp_path / "2", B="Alpha Bau")
-    await search_index.current(store, snapshots=snapshots)
+    await search_indexes.current()
 
     assert same_texts == (0, True, [["A"]])
-    assert (len(builds), await found(store, snapshots, "alpha")) == (1, [["B", "A"]])
+    assert (len(builds), await found(store, search_indexes, "alpha")) == (1, [["B", "A"]])
 
 
-async def indexed(store) -> tuple[str, ...]:
-    """Wait until the index kept for the store is of the graph as it is now; return its keys."""
+async def indexed(store, search_indexes) -> tuple[str, ...]:
+    """Wait until the index last built is of the graph as it is now; return its keys."""
     for _ in range(500):
-        kept = search_index._kept.get(store)
-        if kept and kept.index and kept.index.token == await store.revision():
-            return tuple(kept.index.keys[i] for i in kept.index.order)
+        index = search_indexes.held()
+        if index and index.token == await store.revision():
+            return tuple(index.keys[i] for i in index.order)
         await asyncio.sleep(0.02)
     return ()
