@@ -22,7 +22,7 @@ import httpx
 from bench.data import months
 from bench.report import Figure
 from bench.workloads import ABC, Bench, _cents, _group_total, _public_group_total, timed
-from graph import auth, connections, contacts, levels, revenue, search, visibility
+from graph import access, auth, connections, contacts, levels, revenue, search, visibility
 from graph.hierarchy import reads
 from graph.settings import Settings
 from graph.store import Store
@@ -321,7 +321,7 @@ async def _calls(
             "panel: who sees it",
             f"{org}/viewers",
             dated,
-            service=lambda store: visibility.viewers(store, key=deep, as_of=day, inherit=inherit),
+            service=lambda store: access.viewers(store, key=deep, as_of=day, inherit=inherit),
             same=lambda found, answer: (
                 tuple(onlooker.key for onlooker in found),
                 tuple(item["key"] for item in answer["items"]),

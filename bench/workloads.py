@@ -19,7 +19,7 @@ import httpx
 from bench.baselines import Baseline, GroupTotal, InMemory, Ranking, series
 from bench.data import GROUP_SIZES, Dataset
 from bench.report import Figure, Results
-from graph import revenue, visibility
+from graph import access, revenue, visibility
 from graph.hierarchy import reads
 from graph.search_index import SearchIndexes
 from graph.snapshot import Snapshots
@@ -174,13 +174,13 @@ class Bench:
         """W4: may a rep see an organisation (one in their portfolio, and the deepest one), and their portfolio."""
         sizes = {}
         for rep in self.dataset.reps[:REPS_TRIED]:
-            found = await visibility.portfolio(
+            found = await access.portfolio(
                 store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=1
             )
             sizes[rep] = found.total
         rep = max(sizes, key=lambda user: (sizes[user], user))
         viewer = visibility.Viewer(key=rep, role="rep", today=self.dataset.as_of)
-        page = await visibility.portfolio(
+        page = await access.portfolio(
             store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE
         )
         deepest = self.deep_organisations(self.memory.depths(self.day))[0]
@@ -194,7 +194,7 @@ class Bench:
             figure = Figure("W4 visibility point check", description, "crmgraph service", reference=True, note=note)
             self.results.add(replace(figure, p50_ms=timing.p50_ms, p95_ms=timing.p95_ms))
         timing, page = await timed(
-            lambda: visibility.portfolio(
+            lambda: access.portfolio(
                 store, snapshots=self.snapshots[store], user_key=rep, as_of=self.dataset.as_of, limit=PORTFOLIO_PAGE
             ),
             self.repetitions,

@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from graph import connections, paging, snapshot, territories, visibility
+from graph import access, connections, paging, snapshot, territories, visibility
 from graph.errors import InvalidInput
 from graph.hierarchy import chains
 from graph.settings import Inheritance
@@ -392,7 +392,7 @@ async def portfolio_rollup(
         breakdown: the series per period and the members; the organisations are no single tree.
         top: the most members listed; the others are summed in `rest`.
         viewer: who asks: the user, their manager, an analyst or an admin
-            (:func:`graph.visibility.require_auditor`); organisations they may not see are left out and counted.
+            (:func:`graph.access.require_auditor`); organisations they may not see are left out and counted.
             None: anyone.
 
     Returns:
@@ -406,8 +406,8 @@ async def portfolio_rollup(
     """
     parts, periods = _held_question(breakdown, top, first, last, as_of)
     if viewer is not None:
-        await visibility.require_auditor(store, viewer=viewer, user_key=user_key)
-    found = await visibility.user(store, key=user_key)
+        await access.require_auditor(store, viewer=viewer, user_key=user_key)
+    found = await access.user(store, key=user_key)
     granted = await visibility.granted_territories(store, user_key=user_key, as_of=as_of)
     held_by = await snapshots.current()
     held = await visibility.held_ids(held_by, territory_keys=granted, as_of=as_of, inherit=inherit)

@@ -15,7 +15,7 @@ from api import problems
 from api.deps import SeesEverything, SnapshotsDep, StoreDep, ViewerDep
 from api.models import FromService, Overlay
 from api.routes.common import AsOf, Cursor, Limit, OrganisationKey, ReportPageDep, UserKey, day
-from graph import duplicates, visibility
+from graph import access, duplicates
 
 router = APIRouter(tags=["visibility"])
 
@@ -142,7 +142,7 @@ async def get_access(
     For the user, their manager, analysts and admins; the organisation must be one the caller sees. The user's
     rights are those of `as_of` (`rights_as_of`), the caller's those of today (`caller_rights_as_of`).
     """
-    access = await duplicates.following_merges(visibility.explain)(
+    explained = await duplicates.following_merges(access.explain)(
         store,
         user_key=user_key,
         key=key,
@@ -151,13 +151,13 @@ async def get_access(
         viewer=viewer,
     )
     # The caller's day is the request's, which the service's answer does not hold.
-    return AccessPublic.model_validate(Overlay(access, caller_rights_as_of=viewer.today))
+    return AccessPublic.model_validate(Overlay(explained, caller_rights_as_of=viewer.today))
 
 
 @router.get("/organisations/{key}/viewers", response_model=OnlookerList, responses=problems.responses(404))
 async def get_viewers(store: StoreDep, viewer: ViewerDep, key: OrganisationKey, as_of: AsOf = None) -> OnlookerList:
     """List the users who see an organisation on the day, through which territories, and those who see everything."""
-    onlookers = await duplicates.following_merges(visibility.viewers)(
+    onlookers = await duplicates.following_merges(access.viewers)(
         store, key=key, as_of=day(as_of, viewer.today), inherit=viewer.inherit, viewer=viewer
     )
     return OnlookerList(items=[OnlookerPublic.model_validate(onlooker) for onlooker in onlookers])
@@ -181,7 +181,7 @@ async def get_portfolio(
 
     For the user, their manager, analysts and admins; a manager gets only what they see themselves.
     """
-    found = await visibility.portfolio(
+    found = await access.portfolio(
         store,
         snapshots=snapshots,
         user_key=key,
@@ -199,7 +199,5 @@ async def get_one_face(
     store: StoreDep, snapshots: SnapshotsDep, caller: SeesEverything, asked: ReportPageDep
 ) -> SplitGroupPage:
     """List the groups whose members have more than one owner on the day, by root key (analysts and admins)."""
-    page = await visibility.one_face(
-        store, snapshots=snapshots, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit
-    )
+    page = await access.one_face(store, snapshots=snapshots, as_of=asked.as_of, cursor=asked.cursor, limit=asked.limit)
     return SplitGroupPage.model_validate(page)

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, 
 
 from api.deps import TodayDep
 from api.models import FromService
-from graph import contacts, paging, territories, visibility
+from graph import access, contacts, paging, territories, visibility
 from graph.errors import NotFound
 from graph.schema.properties import KEY_PATTERN, is_key
 
@@ -38,7 +38,7 @@ OrganisationKey = Annotated[
 ]
 ContactKey = Annotated[str, Path(description="The contact's key."), _missing_unless_key(contacts.not_found)]
 TerritoryKey = Annotated[str, Path(description="The territory's key."), _missing_unless_key(territories.not_found)]
-UserKey = Annotated[str, Path(description="The user's key."), _missing_unless_key(visibility.no_user)]
+UserKey = Annotated[str, Path(description="The user's key."), _missing_unless_key(access.no_user)]
 # A key in a request's body that is no key at all is invalid input (422), not a missing object.
 KeyField = Annotated[str, Field(pattern=f"^{KEY_PATTERN}$")]
 

@@ -10,8 +10,8 @@ import filecmp
 
 import pytest
 
-from graph import loading, revenue, visibility
-from graph.visibility import LinkStep
+from graph import access, loading, revenue
+from graph.access import LinkStep
 from seed import demo
 
 D = datetime.date
@@ -176,9 +176,9 @@ async def test_the_substitution_in_force_today_is_in_force(shifted_demo, snapsho
     store, today, months = shifted_demo
     start, end = (demo.shift_day(day, months) for day in COVER)
 
-    covering = await visibility.explain(store, user_key="lukas.gruber", key="ORG-DE-0003", as_of=today)
+    covering = await access.explain(store, user_key="lukas.gruber", key="ORG-DE-0003", as_of=today)
     day_after = end + datetime.timedelta(days=1)
-    after = await visibility.explain(store, user_key="lukas.gruber", key="ORG-DE-0003", as_of=day_after)
+    after = await access.explain(store, user_key="lukas.gruber", key="ORG-DE-0003", as_of=day_after)
 
     assert start <= today <= end
     assert covering.visible
@@ -195,7 +195,7 @@ async def test_the_substitution_in_force_today_is_in_force(shifted_demo, snapsho
 
 
 async def portfolio(store, snapshots, user_key: str, as_of: datetime.date) -> set[str]:
-    page = await visibility.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
+    page = await access.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
     return {item.key for item in page.items}
 
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import admin, visibility
+from graph import access, admin, visibility
 from graph.queries import Query
 from graph.settings import Settings
 from graph.snapshot import Snapshots
@@ -123,24 +123,24 @@ async def measure(groups: int) -> None:
             await timed("can_see (one query)", lambda: visibility.can_see(store, viewer=rep, key=branch), 50)
             await timed(
                 "explain, manager through region and group",
-                lambda: visibility.explain(store, user_key="manager-R-0", key=branch, as_of=DAY),
+                lambda: access.explain(store, user_key="manager-R-0", key=branch, as_of=DAY),
                 50,
             )
             await timed(
                 "explain, substitute",
-                lambda: visibility.explain(store, user_key="owner-D-0-0", key=branch, as_of=DAY),
+                lambda: access.explain(store, user_key="owner-D-0-0", key=branch, as_of=DAY),
                 50,
             )
-            await timed("viewers", lambda: visibility.viewers(store, key=branch, as_of=DAY), 50)
+            await timed("viewers", lambda: access.viewers(store, key=branch, as_of=DAY), 50)
             for user in ("owner-D-0-0", "manager-R-0"):
                 page = await timed(
                     f"portfolio of {user}, first page of 1,000",
-                    lambda user=user: visibility.portfolio(store, snapshots=snapshots, user_key=user, as_of=DAY),
+                    lambda user=user: access.portfolio(store, snapshots=snapshots, user_key=user, as_of=DAY),
                     5,
                 )
                 print(f"  ({page.total:,} organisations)")
             page = await timed(
-                "one-face, first page of 1,000", lambda: visibility.one_face(store, snapshots=snapshots, as_of=DAY), 3
+                "one-face, first page of 1,000", lambda: access.one_face(store, snapshots=snapshots, as_of=DAY), 3
             )
             print(f"  ({len(page.items):,} groups on it)")
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from graph import visibility
+from graph import access
 from graph.errors import Forbidden, InvalidInput, NotFound
 from graph.visibility import Viewer
 from tests.helpers import load_rows
@@ -42,10 +42,10 @@ async def graph(store, tmp_path):
 
 
 async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph, snapshots):
-    mine = await visibility.portfolio(
+    mine = await access.portfolio(
         graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=Viewer("rep", "rep", today=DAY)
     )
-    managed = await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=MANAGER)
+    managed = await access.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=MANAGER)
 
     assert ([item.key for item in mine.items], mine.total, mine.hidden_count) == (["A", "B", "C"], 3, 0)
     assert ([item.key for item in managed.items], managed.total, managed.hidden_count) == (["A", "C"], 2, 1)
@@ -55,21 +55,21 @@ async def test_a_manager_sees_only_their_own_part_of_a_users_portfolio(graph, sn
 async def test_a_manager_manages_a_user_only_while_they_share_a_territory_today(graph, snapshots):
     former = Viewer("mgr", "manager", today=LATER)
 
-    await visibility.require_auditor(graph, viewer=MANAGER, user_key="rep")
+    await access.require_auditor(graph, viewer=MANAGER, user_key="rep")
     with pytest.raises(Forbidden):
-        await visibility.require_auditor(graph, viewer=former, user_key="rep")
+        await access.require_auditor(graph, viewer=former, user_key="rep")
     with pytest.raises(Forbidden):
-        await visibility.require_auditor(graph, viewer=MANAGER, user_key="other")
+        await access.require_auditor(graph, viewer=MANAGER, user_key="other")
     with pytest.raises(Forbidden):  # a manager of nothing manages nobody
-        await visibility.require_auditor(graph, viewer=Viewer("boss", "manager", today=DAY), user_key="rep")
+        await access.require_auditor(graph, viewer=Viewer("boss", "manager", today=DAY), user_key="rep")
     with pytest.raises(Forbidden):  # going back to a day they managed the rep gives no right
-        await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=former)
+        await access.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=DAY, viewer=former)
 
 
 async def test_a_report_describes_as_of_and_the_asker_sees_what_they_see_today(graph, snapshots):
     # On LATER rep holds only T2 (B, C); the manager, asking on DAY, sees T1 (A, C) today.
-    later = await visibility.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=LATER, viewer=MANAGER)
-    explained = await visibility.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=MANAGER)
+    later = await access.portfolio(graph, snapshots=snapshots, user_key="rep", as_of=LATER, viewer=MANAGER)
+    explained = await access.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=MANAGER)
 
     assert ([item.key for item in later.items], later.total, later.hidden_count) == (["C"], 1, 1)
     assert (explained.visible, explained.rights_as_of) == (False, LATER)
@@ -77,19 +77,19 @@ async def test_a_report_describes_as_of_and_the_asker_sees_what_they_see_today(g
 
 async def test_an_organisation_the_asker_does_not_see_is_not_found_for_explain_and_viewers(graph):
     with pytest.raises(NotFound, match="'B'") as hidden:
-        await visibility.explain(graph, user_key="rep", key="B", as_of=DAY, viewer=MANAGER)
+        await access.explain(graph, user_key="rep", key="B", as_of=DAY, viewer=MANAGER)
     with pytest.raises(NotFound) as missing:
-        await visibility.explain(graph, user_key="rep", key="Z", as_of=DAY, viewer=MANAGER)
+        await access.explain(graph, user_key="rep", key="Z", as_of=DAY, viewer=MANAGER)
     with pytest.raises(NotFound, match="'B'"):
-        await visibility.viewers(graph, key="B", as_of=DAY, viewer=MANAGER)
+        await access.viewers(graph, key="B", as_of=DAY, viewer=MANAGER)
 
     assert str(hidden.value).replace("'B'", "'Z'") == str(missing.value)
-    explained = await visibility.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=Viewer("x", "admin"))
-    assert explained == visibility.Access(False, [], LATER)
+    explained = await access.explain(graph, user_key="rep", key="A", as_of=LATER, viewer=Viewer("x", "admin"))
+    assert explained == access.Access(False, [], LATER)
 
 
 async def test_viewers_flag_roles_and_list_every_grant(graph):
-    onlookers = await visibility.viewers(graph, key="C", as_of=DAY)
+    onlookers = await access.viewers(graph, key="C", as_of=DAY)
 
     assert [(o.key, [(g.territory_key, g.role) for g in o.grants]) for o in onlookers] == [
         ("mgr", [("T1", "owner")]),
@@ -99,18 +99,18 @@ async def test_viewers_flag_roles_and_list_every_grant(graph):
 
 
 async def test_pages_refuse_bad_limits_and_cursors(graph, snapshots):
-    for read in (visibility.portfolio, visibility.one_face):
-        arguments = {"snapshots": snapshots} | ({"user_key": "rep"} if read is visibility.portfolio else {})
+    for read in (access.portfolio, access.one_face):
+        arguments = {"snapshots": snapshots} | ({"user_key": "rep"} if read is access.portfolio else {})
         with pytest.raises(InvalidInput, match="limit"):
             await read(graph, as_of=DAY, limit=0, **arguments)
         with pytest.raises(InvalidInput, match="cursor"):
             await read(graph, as_of=DAY, cursor="nonsense", **arguments)
     with pytest.raises(NotFound, match="nobody"):
-        await visibility.portfolio(graph, snapshots=snapshots, user_key="nobody", as_of=DAY)
+        await access.portfolio(graph, snapshots=snapshots, user_key="nobody", as_of=DAY)
 
 
 async def test_one_face_counts_only_direct_owners_of_the_day(graph, snapshots):
-    now = await visibility.one_face(graph, snapshots=snapshots, as_of=DAY)
+    now = await access.one_face(graph, snapshots=snapshots, as_of=DAY)
 
     # A has one owner: rep works T1 only as a member.
     assert [(g.root_key, [(o.key, o.members) for o in g.owners]) for g in now.items] == [

@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 
-from graph import loading, visibility
+from graph import access, loading
+from graph.access import LinkStep, NodeStep
 from graph.errors import Forbidden, NotFound
 from graph.settings import Inheritance
-from graph.visibility import LinkStep, NodeStep, Viewer
+from graph.visibility import Viewer
 from seed.demo import DEMO_DIR
 
 MID_2025 = datetime.date(2025, 6, 30)
@@ -22,7 +23,7 @@ async def demo(store):
 
 
 async def portfolio_keys(store, snapshots, user_key, as_of):
-    page = await visibility.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
+    page = await access.portfolio(store, snapshots=snapshots, user_key=user_key, as_of=as_of, limit=10_000)
     return [item.key for item in page.items]
 
 
@@ -42,7 +43,7 @@ async def portfolio_keys(store, snapshots, user_key, as_of):
     ],
 )
 async def test_portfolios_hold_what_the_demo_readme_says(demo, snapshots, user_key, as_of, count):
-    page = await visibility.portfolio(demo, snapshots=snapshots, user_key=user_key, as_of=as_of)
+    page = await access.portfolio(demo, snapshots=snapshots, user_key=user_key, as_of=as_of)
 
     assert page.total == len(page.items) == count
     assert page.next_cursor is None
@@ -50,11 +51,11 @@ async def test_portfolios_hold_what_the_demo_readme_says(demo, snapshots, user_k
 
 
 async def test_substitution_explains_thomas_huber_seeing_an_account_of_anna_becker(demo):
-    access = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=COVER_DAY)
-    gone = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=AFTER_COVER)
+    explained = await access.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=COVER_DAY)
+    gone = await access.explain(demo, user_key="thomas.huber", key="ORG-DE-0024", as_of=AFTER_COVER)
 
-    assert access.visible
-    assert access.path == [
+    assert explained.visible
+    assert explained.path == [
         NodeStep("User", "thomas.huber", "Thomas Huber"),
         LinkStep(
             "SUBSTITUTES",
@@ -73,21 +74,21 @@ async def test_substitution_explains_thomas_huber_seeing_an_account_of_anna_beck
         LinkStep("ASSIGNED_TO", "ORG-DE-0024", "DE-NORTH", {"source": "rule"}),
         NodeStep("Organisation", "ORG-DE-0024", "Bauzentrum Krause GmbH"),
     ]
-    assert gone == visibility.Access(False, [], AFTER_COVER)
-    assert access.rights_as_of == COVER_DAY
+    assert gone == access.Access(False, [], AFTER_COVER)
+    assert explained.rights_as_of == COVER_DAY
 
 
 async def test_explain_walks_the_territory_hierarchy_and_the_corporate_group(demo):
-    access = await visibility.explain(demo, user_key="markus.weber", key="ORG-DE-0007", as_of=MID_2025)
+    explained = await access.explain(demo, user_key="markus.weber", key="ORG-DE-0007", as_of=MID_2025)
 
-    assert access.visible
-    assert [(step.label, step.key) for step in access.path if isinstance(step, NodeStep)] == [
+    assert explained.visible
+    assert [(step.label, step.key) for step in explained.path if isinstance(step, NodeStep)] == [
         ("User", "markus.weber"),
         ("Territory", "REGION-CENTRAL"),
         ("Territory", "DE-SOUTH"),
         ("Organisation", "ORG-DE-0007"),
     ]
-    inherited = await visibility.explain(demo, user_key="thomas.huber", key="ORG-DE-0010", as_of=MID_2025)
+    inherited = await access.explain(demo, user_key="thomas.huber", key="ORG-DE-0010", as_of=MID_2025)
     assert [(step.type, step.start, step.end) for step in inherited.path if isinstance(step, LinkStep)] == [
         ("ASSIGNED_TO", "thomas.huber", "DE-SOUTH"),
         ("ASSIGNED_TO", "ORG-DE-0001", "DE-SOUTH"),
@@ -100,29 +101,29 @@ async def test_explain_walks_the_territory_hierarchy_and_the_corporate_group(dem
         "valid_to": None,
         "share": 75.5,
     }
-    without = await visibility.explain(
+    without = await access.explain(
         demo, user_key="thomas.huber", key="ORG-DE-0010", as_of=MID_2025, inherit=Inheritance.NONE
     )
     assert not without.visible
 
 
 async def test_a_role_that_sees_everything_is_explained_by_the_role(demo):
-    access = await visibility.explain(demo, user_key="lena.vogel", key="ORG-AT-0001", as_of=MID_2025)
+    explained = await access.explain(demo, user_key="lena.vogel", key="ORG-AT-0001", as_of=MID_2025)
 
-    assert access.visible
-    assert [(step.label, step.key) for step in access.path] == [("User", "lena.vogel")]
-    assert "analyst" in access.path[0].note
+    assert explained.visible
+    assert [(step.label, step.key) for step in explained.path] == [("User", "lena.vogel")]
+    assert "analyst" in explained.path[0].note
 
 
 async def test_explain_refuses_unknown_users_and_organisations(demo):
     with pytest.raises(NotFound, match="nobody"):
-        await visibility.explain(demo, user_key="nobody", key="ORG-DE-0001", as_of=MID_2025)
+        await access.explain(demo, user_key="nobody", key="ORG-DE-0001", as_of=MID_2025)
     with pytest.raises(NotFound, match="ORG-XX"):
-        await visibility.explain(demo, user_key="anna.becker", key="ORG-XX", as_of=MID_2025)
+        await access.explain(demo, user_key="anna.becker", key="ORG-XX", as_of=MID_2025)
 
 
 async def test_viewers_name_territories_substitutions_and_roles(demo):
-    onlookers = {o.key: o for o in await visibility.viewers(demo, key="ORG-DE-0024", as_of=COVER_DAY)}
+    onlookers = {o.key: o for o in await access.viewers(demo, key="ORG-DE-0024", as_of=COVER_DAY)}
 
     assert set(onlookers) == {"admin", "lena.vogel", "markus.weber", "anna.becker", "thomas.huber"}
     assert onlookers["admin"].sees_everything and onlookers["admin"].grants == []
@@ -130,12 +131,12 @@ async def test_viewers_name_territories_substitutions_and_roles(demo):
         ("DE-NORTH", "owner", "anna.becker")
     ]
     assert [g.territory_key for g in onlookers["markus.weber"].grants] == ["REGION-CENTRAL"]
-    after = {o.key for o in await visibility.viewers(demo, key="ORG-DE-0024", as_of=AFTER_COVER)}
+    after = {o.key for o in await access.viewers(demo, key="ORG-DE-0024", as_of=AFTER_COVER)}
     assert "thomas.huber" not in after
 
 
 async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo, snapshots):
-    page = await visibility.one_face(demo, snapshots=snapshots, as_of=MID_2025)
+    page = await access.one_face(demo, snapshots=snapshots, as_of=MID_2025)
 
     groups = {group.root_key: group for group in page.items}
     mueller = groups["ORG-DE-0001"]
@@ -160,20 +161,14 @@ async def test_one_face_finds_the_mueller_group_owned_by_two_reps(demo, snapshot
 async def test_a_manager_audits_the_users_of_the_territories_they_hold(demo):
     manager = Viewer("markus.weber", "manager", today=MID_2025)
 
-    await visibility.require_auditor(demo, viewer=manager, user_key="anna.becker")
-    await visibility.require_auditor(demo, viewer=Viewer("anna.becker", "rep", today=MID_2025), user_key="anna.becker")
-    await visibility.require_auditor(
-        demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="anna.becker"
-    )
+    await access.require_auditor(demo, viewer=manager, user_key="anna.becker")
+    await access.require_auditor(demo, viewer=Viewer("anna.becker", "rep", today=MID_2025), user_key="anna.becker")
+    await access.require_auditor(demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="anna.becker")
     with pytest.raises(Forbidden):
-        await visibility.require_auditor(
-            demo, viewer=Viewer("thomas.huber", "rep", today=MID_2025), user_key="anna.becker"
-        )
+        await access.require_auditor(demo, viewer=Viewer("thomas.huber", "rep", today=MID_2025), user_key="anna.becker")
     with pytest.raises(Forbidden):  # svc-erp is assigned to nothing, so no manager holds it
-        await visibility.require_auditor(demo, viewer=manager, user_key="svc-erp")
+        await access.require_auditor(demo, viewer=manager, user_key="svc-erp")
     with pytest.raises(Forbidden):  # like a user the manager does not manage: no user key can be probed
-        await visibility.require_auditor(demo, viewer=manager, user_key="nobody")
+        await access.require_auditor(demo, viewer=manager, user_key="nobody")
     with pytest.raises(NotFound):
-        await visibility.require_auditor(
-            demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="nobody"
-        )
+        await access.require_auditor(demo, viewer=Viewer("lena.vogel", "analyst", today=MID_2025), user_key="nobody")

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, contacts, visibility
+from graph import access, admin, contacts, visibility
 from graph.errors import Forbidden, NotFound
 from graph.hierarchy import reads
 from graph.settings import Inheritance
@@ -166,15 +166,15 @@ async def test_explain_and_viewers_agree_with_the_reference(store, tmp_path, wor
         down = inherit is Inheritance.DOWN
         for key in world.organisations:
             for user, role in world.users.items():
-                access = await visibility.explain(store, user_key=user, key=key, as_of=when, inherit=inherit)
-                assert access.visible == (key in reference.visible(user, when, down))
+                explained = await access.explain(store, user_key=user, key=key, as_of=when, inherit=inherit)
+                assert explained.visible == (key in reference.visible(user, when, down))
                 if role in EVERYTHING:
-                    assert [(step.label, step.key) for step in access.path] == [("User", user)]
-                elif access.visible:
-                    reference.check_path(access.path, user, key, when, down)
+                    assert [(step.label, step.key) for step in explained.path] == [("User", user)]
+                elif explained.visible:
+                    reference.check_path(explained.path, user, key, when, down)
                 else:
-                    assert access.path == []
-            onlookers = await visibility.viewers(store, key=key, as_of=when, inherit=inherit)
+                    assert explained.path == []
+            onlookers = await access.viewers(store, key=key, as_of=when, inherit=inherit)
             expected = reference.viewers(key, when, down)
             assert [o.key for o in onlookers] == sorted(expected)
             for onlooker in onlookers:
@@ -198,7 +198,7 @@ async def test_portfolios_and_one_face_agree_with_the_reference(store, snapshots
         for user in world.users:
 
             async def read(cursor, limit, user=user, when=when, inherit=inherit):
-                return await visibility.portfolio(
+                return await access.portfolio(
                     store, snapshots=snapshots, user_key=user, as_of=when, inherit=inherit, cursor=cursor, limit=limit
                 )
 
@@ -213,7 +213,7 @@ async def test_portfolios_and_one_face_agree_with_the_reference(store, snapshots
                 assert item.territory_name == name_of(item.territory_key)
 
         async def read_groups(cursor, limit, when=when):
-            return await visibility.one_face(store, snapshots=snapshots, as_of=when, cursor=cursor, limit=limit)
+            return await access.one_face(store, snapshots=snapshots, as_of=when, cursor=cursor, limit=limit)
 
         groups, _ = await all_pages(read_groups, limit)
         expected_groups = reference.one_face(when)
@@ -261,7 +261,7 @@ async def test_rights_are_todays_whatever_day_is_shown(store, snapshots, tmp_pat
             for user in world.users:
 
                 async def read(cursor, limit, user=user, inherit=inherit, viewer=viewer):
-                    return await visibility.portfolio(
+                    return await access.portfolio(
                         store,
                         snapshots=snapshots,
                         user_key=user,
@@ -283,8 +283,8 @@ async def test_rights_are_todays_whatever_day_is_shown(store, snapshots, tmp_pat
             for key in world.organisations:
                 if key not in seen:
                     continue
-                access = await visibility.explain(
+                explained = await access.explain(
                     store, user_key=caller, key=key, as_of=as_of, inherit=inherit, viewer=viewer
                 )
-                assert access.rights_as_of == as_of
-                assert access.visible == (key in reference.visible(caller, as_of, down))
+                assert explained.rights_as_of == as_of
+                assert explained.visible == (key in reference.visible(caller, as_of, down))
