@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph import paging, revenue, snapshot, visibility
+from graph import months, paging, snapshot, visibility
 from graph.errors import Conflict, InvalidInput
 from graph.hierarchy import chains
 from graph.revenue import Figures
@@ -183,7 +183,7 @@ async def children(
     sort = _sort(sort)
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, str) if sort is Sort.KEY else paging.decode_cursor(cursor, int, str)
-    periods = revenue.period_range(first, last, as_of=as_of)
+    periods = months.period_range(first, last, as_of=as_of)
     view = await _View.read(store, snapshots=snapshots, key=key, as_of=as_of, viewer=viewer)
     ids = view.forest.subtree(view.asked)
     slice_ = _Slice(view.found, view.forest, ids, view.shown_of(ids), periods)
@@ -233,7 +233,7 @@ async def chain(
     """
     sort = _sort(sort)
     paging.check_limit(limit)
-    periods = revenue.period_range(first, last, as_of=as_of)
+    periods = months.period_range(first, last, as_of=as_of)
     view = await _View.read(store, snapshots=snapshots, key=key, as_of=as_of, viewer=viewer)
     up = view.forest.chains(np.array([view.asked]))[0]
     seen = [organisation for organisation in up if view.shown_of(np.array([organisation]))[0]]
@@ -381,9 +381,7 @@ class _Slice:
         self.shown = shown
         self.periods = periods
         self.size = forest.size[ids]
-        self.own_revenue, self.own_profit = found.ledger.totals(
-            snapshot.month_number(periods[0]), snapshot.month_number(periods[-1]), ids
-        )
+        self.own_revenue, self.own_profit = found.ledger.totals(*months.ends(periods), ids)
         # Prefix sums over the slice of what the viewer sees: a subtree's sum is the difference at its two ends.
         self._revenue = _prefix(self.own_revenue * shown)
         self._profit = _prefix(self.own_profit * shown)

@@ -36,13 +36,12 @@ the structure, a territory's or a portfolio's holdings, never the viewer's right
 
 Amounts are integer cents, negative for credit notes, summed as 64-bit integers: exact up to 2^63
 cents. The margin is gross profit in percent of revenue, rounded half up to two places; None when
-the revenue is zero. Periods are `YYYY-MM`, both ends inclusive.
+the revenue is zero. Periods are `YYYY-MM`, both ends inclusive (:mod:`graph.months`).
 """
 
 import bisect
 import datetime
 import enum
-import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -51,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from graph import access, connections, paging, snapshot, territories, visibility
+from graph import access, connections, months, paging, snapshot, territories, visibility
 from graph.errors import InvalidInput
 from graph.hierarchy import chains
 from graph.settings import Inheritance
@@ -59,10 +58,6 @@ from graph.store import Store
 
 DEFAULT_TOP = 10
 MAX_TOP = 10_000
-# The longest period range a rollup takes: a hundred years of months.
-MAX_PERIODS = 1200
-# ASCII digits only, matched whole: `\d` takes other scripts' digits and `$` a trailing newline.
-PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 class Scope(enum.StrEnum):
@@ -226,27 +221,6 @@ class GroupPage:
     group_count: int
     total: Figures
     hidden_count: int = 0
-
-
-FIRST_MONTH = snapshot.month_number("0001-01")
-
-
-def period_range(first: str | None, last: str | None, *, as_of: datetime.date) -> list[str]:
-    """Return every month from `first` to `last`, both `YYYY-MM` and inclusive.
-
-    `last` defaults to the month of `as_of`, `first` to eleven months before `last` (a year).
-
-    Raises:
-        InvalidInput: a period is not `YYYY-MM`, `first` comes after `last`, or the range is longer than MAX_PERIODS.
-    """
-    end = _month_number(last, "to") if last is not None else as_of.year * 12 + as_of.month - 1
-    # The default year is cut at the calendar's first month: there is no year 0.
-    start = _month_number(first, "from") if first is not None else max(end - 11, FIRST_MONTH)
-    if start > end:
-        raise InvalidInput(f"from {snapshot.period_of(start)} comes after to {snapshot.period_of(end)}")
-    if end - start + 1 > MAX_PERIODS:
-        raise InvalidInput(f"a range of at most {MAX_PERIODS:,} months, not {end - start + 1:,}")
-    return [snapshot.period_of(number) for number in range(start, end + 1)]
 
 
 async def rollup(
@@ -466,7 +440,7 @@ async def groups(
     """
     paging.check_limit(limit)
     after = paging.decode_cursor(cursor, int, str)
-    periods = period_range(first, last, as_of=as_of)
+    periods = months.period_range(first, last, as_of=as_of)
     found = await snapshots.current()
     if not found.keys:
         return GroupPage([], None, 0, Figures(), 0)
@@ -476,7 +450,7 @@ async def groups(
     if seen is not None:
         shown[:] = False
         shown[seen] = True
-    revenue, gross_profit = found.ledger.totals(*_months(periods))
+    revenue, gross_profit = found.ledger.totals(*months.ends(periods))
     group_revenue, group_profit, sizes = (
         forest.group_sums(values) for values in (revenue * shown, gross_profit * shown, shown.astype(np.int64))
     )
@@ -552,11 +526,6 @@ async def _scope(
     return top, ids, dict(zip(ids[1:].tolist(), forest.parent[ids[1:]].tolist(), strict=True))
 
 
-def _months(periods: list[str]) -> tuple[int, int]:
-    """Return the month numbers of the first and the last period of a range."""
-    return snapshot.month_number(periods[0]), snapshot.month_number(periods[-1])
-
-
 def _question(
     breakdown: Collection[Breakdown], top: int, first: str | None, last: str | None, as_of: datetime.date
 ) -> tuple[set[Breakdown], list[str]]:
@@ -564,7 +533,7 @@ def _question(
     parts = {_choice(Breakdown, part, "breakdown") for part in breakdown}
     if not 1 <= top <= MAX_TOP:
         raise InvalidInput(f"top must be from 1 to {MAX_TOP:,}, not {top}")
-    return parts, period_range(first, last, as_of=as_of)
+    return parts, months.period_range(first, last, as_of=as_of)
 
 
 def _held_question(
@@ -602,16 +571,16 @@ async def _summed(
 ) -> _Sums:
     """Return the totals, series, last purchase and members of the organisations `ids` over the periods."""
     ledger = found.ledger
-    columns = ledger.columns(*_months(periods))
+    columns = ledger.columns(*months.ends(periods))
     # Every month up to the last of the range: the last purchase may lie before the range.
-    upto = ledger.columns(0, snapshot.month_number(periods[-1]))
+    upto = ledger.columns(0, months.number(periods[-1]))
     # np.take gathers whole rows twice as fast as indexing rows and columns at once.
     revenue_rows = np.take(ledger.revenue, ids, axis=0)
     profit_rows = np.take(ledger.gross_profit, ids, axis=0)
     monthly_revenue = revenue_rows[:, upto].sum(axis=0)
     monthly_profit = profit_rows[:, upto].sum(axis=0)
     by_period = {
-        snapshot.period_of(ledger.first_month + column): Figures(
+        months.period_of(ledger.first_month + column): Figures(
             int(monthly_revenue[column]), int(monthly_profit[column])
         )
         for column in range(columns.start, columns.stop)
@@ -620,7 +589,7 @@ async def _summed(
     found_parts: dict[str, Any] = {
         "figures": sum(by_period.values(), Figures()),
         "member_count": len(ids),
-        "last_purchase": snapshot.period_of(ledger.first_month + int(purchases[-1])) if len(purchases) else None,
+        "last_purchase": months.period_of(ledger.first_month + int(purchases[-1])) if len(purchases) else None,
         "periods": [PeriodFigures(period, by_period.get(period, Figures())) for period in periods]
         if Breakdown.PERIOD in parts
         else [],
@@ -740,10 +709,3 @@ def _choice(enumeration: type[enum.StrEnum], value: str, name: str):
         return enumeration(value)
     except ValueError:
         raise InvalidInput(f"unknown {name} {value!r}, expected one of {', '.join(enumeration)}") from None
-
-
-def _month_number(period: str, name: str) -> int:
-    found = PERIOD.fullmatch(period)
-    if found is None:
-        raise InvalidInput(f"{name} must be a period YYYY-MM, not {period!r}")
-    return snapshot.month_number(period)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph import days
+from graph import days, months
 from graph.errors import Conflict, CrmGraphError, QueryError
 from graph.queries import declare
 from graph.store import Store
@@ -74,22 +74,12 @@ OPEN_END = days.LAST_DAY + 1
 OPEN_ENDS = {"open_start": OPEN_START, "open_end": OPEN_END}
 
 
-def month_number(period: str) -> int:
-    """Return the number of a `YYYY-MM` period: year * 12 + month - 1."""
-    return int(period[:4]) * 12 + int(period[5:7]) - 1
-
-
-def period_of(number: int) -> str:
-    """Return the `YYYY-MM` period of a month number (:func:`month_number`)."""
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
-
-
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """Every organisation's bookings summed per month: rows are organisation ids, column 0 is `first_month`.
 
     Attributes:
-        first_month: the month number (:func:`month_number`) of column 0.
+        first_month: the month number (:func:`graph.months.number`) of column 0.
         revenue: revenue in cents, int64, shape (organisations, months).
         gross_profit: gross profit in cents, the same shape.
         bookings: how many bookings each organisation has in each month, the same shape.
@@ -102,9 +92,9 @@ class Ledger:
 
     def columns(self, first: int, last: int) -> slice:
         """Return the columns of the months `first` to `last` (month numbers, inclusive) the ledger holds."""
-        months = self.revenue.shape[1]
-        start = min(max(first - self.first_month, 0), months)
-        return slice(start, min(max(last + 1 - self.first_month, start), months))
+        month_count = self.revenue.shape[1]
+        start = min(max(first - self.first_month, 0), month_count)
+        return slice(start, min(max(last + 1 - self.first_month, start), month_count))
 
     def totals(self, first: int, last: int, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Return the revenue and gross profit of every organisation, or of `ids` in their order, summed over the
@@ -399,11 +389,11 @@ def _snapshot(row: dict) -> Snapshot:
 
 def _ledger(index: dict[str, int], row: dict) -> Ledger:
     organisations = _ids(index, row["booked_keys"])
-    month_of = {period: month_number(period) for period in set(row["periods"])}
-    months = _ids(month_of, row["periods"])
-    first = int(months.min()) if len(months) else 0
-    width = int(months.max()) - first + 1 if len(months) else 0
-    cells = organisations * width + (months - first)
+    month_of = {period: months.number(period) for period in set(row["periods"])}
+    booked_months = _ids(month_of, row["periods"])
+    first = int(booked_months.min()) if len(booked_months) else 0
+    width = int(booked_months.max()) - first + 1 if len(booked_months) else 0
+    cells = organisations * width + (booked_months - first)
     sums = []
     for values in (row["revenue"], row["gross_profit"], None):
         column = np.ones(len(cells), np.int64) if values is None else values

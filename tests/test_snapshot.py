@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import snapshot, structure
+from graph import months, snapshot, structure
 from graph.errors import QueryError
 from graph.queries import Query
 from graph.store import Row, Store
@@ -110,13 +110,13 @@ async def test_bookings_are_summed_per_organisation_and_month_from_the_first_boo
 
     ledger = (await snapshots.current()).ledger
 
-    assert snapshot.period_of(ledger.first_month) == "2024-01"
+    assert months.period_of(ledger.first_month) == "2024-01"
     assert ledger.revenue.tolist() == [[0, 0, 1000], [250, 0, -100]]
     assert ledger.gross_profit.tolist() == [[0, 0, 0], [0, 0, 0]]
     assert ledger.bookings.tolist() == [[0, 0, 1], [1, 0, 1]]
-    assert ledger.columns(snapshot.month_number("2023-06"), snapshot.month_number("2024-02")) == slice(0, 2)
-    assert ledger.columns(snapshot.month_number("2024-04"), snapshot.month_number("2024-09")) == slice(3, 3)
-    assert ledger.columns(snapshot.month_number("2022-01"), snapshot.month_number("2022-12")) == slice(0, 0)
+    assert ledger.columns(months.number("2023-06"), months.number("2024-02")) == slice(0, 2)
+    assert ledger.columns(months.number("2024-04"), months.number("2024-09")) == slice(3, 3)
+    assert ledger.columns(months.number("2022-01"), months.number("2022-12")) == slice(0, 0)
 
 
 def links(*pairs: tuple[int, int]) -> snapshot._Links:

@@ -27,7 +27,7 @@ from api.routes.common import (
     day,
     given,
 )
-from graph import documents, duplicates, levels, revenue
+from graph import documents, duplicates, levels, months, revenue
 
 router = APIRouter(tags=["revenue"])
 # A level's page: what the explorer shows before "show more".
@@ -413,7 +413,7 @@ async def get_groups(
     is listed under its visible member with the smallest key.
     """
     today = day(as_of, viewer.today)
-    periods = revenue.period_range(first, last, as_of=today)
+    periods = months.period_range(first, last, as_of=today)
     page = await revenue.groups(
         store,
         snapshots=snapshots,

@@ -10,7 +10,7 @@ import filecmp
 
 import pytest
 
-from graph import access, loading, revenue
+from graph import access, loading, months, revenue
 from graph.access import LinkStep
 from seed import demo
 
@@ -117,20 +117,20 @@ async def test_the_main_groups_have_figures_with_the_default_period(shifted_demo
 
     for key, members in GROUPS.items():
         year = await revenue.rollup(store, snapshots=snapshots, key=key, scope=revenue.Scope.GROUP, as_of=today)
-        months = revenue.period_range(None, None, as_of=today)
+        year_months = months.period_range(None, None, as_of=today)
         two_years = await revenue.rollup(
             store,
             snapshots=snapshots,
             key=key,
             scope=revenue.Scope.GROUP,
             as_of=today,
-            first=demo.shift_period(months[0], -24),
+            first=demo.shift_period(year_months[0], -24),
         )
 
         assert year.figures.revenue > 0 and year.member_count == members
         assert year.last_purchase == current
         booked = [period.period for period in two_years.periods if period.figures.revenue]
-        assert booked == revenue.period_range(demo.shift_period(current, -23), current, as_of=today)
+        assert booked == months.period_range(demo.shift_period(current, -23), current, as_of=today)
 
 
 async def test_the_default_year_holds_the_figures_of_the_demo_readme(shifted_demo, snapshots):
