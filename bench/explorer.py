@@ -22,7 +22,7 @@ import httpx
 from bench.data import months
 from bench.report import Figure
 from bench.workloads import ABC, Bench, _cents, _group_total, _public_group_total, timed
-from graph import access, auth, connections, contacts, levels, revenue, search, visibility
+from graph import access, auth, connections, contacts, levels, ranking, revenue, search, visibility
 from graph.hierarchy import reads
 from graph.settings import Settings
 from graph.store import Store
@@ -339,7 +339,7 @@ async def _calls(
             f"the groups ranking (first {RANKING_PAGE})",
             "/v1/groups",
             {**period, "limit": str(RANKING_PAGE)},
-            service=lambda store: revenue.groups(
+            service=lambda store: ranking.groups(
                 store,
                 snapshots=bench.snapshots[store],
                 as_of=day,

@@ -19,13 +19,13 @@ import httpx
 from bench.baselines import Baseline, GroupTotal, InMemory, Ranking, series
 from bench.data import GROUP_SIZES, Dataset
 from bench.report import Figure, Results
-from graph import access, revenue, visibility
+from graph import access, ranking, revenue, visibility
 from graph.hierarchy import reads
 from graph.search_index import SearchIndexes
 from graph.snapshot import Snapshots
 from graph.store import Store
 
-ABC = revenue.AbcClasses(80, 15)
+ABC = ranking.AbcClasses(80, 15)
 # The deepest organisations W3 asks about, taken in turn.
 DEEP_ORGANISATIONS = 5
 RANKING_PAGE = 1000
@@ -208,7 +208,7 @@ class Bench:
         first, last = self.dataset.first, self.dataset.last
 
         def ask(store: Store) -> Any:
-            return revenue.groups(
+            return ranking.groups(
                 store,
                 snapshots=self.snapshots[store],
                 as_of=self.dataset.as_of,
@@ -402,7 +402,7 @@ def _public_group_total(answer: dict[str, Any]) -> GroupTotal:
     )
 
 
-def _ranking(page: revenue.GroupPage) -> Ranking:
+def _ranking(page: ranking.GroupPage) -> Ranking:
     return Ranking(
         page.group_count,
         page.total.revenue,

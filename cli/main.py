@@ -17,7 +17,7 @@ from typing import Any
 import click
 import orjson
 
-from graph import admin, auth, health, months, paging, revenue
+from graph import admin, auth, health, months, paging, ranking, revenue
 from graph.errors import CrmGraphError, LoadInterrupted
 from graph.settings import Backend, Settings, get_settings
 from graph.snapshot import Snapshots
@@ -612,10 +612,10 @@ def list_groups(top: int, first, last, as_of, as_json: bool) -> None:
     settings = get_settings()
     day = as_of.date() if as_of else datetime.date.today()
     periods = months.period_range(first, last, as_of=day)
-    classes = revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent)
+    classes = ranking.AbcClasses(settings.abc_a_percent, settings.abc_b_percent)
 
-    async def read(store: Store) -> revenue.GroupPage:
-        return await revenue.groups(
+    async def read(store: Store) -> ranking.GroupPage:
+        return await ranking.groups(
             store, snapshots=Snapshots(store), as_of=day, classes=classes, first=periods[0], last=periods[-1], limit=top
         )
 

@@ -11,7 +11,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from graph import levels, loading, revenue
+from graph import levels, loading, ranking, revenue
 
 Document = dict[str, Any]
 
@@ -53,7 +53,7 @@ def rollup(found: revenue.Rollup, *, as_of: datetime.date, currency: str) -> Doc
     }
 
 
-def groups(page: revenue.GroupPage, *, first: str, last: str, as_of: datetime.date, currency: str) -> Document:
+def groups(page: ranking.GroupPage, *, first: str, last: str, as_of: datetime.date, currency: str) -> Document:
     """Return the document of a page of the groups ranking (`GET /v1/groups`, `crmgraph groups --json`).
 
     Args:

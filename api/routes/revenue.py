@@ -27,7 +27,7 @@ from api.routes.common import (
     day,
     given,
 )
-from graph import documents, duplicates, levels, months, revenue
+from graph import documents, duplicates, levels, months, ranking, revenue
 
 router = APIRouter(tags=["revenue"])
 # A level's page: what the explorer shows before "show more".
@@ -414,11 +414,11 @@ async def get_groups(
     """
     today = day(as_of, viewer.today)
     periods = months.period_range(first, last, as_of=today)
-    page = await revenue.groups(
+    page = await ranking.groups(
         store,
         snapshots=snapshots,
         as_of=today,
-        classes=revenue.AbcClasses(settings.abc_a_percent, settings.abc_b_percent),
+        classes=ranking.AbcClasses(settings.abc_a_percent, settings.abc_b_percent),
         first=periods[0],
         last=periods[-1],
         cursor=cursor,

@@ -3,7 +3,7 @@
 import datetime
 from pathlib import Path
 
-from graph import revenue
+from graph import ranking, revenue
 from graph.snapshot import Snapshots
 from graph.store import Store
 from tests.helpers import load_rows
@@ -110,7 +110,7 @@ def tree(node: revenue.TreeFigures) -> tuple:
     )
 
 
-def ranked(groups: list[revenue.GroupFigures]) -> list[tuple]:
+def ranked(groups: list[ranking.GroupFigures]) -> list[tuple]:
     """Return ranked groups as (root, name, revenue, gross profit, member count, ABC class, rank)."""
     return [
         (g.root_key, g.name, g.figures.revenue, g.figures.gross_profit, g.member_count, g.abc_class, g.rank)
@@ -120,11 +120,11 @@ def ranked(groups: list[revenue.GroupFigures]) -> list[tuple]:
 
 async def all_groups(
     store: Store, snapshots: Snapshots, *, limit: int, **asked
-) -> tuple[list[revenue.GroupFigures], int, revenue.Figures]:
+) -> tuple[list[ranking.GroupFigures], int, revenue.Figures]:
     """Return every group of the ranking, page by page, with the group count and total every page agreed on."""
     items, cursor, seen = [], None, set()
     while True:
-        page = await revenue.groups(store, snapshots=snapshots, cursor=cursor, limit=limit, **asked)
+        page = await ranking.groups(store, snapshots=snapshots, cursor=cursor, limit=limit, **asked)
         seen.add((page.group_count, page.total))
         items.extend(page.items)
         if page.next_cursor is None:
@@ -165,7 +165,7 @@ async def assert_agrees_with_reference(
             assert (rollup.key, rollup.name, rollup.scope) == (key, name(key), scope)
             expected = reference.rollup(key, scope=scope, when=when, first=first, last=last, top=top)
             assert answered(rollup) == expected, (key, scope)
-    classes = revenue.AbcClasses(float(a_percent), float(b_percent))
+    classes = ranking.AbcClasses(float(a_percent), float(b_percent))
     items, count, total = await all_groups(
         store, snapshots, limit=limit, as_of=when, first=first, last=last, classes=classes
     )

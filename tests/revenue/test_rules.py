@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import paging, revenue
+from graph import paging, ranking, revenue
 from graph.errors import InvalidInput, NotFound
 from graph.revenue import Figures
 from tests.revenue.helpers import all_groups, build
 from tests.revenue.reference import Account, Booking, Link, World, margin
 
 MARCH_15 = datetime.date(2024, 3, 15)
-CLASSES = revenue.AbcClasses(80, 15)
+CLASSES = ranking.AbcClasses(80, 15)
 
 
 def single_groups(revenues: dict[str, int]) -> World:
@@ -26,7 +26,7 @@ def single_groups(revenues: dict[str, int]) -> World:
     )
 
 
-async def classes_of(store, snapshots, classes: revenue.AbcClasses) -> list[tuple[str, str]]:
+async def classes_of(store, snapshots, classes: ranking.AbcClasses) -> list[tuple[str, str]]:
     items, _, _ = await all_groups(
         store, snapshots, limit=1, as_of=MARCH_15, first="2024-01", last="2024-01", classes=classes
     )
@@ -66,7 +66,7 @@ async def test_bad_questions_are_invalid_and_an_unknown_key_is_not_found(store, 
         ({"first": "2024-14"}, "YYYY-MM"),
     ):
         with pytest.raises(InvalidInput, match=reason):
-            await revenue.groups(store, snapshots=snapshots, **({"as_of": MARCH_15, "classes": CLASSES} | changes))
+            await ranking.groups(store, snapshots=snapshots, **({"as_of": MARCH_15, "classes": CLASSES} | changes))
 
 
 # --- what a rollup answers --------------------------------------------------------------------
@@ -132,7 +132,7 @@ async def test_ties_are_ranked_by_key_in_members_and_groups_across_pages(store, 
 
 
 async def test_groups_of_a_graph_without_bookings_are_all_c_and_an_empty_graph_has_none(store, snapshots, tmp_path):
-    assert await revenue.groups(store, snapshots=snapshots, as_of=MARCH_15, classes=CLASSES) == revenue.GroupPage(
+    assert await ranking.groups(store, snapshots=snapshots, as_of=MARCH_15, classes=CLASSES) == ranking.GroupPage(
         [], None, 0, Figures()
     )
 
@@ -172,21 +172,21 @@ async def test_abc_classes_follow_the_share_the_groups_above_make(store, snapsho
 
     # 0 % and 50 % above: A; exactly 80 % above is not less than 80 %: B, as is 90 %; 96 % above: C.
     assert await classes_of(store, snapshots, CLASSES) == [("A", "A"), ("B", "A"), ("C", "B"), ("D", "B"), ("E", "C")]
-    assert await classes_of(store, snapshots, revenue.AbcClasses(50, 30)) == [
+    assert await classes_of(store, snapshots, ranking.AbcClasses(50, 30)) == [
         ("A", "A"),
         ("B", "B"),
         ("C", "C"),
         ("D", "C"),
         ("E", "C"),
     ]
-    assert await classes_of(store, snapshots, revenue.AbcClasses(0, 100)) == [(key, "B") for key in "ABCDE"]
+    assert await classes_of(store, snapshots, ranking.AbcClasses(0, 100)) == [(key, "B") for key in "ABCDE"]
 
 
 async def test_abc_thresholds_that_floats_cannot_add_exactly_still_end_where_they_say(store, snapshots, tmp_path):
     # 50.1 + 0.2 is 50.300000000000004 in floating point; the group with exactly 50.3 % above it is C.
     await build(store, tmp_path, single_groups({"A": 503_00, "B": 300_00, "C": 197_00}))
 
-    assert await classes_of(store, snapshots, revenue.AbcClasses(50.1, 0.2)) == [("A", "A"), ("B", "C"), ("C", "C")]
+    assert await classes_of(store, snapshots, ranking.AbcClasses(50.1, 0.2)) == [("A", "A"), ("B", "C"), ("C", "C")]
 
 
 async def test_amounts_stay_exact_to_the_cent_far_beyond_32_bits(store, snapshots, tmp_path):

@@ -3,12 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from graph import loading, revenue
+from graph import loading, ranking, revenue
 from graph.revenue import Figures
 from tests.revenue.helpers import all_groups, assert_agrees_with_reference, build, tree
 from tests.revenue.reference import Account, Booking, Link, Membership, World
 
-CLASSES = revenue.AbcClasses(80, 15)
+CLASSES = ranking.AbcClasses(80, 15)
 JUNE_30 = datetime.date(2024, 6, 30)
 JULY_1 = datetime.date(2024, 7, 1)
 
@@ -21,7 +21,7 @@ async def rollup(
     )
 
 
-async def ranking(
+async def ranked_groups(
     store, snapshots, *, when=JUNE_30, first="2024-01", last="2024-12"
 ) -> list[tuple[str, int, int, int, str]]:
     """Return the groups as (root, revenue, gross profit, member count, ABC class), read two to a page."""
@@ -83,7 +83,7 @@ async def test_one_debtor_number_serving_several_branches_counts_each_booking_fo
     )
     subtree = await rollup(store, snapshots, "HQ", "subtree", breakdown=revenue.Breakdown)
     assert (subtree.figures, subtree.members, subtree.tree) == (group.figures, group.members, group.tree)
-    assert await ranking(store, snapshots) == [("HQ", 360_00, 90_00, 4, "A")]
+    assert await ranked_groups(store, snapshots) == [("HQ", 360_00, 90_00, 4, "A")]
     await assert_agrees_with_reference(store, snapshots, world, when=JUNE_30, first="2024-01", last="2024-12")
 
     # Act / Assert: a booking that leaves its organisation to an account with four sold_to holders is refused.
@@ -126,7 +126,7 @@ async def test_central_settlement_counts_for_the_member_that_got_the_goods_never
         ("M1", Figures(1200_00, 240_00)),
         ("M2", Figures(500_00, 100_00)),
     ]
-    assert await ranking(store, snapshots) == [
+    assert await ranked_groups(store, snapshots) == [
         ("G", 1200_00, 240_00, 2, "A"),
         ("M2", 500_00, 100_00, 1, "A"),  # the 70.6 % above it is less than 80 %
         ("EK", 0, 0, 1, "C"),
@@ -167,7 +167,7 @@ async def test_an_organisation_in_a_group_and_two_associations_counts_once_in_ea
     assert (second_association.figures, second_association.member_count) == (Figures(130_00, 26_00), 3)
     assert members(second_association) == [("O", 100_00), ("P", 30_00)]
     assert (group.figures, group.member_count) == (Figures(150_00, 30_00), 2)
-    groups = await ranking(store, snapshots)
+    groups = await ranked_groups(store, snapshots)
     assert groups == [
         ("G", 150_00, 30_00, 2, "A"),
         ("P", 30_00, 6_00, 1, "B"),  # 150 of 185 above it: 81 %
@@ -217,11 +217,11 @@ async def test_a_re_parenting_inside_the_period_moves_the_whole_range_with_the_s
     assert sum(monthly.values()) == after.figures.revenue
     assert (await rollup(store, snapshots, "G1", "group", when=JULY_1)).figures == Figures(30_00, 6_00)
     assert (await rollup(store, snapshots, "G2", "group", when=JUNE_30)).figures == Figures(40_00, 8_00)
-    assert await ranking(store, snapshots, when=JUNE_30) == [
+    assert await ranked_groups(store, snapshots, when=JUNE_30) == [
         ("G1", 1330_00, 266_00, 3, "A"),
         ("G2", 40_00, 8_00, 1, "C"),
     ]
-    assert await ranking(store, snapshots, when=JULY_1) == [
+    assert await ranked_groups(store, snapshots, when=JULY_1) == [
         ("G2", 1340_00, 268_00, 3, "A"),
         ("G1", 30_00, 6_00, 1, "C"),
     ]
@@ -282,11 +282,11 @@ async def test_credit_notes_lower_months_margins_and_last_purchases(store, snaps
         None,
     )
     # A total of zero or less leaves every group in class C.
-    assert await ranking(store, snapshots, first="2024-03", last="2024-04") == [
+    assert await ranked_groups(store, snapshots, first="2024-03", last="2024-04") == [
         ("D", 0, 0, 1, "C"),
         ("C", -150_00, -45_00, 1, "C"),
     ]
-    assert await ranking(store, snapshots, first="2024-01", last="2024-04") == [
+    assert await ranked_groups(store, snapshots, first="2024-01", last="2024-04") == [
         ("C", 0, 5_00, 1, "C"),
         ("D", -30_00, -3_00, 1, "C"),
     ]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, loading, revenue, visibility
+from graph import admin, loading, ranking, revenue, visibility
 from graph.errors import Forbidden, InvalidInput, NotFound
 from graph.settings import Inheritance
 from seed.demo import DEMO_DIR
@@ -121,11 +121,11 @@ async def test_analysts_see_what_no_viewer_sees(demo, snapshots, scope):
 
 
 async def test_the_groups_ranking_of_a_rep_holds_only_what_they_see(demo, snapshots):
-    classes = revenue.AbcClasses(80, 15)
-    everything = await revenue.groups(demo, snapshots=snapshots, classes=classes, **YEAR)
-    analyst = await revenue.groups(demo, snapshots=snapshots, classes=classes, viewer=LENA, **YEAR)
+    classes = ranking.AbcClasses(80, 15)
+    everything = await ranking.groups(demo, snapshots=snapshots, classes=classes, **YEAR)
+    analyst = await ranking.groups(demo, snapshots=snapshots, classes=classes, viewer=LENA, **YEAR)
 
-    seen = await revenue.groups(demo, snapshots=snapshots, classes=classes, viewer=ANNA, **YEAR)
+    seen = await ranking.groups(demo, snapshots=snapshots, classes=classes, viewer=ANNA, **YEAR)
 
     assert analyst == everything and everything.hidden_count == 0
     visible = await visibility.visible_organisations(demo, viewer=ANNA, keys=_demo_keys())
