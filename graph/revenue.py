@@ -418,26 +418,20 @@ async def _summed(
     store: Store, found: snapshot.Snapshot, *, ids: np.ndarray, periods: list[str], parts: set[Breakdown], top: int
 ) -> _Sums:
     """Return the totals, series, last purchase and members of the organisations `ids` over the periods."""
-    ledger = found.ledger
-    columns = ledger.columns(*months.ends(periods))
-    # Every month up to the last of the range: the last purchase may lie before the range.
-    upto = ledger.columns(0, months.number(periods[-1]))
-    # np.take gathers whole rows twice as fast as indexing rows and columns at once.
-    revenue_rows = np.take(ledger.revenue, ids, axis=0)
-    profit_rows = np.take(ledger.gross_profit, ids, axis=0)
-    monthly_revenue = revenue_rows[:, upto].sum(axis=0)
-    monthly_profit = profit_rows[:, upto].sum(axis=0)
+    first, last = months.ends(periods)
+    sums = found.ledger.sums(ids, first, last, per_organisation=bool(parts - {Breakdown.PERIOD}))
+    columns = found.ledger.columns(first, last)
     by_period = {
-        months.period_of(ledger.first_month + column): Figures(
-            int(monthly_revenue[column]), int(monthly_profit[column])
+        months.period_of(sums.first_month + column): Figures(
+            int(sums.monthly_revenue[column]), int(sums.monthly_profit[column])
         )
         for column in range(columns.start, columns.stop)
     }
-    purchases = np.flatnonzero(monthly_revenue > 0)
+    purchases = np.flatnonzero(sums.monthly_revenue > 0)
     found_parts: dict[str, Any] = {
         "figures": sum(by_period.values(), Figures()),
         "member_count": len(ids),
-        "last_purchase": months.period_of(ledger.first_month + int(purchases[-1])) if len(purchases) else None,
+        "last_purchase": months.period_of(sums.first_month + int(purchases[-1])) if len(purchases) else None,
         "periods": [PeriodFigures(period, by_period.get(period, Figures())) for period in periods]
         if Breakdown.PERIOD in parts
         else [],
@@ -446,10 +440,7 @@ async def _summed(
     }
     by_organisation: dict[int, Figures] = {}
     if parts - {Breakdown.PERIOD}:
-        with_bookings = np.take(ledger.bookings, ids, axis=0)[:, columns].sum(axis=1) > 0
-        booked = ids[with_bookings]
-        revenue = revenue_rows[with_bookings, columns].sum(axis=1)
-        profit = profit_rows[with_bookings, columns].sum(axis=1)
+        booked, revenue, profit = sums.booked, sums.revenue, sums.profit
         if Breakdown.MEMBER in parts:
             ranked = np.lexsort((booked, -revenue))
             listed, others = ranked[:top], ranked[top:]
