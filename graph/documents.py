@@ -35,10 +35,7 @@ def rollup(found: revenue.Rollup, *, as_of: datetime.date, currency: str) -> Doc
     margin = found.figures.margin
     return {
         **_figures(found.figures),
-        "from": found.first,
-        "to": found.last,
-        "as_of": as_of.isoformat(),
-        "currency": currency,
+        **_asked(found.first, found.last, as_of, currency),
         "key": found.key,
         "name": found.name,
         "scope": str(found.scope),
@@ -67,10 +64,7 @@ def groups(page: ranking.GroupPage, *, first: str, last: str, as_of: datetime.da
         The document.
     """
     return {
-        "from": first,
-        "to": last,
-        "as_of": as_of.isoformat(),
-        "currency": currency,
+        **_asked(first, last, as_of, currency),
         "items": [
             {
                 **_figures(group.figures),
@@ -102,10 +96,7 @@ def level(found: levels.Level, *, as_of: datetime.date, currency: str) -> Docume
         The document.
     """
     return {
-        "from": found.first,
-        "to": found.last,
-        "as_of": as_of.isoformat(),
-        "currency": currency,
+        **_asked(found.first, found.last, as_of, currency),
         "key": found.key,
         "name": found.name,
         "country": found.country,
@@ -131,10 +122,7 @@ def chain(found: levels.Chain, *, as_of: datetime.date, currency: str) -> Docume
         The document.
     """
     return {
-        "from": found.first,
-        "to": found.last,
-        "as_of": as_of.isoformat(),
-        "currency": currency,
+        **_asked(found.first, found.last, as_of, currency),
         "key": found.key,
         "hidden_count": found.hidden_count,
         "levels": [
@@ -202,3 +190,8 @@ def _level_item(item: levels.LevelItem) -> Document:
         "member_count": item.member_count,
         "hidden_count": item.hidden_count,
     }
+
+
+def _asked(first: str, last: str, as_of: datetime.date, currency: str) -> Document:
+    """Return what every revenue document says of its question: the months summed, the day and the currency."""
+    return {"from": first, "to": last, "as_of": as_of.isoformat(), "currency": currency}
