@@ -17,14 +17,14 @@ import weakref
 from dataclasses import dataclass
 
 from graph.errors import Forbidden, NotFound, Unauthenticated
-from graph.queries import declare
+from graph.queries import NOTHING_HELD, declare
 from graph.schema.properties import is_key
 from graph.store import Row, Store
 
 FIND_USER_BY_KEY_HASH = declare("auth/find_user_by_key_hash")
 FIND_USER = declare("auth/find_user")
-CREATE_API_KEY = declare("auth/create_api_key")
-REVOKE_API_KEYS = declare("auth/revoke_api_keys")
+CREATE_API_KEY = declare("auth/create_api_key", touches=NOTHING_HELD)
+REVOKE_API_KEYS = declare("auth/revoke_api_keys", touches=NOTHING_HELD)
 
 KEY_PREFIX = "crm_"
 SHOWN_PREFIX_LENGTH = 10

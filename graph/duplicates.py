@@ -67,7 +67,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.hierarchy import chains
-from graph.queries import declare
+from graph.queries import Touches, declare
 from graph.store import Store
 
 FIND_VAT_ID_BLOCKS = declare("duplicates/find_vat_id_blocks")
@@ -77,7 +77,9 @@ FIND_CONTACT_BLOCKS = declare("duplicates/find_contact_blocks")
 FIND_ACCOUNT_BLOCKS = declare("duplicates/find_account_blocks")
 FIND_ORGANISATION = declare("duplicates/find_organisation")
 FIND_SURVIVORS = declare("duplicates/find_survivors")
-MERGE_ORGANISATIONS = declare("duplicates/merge_organisations")
+MERGE_ORGANISATIONS = declare(
+    "duplicates/merge_organisations", touches=Touches(organisations=("survivor", "duplicate"), properties=True)
+)
 
 SAME_VAT_ID = "same_vat_id"
 SAME_NAME_AND_POSTCODE = "same_name_and_postcode"

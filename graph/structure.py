@@ -55,13 +55,13 @@ from graph import loading
 from graph.errors import Conflict, CrmGraphError, InvalidInput, NotFound
 from graph.hierarchy import rules
 from graph.hierarchy.rules import Link, Membership
-from graph.queries import Query, declare
+from graph.queries import NOTHING_HELD, Query, declare
 from graph.store import Row, Store
 
 FIND_PARENT_PERIODS = declare("structure/find_parent_periods", days=("valid_from", "valid_to"))
 FIND_MEMBERSHIP = declare("structure/find_membership", days=("first_day", "last_day"))
 FIND_SUPPLY = declare("structure/find_supply", days=("first_day", "last_day"))
-DELETE_RELATIONSHIP = declare("structure/delete_relationship")
+DELETE_RELATIONSHIP = declare("structure/delete_relationship", touches=NOTHING_HELD)
 
 ONE_DAY = datetime.timedelta(days=1)
 _Params = ParamSpec("_Params")

@@ -53,17 +53,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import InvalidInput, NotFound
-from graph.queries import Query, declare
+from graph.queries import Query, Touches, declare
 from graph.schema import AssignedTo, FieldError, Organisation, Territory, coerce, fields_of, relationship_type
 from graph.store import End, Inserter, Insertion, InsertRefused, Row, Store
 
+# The rule writes change the ASSIGNED_TO links of the organisation each row names (graph/changes.py).
+ASSIGNED_ROWS = Touches(organisations=("rows.organisation_key",))
 FIND_RULES = declare("territories/find_rules")
 FIND_TERRITORY = declare("territories/find_territory")
 FIND_CHILD_TERRITORIES = declare("territories/find_child_territories")
 FIND_ORGANISATION_KEYS = declare("territories/find_organisation_keys")
 COMPARE_ASSIGNMENTS = declare("territories/compare_assignments")
-CREATE_RULE_ASSIGNMENTS = declare("territories/create_rule_assignments")
-DELETE_RULE_ASSIGNMENTS = declare("territories/delete_rule_assignments")
+CREATE_RULE_ASSIGNMENTS = declare("territories/create_rule_assignments", touches=ASSIGNED_ROWS)
+DELETE_RULE_ASSIGNMENTS = declare("territories/delete_rule_assignments", touches=ASSIGNED_ROWS)
 COUNT_ASSIGNMENTS = declare("territories/count_assignments")
 
 # Organisations compared per page: each is matched against every territory in the engine.

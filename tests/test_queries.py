@@ -131,7 +131,7 @@ def _import_all_code() -> None:
 
 def test_no_query_file_is_unused():
     _import_all_code()
-    unused = sorted(set(ALL_QUERIES) - DECLARED)
+    unused = sorted(set(ALL_QUERIES) - set(DECLARED))
     assert not unused, "query files no code declares (remove them or `declare` them):\n" + "\n".join(
         str(path) for name in unused for path in query_files() if _name_and_engine(path)[0] == name
     )

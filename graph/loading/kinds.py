@@ -15,7 +15,7 @@ from typing import Any
 from neomodel import StructuredNode, StructuredRel
 
 from graph.hierarchy.rules import share_problem
-from graph.queries import Query, declare
+from graph.queries import NOTHING_HELD, Query, Touches, declare
 from graph.schema import (
     AssignedTo,
     BookedFor,
@@ -235,16 +235,24 @@ def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:
     return None
 
 
-def _upsert(kind: str) -> Query:
-    return declare(f"loading/upsert_{kind}")
+# What the writes of a kind may change of what the snapshot holds (graph/changes.py); the other kinds' change none.
+ORGANISATION_ROWS = Touches(organisations=("rows.key",), properties=True)
+PARENT_ROWS = Touches(organisations=("rows.parent_key", "rows.child_key"))
+# Bookings and assignments, of the organisation each row names.
+ATTRIBUTED_ROWS = Touches(organisations=("rows.organisation_key",))
+TERRITORY_ROWS = Touches(territories=True)
+
+
+def _upsert(kind: str, touches: Touches) -> Query:
+    return declare(f"loading/upsert_{kind}", touches=touches)
 
 
 def _compare(kind: str) -> Query:
     return declare(f"loading/compare_{kind}")
 
 
-def _create(kind: str) -> Query:
-    return declare(f"loading/create_{kind}")
+def _create(kind: str, touches: Touches) -> Query:
+    return declare(f"loading/create_{kind}", touches=touches)
 
 
 def _insert(kind: str, ends: tuple[str, str] | None = None) -> Insert:
@@ -256,9 +264,9 @@ KINDS: tuple[Kind, ...] = (
         name="organisations",
         description="an organisation, by its key",
         columns=_properties(Organisation, exclude=("former_keys",)),  # former_keys is kept by merges, not loaded
-        query=_upsert("organisations"),
+        query=_upsert("organisations", ORGANISATION_ROWS),
         compare=_compare("organisations"),
-        create=_create("organisations"),
+        create=_create("organisations", ORGANISATION_ROWS),
         insert=_insert("organisations"),
         identity=("key",),
         node=Organisation,
@@ -267,9 +275,9 @@ KINDS: tuple[Kind, ...] = (
         name="contacts",
         description="a contact, by its key",
         columns=_properties(Contact),
-        query=_upsert("contacts"),
+        query=_upsert("contacts", NOTHING_HELD),
         compare=_compare("contacts"),
-        create=_create("contacts"),
+        create=_create("contacts", NOTHING_HELD),
         insert=_insert("contacts"),
         identity=("key",),
         node=Contact,
@@ -278,9 +286,9 @@ KINDS: tuple[Kind, ...] = (
         name="debtors",
         description="a debtor account, by its number",
         columns=_properties(DebtorAccount),
-        query=_upsert("debtors"),
+        query=_upsert("debtors", NOTHING_HELD),
         compare=_compare("debtors"),
-        create=_create("debtors"),
+        create=_create("debtors", NOTHING_HELD),
         insert=_insert("debtors"),
         identity=("number",),
         node=DebtorAccount,
@@ -293,7 +301,7 @@ KINDS: tuple[Kind, ...] = (
             _reference("parent_key", Territory, required=False),
             *_properties(Territory, exclude=("key", "name")),
         ),
-        query=_upsert("territories"),
+        query=_upsert("territories", TERRITORY_ROWS),
         compare=_compare("territories"),
         identity=("key",),
         node=Territory,
@@ -303,7 +311,7 @@ KINDS: tuple[Kind, ...] = (
         name="users",
         description="a user, by its key",
         columns=_properties(User),
-        query=_upsert("users"),
+        query=_upsert("users", NOTHING_HELD),
         compare=_compare("users"),
         identity=("key",),
         node=User,
@@ -312,7 +320,7 @@ KINDS: tuple[Kind, ...] = (
         name="relationship_types",
         description="a registered custom relationship type, by its name",
         columns=_properties(RelationshipType),
-        query=_upsert("relationship_types"),
+        query=_upsert("relationship_types", NOTHING_HELD),
         compare=_compare("relationship_types"),
         identity=("type",),
         node=RelationshipType,
@@ -325,9 +333,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("child_key", Organisation),
             *_properties(ParentOf),
         ),
-        query=_upsert("parents"),
+        query=_upsert("parents", PARENT_ROWS),
         compare=_compare("parents"),
-        create=_create("parents"),
+        create=_create("parents", PARENT_ROWS),
         insert=_insert("parents", ("parent_key", "child_key")),
         identity=("parent_key", "child_key", "valid_from"),
         relationship=ParentOf,
@@ -345,9 +353,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("association_key", Organisation),
             *_properties(MemberOf),
         ),
-        query=_upsert("memberships"),
+        query=_upsert("memberships", NOTHING_HELD),
         compare=_compare("memberships"),
-        create=_create("memberships"),
+        create=_create("memberships", NOTHING_HELD),
         identity=("member_key", "association_key"),
         relationship=MemberOf,
         rules=(
@@ -363,9 +371,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("customer_key", Organisation),
             *_properties(Supplies),
         ),
-        query=_upsert("supplies"),
+        query=_upsert("supplies", NOTHING_HELD),
         compare=_compare("supplies"),
-        create=_create("supplies"),
+        create=_create("supplies", NOTHING_HELD),
         identity=("supplier_key", "customer_key"),
         relationship=Supplies,
         rules=(_ordered("since", "until"),),
@@ -378,9 +386,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("organisation_key", Organisation),
             *_properties(WorksAt),
         ),
-        query=_upsert("employments"),
+        query=_upsert("employments", NOTHING_HELD),
         compare=_compare("employments"),
-        create=_create("employments"),
+        create=_create("employments", NOTHING_HELD),
         insert=_insert("employments", ("contact_key", "organisation_key")),
         identity=("contact_key", "organisation_key"),
         relationship=WorksAt,
@@ -394,9 +402,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("debtor_number", DebtorAccount),
             *_properties(HasAccount),
         ),
-        query=_upsert("accounts"),
+        query=_upsert("accounts", NOTHING_HELD),
         compare=_compare("accounts"),
-        create=_create("accounts"),
+        create=_create("accounts", NOTHING_HELD),
         insert=_insert("accounts", ("organisation_key", "debtor_number")),
         identity=("organisation_key", "debtor_number"),
         relationship=HasAccount,
@@ -408,7 +416,7 @@ KINDS: tuple[Kind, ...] = (
             _reference("organisation_key", Organisation),
             _reference("territory_key", Territory),
         ),
-        query=_upsert("org_territories"),
+        query=_upsert("org_territories", ATTRIBUTED_ROWS),
         compare=_compare("org_territories"),
         identity=("organisation_key", "territory_key"),
         relationship=AssignedTo,
@@ -422,7 +430,7 @@ KINDS: tuple[Kind, ...] = (
             _reference("territory_key", Territory),
             *_properties(AssignedTo, "role", "valid_from", "valid_to"),
         ),
-        query=_upsert("user_territories"),
+        query=_upsert("user_territories", NOTHING_HELD),
         compare=_compare("user_territories"),
         identity=("user_key", "territory_key"),
         relationship=AssignedTo,
@@ -436,7 +444,7 @@ KINDS: tuple[Kind, ...] = (
             _reference("substitutes_for", User),
             *_properties(Substitutes),
         ),
-        query=_upsert("substitutes"),
+        query=_upsert("substitutes", NOTHING_HELD),
         compare=_compare("substitutes"),
         identity=("user_key", "substitutes_for"),
         relationship=Substitutes,
@@ -454,7 +462,7 @@ KINDS: tuple[Kind, ...] = (
             *(_also_refers_to(column, RelationshipType) for column in _properties(RelatedTo, "type")),
             *_properties(RelatedTo, "note"),
         ),
-        query=_upsert("relationships"),
+        query=_upsert("relationships", NOTHING_HELD),
         compare=_compare("relationships"),
         identity=("from_key", "to_key", "type"),
         relationship=RelatedTo,
@@ -469,9 +477,9 @@ KINDS: tuple[Kind, ...] = (
             _reference("organisation_key", Organisation, required=False),
             *_properties(BookedFor, "currency"),
         ),
-        query=_upsert("revenue"),
+        query=_upsert("revenue", ATTRIBUTED_ROWS),
         compare=_compare("revenue"),
-        create=_create("revenue"),
+        create=_create("revenue", ATTRIBUTED_ROWS),
         insert=_insert("revenue", ("debtor_number", "organisation_key")),
         identity=("debtor_number", "period", "organisation_key"),
         relationship=BookedFor,

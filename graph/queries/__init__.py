@@ -20,16 +20,41 @@ ENGINES = ("falkordb", "neo4j")
 
 
 @dataclass(frozen=True)
+class Touches:
+    """What a write query may change of what the snapshot holds (graph/snapshot.py), named by its parameters.
+
+    Attributes:
+        organisations: the parameters that hold the key of an organisation whose node, PARENT_OF links (at either
+            end), bookings or ASSIGNED_TO links the query may create, change or remove: `child` names the parameter
+            `$child`, `rows.child_key` the field `child_key` of each of `$rows`.
+        territories: whether it may create, change or remove a territory.
+        properties: whether it may change the properties of those organisations (name, country, VAT id: what the
+            search index holds), not only their links and bookings.
+    """
+
+    organisations: tuple[str, ...] = ()
+    territories: bool = False
+    properties: bool = False
+
+
+# What a write that changes nothing the snapshot holds declares: users, contacts, accounts, API keys…
+NOTHING_HELD = Touches()
+
+
+@dataclass(frozen=True)
 class Query:
     """One named query with its text for each engine.
 
     Attributes:
         days: the columns of its rows that hold a day number (graph/days.py): the store returns them as dates.
+        touches: for a write, what it may change of what the snapshot holds (graph/changes.py); None when not
+            declared, and a write of it then counts as changing everything.
     """
 
     name: str
     texts: dict[str, str]
     days: tuple[str, ...] = ()
+    touches: Touches | None = None
 
     def text_for(self, engine: str) -> str:
         """Return the Cypher text this query runs on `engine`.
@@ -78,11 +103,18 @@ def engine_only(name: str) -> str | None:
 
 
 ALL_QUERIES: dict[str, Query] = read_queries(QUERY_DIR)
-DECLARED: set[str] = set()
+# The queries code uses, by name, as declared.
+DECLARED: dict[str, Query] = {}
 
 
-def declare(name: str, *, days: tuple[str, ...] = ()) -> Query:
-    """Return the query `name`, recording that code uses it; its rows' `days` columns come back as dates.
+def declare(name: str, *, days: tuple[str, ...] = (), touches: Touches | None = None) -> Query:
+    """Return the query `name`, recording that code uses it.
+
+    Args:
+        name: `<concept>/<verb_noun>`.
+        days: its rows' columns that hold day numbers: they come back as dates.
+        touches: for a write, what it may change of what the snapshot holds; leave it out only for a write
+            that may change anything (a migration): the snapshot then reads the whole graph again.
 
     Raises:
         UnknownQuery: no file holds a query of that name.
@@ -91,8 +123,9 @@ def declare(name: str, *, days: tuple[str, ...] = ()) -> Query:
         query = ALL_QUERIES[name]
     except KeyError:
         raise UnknownQuery(f"no query file for {name!r} under {QUERY_DIR}") from None
-    DECLARED.add(name)
-    return replace(query, days=days) if days else query
+    declared = replace(query, days=days, touches=touches)
+    DECLARED[name] = declared
+    return declared
 
 
 def query_files() -> list[Path]:

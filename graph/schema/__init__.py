@@ -13,7 +13,7 @@ from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, field
 from graph.schema.lock import Lock
 from graph.schema.organisation import MemberOf, Organisation, ParentOf, RelatedTo, RelationshipType, Supplies
 from graph.schema.revenue import BookedFor
-from graph.schema.revision import Revision
+from graph.schema.revision import Change, Revision
 from graph.schema.territory import AssignedTo, Territory
 from graph.schema.user import ApiKey, Substitutes, User
 
@@ -26,6 +26,7 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     RelationshipType,
     ApiKey,
     Revision,
+    Change,
     Lock,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "ApiKey",
     "AssignedTo",
     "BookedFor",
+    "Change",
     "Contact",
     "DebtorAccount",
     "FieldError",

@@ -8,7 +8,6 @@ as integers, and a dated property comes back as a day number for `days.date_of`.
 """
 
 import datetime
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from graph.queries import Query, declare
 from graph.store.write_lock import WriteLock
 
 Row = dict[str, Any]
-REPLACE_REVISION = declare("store/replace_revision")
 FIND_REVISION = declare("store/find_revision")
 
 
@@ -98,8 +96,8 @@ class Store(ABC):
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a query that changes the graph, atomically, and return its rows.
 
-        In the same transaction, the graph's revision token is replaced (:data:`REPLACE_REVISION` with
-        :func:`new_revision_params`): see :meth:`revision`.
+        In the same transaction, the graph's revision token is replaced and what the write changed is recorded
+        (:data:`graph.changes.RECORD_CHANGE`, with what the query declares it touches): see :meth:`revision`.
         """
 
     async def read_columns(
@@ -178,11 +176,6 @@ class Store(ABC):
 
     async def __aexit__(self, *exc_info) -> None:
         await self.close()
-
-
-def new_revision_params() -> dict[str, str]:
-    """Return the parameters of :data:`REPLACE_REVISION`: a random token, never one used before."""
-    return {"token": uuid.uuid4().hex}
 
 
 def with_dates(query: Query, rows: list[Row]) -> list[Row]:

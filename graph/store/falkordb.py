@@ -15,18 +15,16 @@ from falkordb.asyncio.query_result import QueryResult
 from falkordb.edge import Edge
 from falkordb.node import Node
 
-from graph import days, schema
+from graph import changes, days, schema
 from graph.errors import EngineUnavailable, QueryError
 from graph.queries import Query
 from graph.settings import Settings
 from graph.store import (
     FIND_REVISION,
-    REPLACE_REVISION,
     Inserter,
     Insertion,
     Row,
     Store,
-    new_revision_params,
     with_dates,
 )
 from graph.store.embedded import EmbeddedEngine
@@ -88,7 +86,7 @@ class FalkorStore(Store):
                 "GRAPH.RO_QUERY", self.graph_name, params_header(params) + text, "--compact"
             )
         else:
-            sent = self._write_with_revision(params_header(params) + text)
+            sent = self._write_with_change(params_header(params) + text, changes.of_write(query, params))
         response = await self.checked_reply(query.name, sent, read_only=read_only)
         return [] if response is None else with_dates(query, await self._rows(response))
 
@@ -147,22 +145,25 @@ class FalkorStore(Store):
             records = [[_plain(value) for value in record] for record in result.result_set]
         return [dict(zip(columns, record, strict=True)) for record in records]
 
-    async def _write_with_revision(self, text: str) -> list:
-        """Run a write and replace the revision token in one MULTI/EXEC: no reader sees one without the other."""
+    async def _write_with_change(self, text: str, changed: changes.Changes) -> list:
+        """Run a write and record its change with a new revision in one MULTI/EXEC: no reader sees one without
+        the other."""
         transaction = self.transaction()
         transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
-        self.queue_new_revision(transaction, new_revision_params())
+        self.queue_change(transaction, changed)
         written, _ = await transaction.execute()
         return written
 
     def queue(self, transaction: Any, query: Query, params: Mapping[str, Any]) -> None:
-        """Queue a write on a MULTI/EXEC pipeline; the replacement of the revision token goes last, by the caller."""
+        """Queue a write on a MULTI/EXEC pipeline; the record of its change goes last, by the caller."""
         text = params_header(params) + query.text_for(ENGINE)
         transaction.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
 
-    def queue_new_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
-        """Queue the replacement of the revision token (:func:`new_revision_params`) on a MULTI/EXEC pipeline."""
-        self.queue(transaction, REPLACE_REVISION, params)
+    def queue_change(self, transaction: Any, changed: changes.Changes) -> str:
+        """Queue the record of a write's change on a MULTI/EXEC pipeline; return the revision token it sets."""
+        params = changed.params()
+        self.queue(transaction, changes.RECORD_CHANGE, params)
+        return params["token"]
 
     def transaction(self) -> Any:
         """Return a MULTI/EXEC pipeline on a connection of its own, which can WATCH the graph."""

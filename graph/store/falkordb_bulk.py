@@ -40,9 +40,10 @@ from typing import Any, Protocol
 import redis.exceptions
 
 from graph import days
+from graph.changes import Changes, of_insertion
 from graph.errors import EngineUnavailable
 from graph.queries import Query, declare
-from graph.store import End, Inserter, Insertion, InsertRefused, Row, new_revision_params
+from graph.store import End, Inserter, Insertion, InsertRefused, Row
 
 # The id lookup of each label a link may end at, by label and key property.
 FIND_IDS: dict[End, Query] = {
@@ -70,8 +71,8 @@ class BulkTarget(Protocol):
     def transaction(self) -> Any:
         """Return a MULTI/EXEC pipeline on a connection of its own, which can WATCH the graph."""
 
-    def queue_new_revision(self, transaction: Any, params: Mapping[str, str]) -> None:
-        """Queue the replacement of the revision token (:func:`new_revision_params`) on a MULTI/EXEC pipeline."""
+    def queue_change(self, transaction: Any, changed: Changes) -> str:
+        """Queue the record of a write's change on a MULTI/EXEC pipeline; return the revision token it sets."""
 
     async def checked_reply(self, name: str, sent: Awaitable[list], *, read_only: bool) -> list | None:
         """Return the engine's reply to a command sent, with the engine's errors raised as graph/errors.py's."""
@@ -134,13 +135,13 @@ class BulkInserter(Inserter):
             body = [_values(row) for row in rows]
             counts = (len(rows), 0, 1, 0)
         try:
-            await self._insert_batch(body, counts, new_revision_params())
+            await self._insert_batch(body, counts, of_insertion(insertion, rows))
         except (redis.exceptions.ConnectionError, redis.exceptions.WatchError) as e:
             if not lost_engine(e):
                 raise
             raise EngineUnavailable(f"the embedded engine stopped answering during a bulk insert: {e}") from e
 
-    async def _insert_batch(self, body: list[bytes], counts: tuple[int, int, int, int], params: dict[str, str]) -> None:
+    async def _insert_batch(self, body: list[bytes], counts: tuple[int, int, int, int], changed: Changes) -> None:
         """Write one encoded batch in a transaction of its own, if nothing but this inserter wrote since the last."""
         store, insertion = self._store, self._insertion
         graph = store.graph_name
@@ -153,13 +154,13 @@ class BulkInserter(Inserter):
             begin = ["BEGIN"] if not await transaction.exists(graph) else []
             transaction.multi()
             transaction.execute_command("GRAPH.BULK", graph, *begin, *counts, self._header + b"".join(body))
-            store.queue_new_revision(transaction, params)
+            token = store.queue_change(transaction, changed)
             try:
                 await store.checked_reply(f"bulk insert of {insertion.name}", transaction.execute(), read_only=False)
             except redis.exceptions.WatchError:
                 raise InsertRefused("another writer changed the graph during the load") from None
             self._started = True
-            self.expect(params["token"])
+            self.expect(token)
 
     async def _stored(self, transaction: Any) -> int:
         assert self._insertion.stored is not None

@@ -11,14 +11,15 @@ import neo4j.exceptions
 import neo4j.graph
 import neo4j.time
 
+from graph import changes
 from graph.errors import ConfigurationError, EngineUnavailable, QueryError
-from graph.queries import Query, declare
+from graph.queries import NOTHING_HELD, Query, declare
 from graph.settings import Settings
-from graph.store import REPLACE_REVISION, Row, Store, new_revision_params, to_cypher_params, with_dates
+from graph.store import Row, Store, to_cypher_params, with_dates
 from graph.store.write_lock import WriteLock
 
 ENGINE = "neo4j"
-TAKE_WRITE_LOCK = declare("neo4j/take_write_lock")
+TAKE_WRITE_LOCK = declare("neo4j/take_write_lock", touches=NOTHING_HELD)
 
 
 class Neo4jStore(Store):
@@ -57,15 +58,17 @@ class Neo4jStore(Store):
         )
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        async def write_with_revision(transaction: neo4j.AsyncManagedTransaction) -> list[neo4j.Record]:
+        changed = changes.of_write(query, params)
+
+        async def write_with_change(transaction: neo4j.AsyncManagedTransaction) -> list[neo4j.Record]:
             result = await transaction.run(query.text_for(ENGINE), to_cypher_params(dict(params or {})))
             records = [record async for record in result]
-            await transaction.run(REPLACE_REVISION.text_for(ENGINE), new_revision_params())
+            await transaction.run(changes.RECORD_CHANGE.text_for(ENGINE), changed.params())
             return records
 
-        # A managed transaction: the driver retries transient errors, and the revision changes with the data.
+        # A managed transaction: the driver retries transient errors, and the change is recorded with the data.
         async with self._driver.session(database=self._database) as session:
-            return await self._run(query, session.execute_write(write_with_revision))
+            return await self._run(query, session.execute_write(write_with_change))
 
     async def _run(self, query: Query, running: Awaitable[Any]) -> list[Row]:
         try:

@@ -75,7 +75,9 @@ async def organisation(store: Store, key: str) -> dict[str, Any] | None:
 async def snapshot(store: Store) -> tuple[Any, ...]:
     """Return everything a merge could change, to compare before and after a refused one."""
     # The revision token changes on every write, a refused merge included: not part of what a merge changes.
-    nodes = await rows(store, "MATCH (n) WHERE NOT n:Revision RETURN labels(n) AS labels, properties(n) AS props")
+    nodes = await rows(
+        store, "MATCH (n) WHERE NOT n:Revision AND NOT n:Change RETURN labels(n) AS labels, properties(n) AS props"
+    )
     return (
         sorted(repr(sorted(row["props"].items())) + repr(row["labels"]) for row in nodes),
         await link_properties(store),

@@ -52,7 +52,9 @@ RELATIONSHIPS = {
 
 async def graph_counts(store):
     # The revision node changes with every write, not with what was loaded.
-    nodes = await rows(store, "MATCH (n) WHERE NOT n:Revision RETURN labels(n)[0] AS label, count(*) AS n")
+    nodes = await rows(
+        store, "MATCH (n) WHERE NOT n:Revision AND NOT n:Change RETURN labels(n)[0] AS label, count(*) AS n"
+    )
     links = await rows(
         store,
         "MATCH (a)-[r]->(b) RETURN labels(a)[0] AS source, type(r) AS type, labels(b)[0] AS target, count(*) AS n",

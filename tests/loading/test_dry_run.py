@@ -29,7 +29,9 @@ def directory(path: Path, files: dict[str, str]) -> Path:
 
 async def snapshot(store: Store) -> tuple:
     """Everything a load can change: counts, and every node's and relationship's properties."""
-    nodes = await rows(store, "MATCH (n) WHERE NOT n:Revision RETURN labels(n)[0] AS label, properties(n) AS props")
+    nodes = await rows(
+        store, "MATCH (n) WHERE NOT n:Revision AND NOT n:Change RETURN labels(n)[0] AS label, properties(n) AS props"
+    )
     links = await rows(
         store,
         "MATCH (a)-[r]->(b) RETURN labels(a)[0] AS a, properties(a) AS from, type(r) AS type, "

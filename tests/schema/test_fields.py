@@ -20,6 +20,7 @@ def test_unique_keys_are_the_business_keys_of_domain_md():
         ("RelationshipType", "type"),
         ("ApiKey", "hash"),
         ("Revision", "name"),
+        ("Change", "sequence"),  # the change records snapshots follow (graph/changes.py)
         ("Lock", "name"),  # the write lock of checked writes on Neo4j (graph/store/write_lock.py)
     }
 

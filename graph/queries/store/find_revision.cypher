@@ -1,3 +1,3 @@
-// The graph's data revision token: none before the first write.
+// The graph's data revision: its token and sequence number, none before the first write.
 MATCH (revision:Revision {name: 'data'})
-RETURN revision.token AS token
+RETURN revision.token AS token, coalesce(revision.sequence, 0) AS sequence
