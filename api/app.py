@@ -26,7 +26,7 @@ from api.routes import (
 )
 from graph.search_index import SearchIndexes
 from graph.settings import Settings, get_settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store.opening import open_store
 
 API_PREFIX = "/v1"

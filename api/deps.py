@@ -11,7 +11,7 @@ from graph import auth, visibility
 from graph.errors import Forbidden
 from graph.search_index import SearchIndexes
 from graph.settings import Settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Store
 
 # The dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in a worker

@@ -16,7 +16,7 @@ from bench.report import Figure, Results
 from bench.workloads import Bench, Repetitions
 from graph import auth
 from graph.search_index import SearchIndexes
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 
 BENCH_ADMIN = "bench-admin"
 

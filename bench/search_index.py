@@ -12,7 +12,7 @@ import tracemalloc
 
 import numpy as np
 
-from graph import search_index, snapshot
+from graph import changes, search_index, snapshot
 from seed import generate
 
 
@@ -43,12 +43,11 @@ def columns(size: int, seed: int = 1) -> dict[str, list[str]]:
 def snapshot_of(keys: list[str]) -> snapshot.Snapshot:
     """Return a snapshot holding only these organisations: no links, bookings nor territories."""
     row = {
-        "token": "bench",
         **dict.fromkeys(snapshot.LISTS, []),
         **dict.fromkeys(snapshot.INTEGER_LISTS, np.empty(0, np.int64)),
     }
     row["keys"] = keys
-    return snapshot._snapshot(row)
+    return snapshot._snapshot(row, changes.Position("bench", 0))
 
 
 def main() -> None:

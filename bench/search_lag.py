@@ -17,7 +17,7 @@ from bench import engine
 from graph import loading, search
 from graph.search_index import SearchIndexes
 from graph.settings import Inheritance
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.visibility import Viewer
 from seed import generate
 

@@ -22,7 +22,7 @@ from bench.report import Figure, Results
 from graph import access, ranking, revenue, visibility
 from graph.hierarchy import reads
 from graph.search_index import SearchIndexes
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Store
 
 ABC = ranking.AbcClasses(80, 15)

@@ -20,7 +20,7 @@ import orjson
 from graph import admin, auth, health, months, paging, ranking, revenue
 from graph.errors import CrmGraphError, LoadInterrupted
 from graph.settings import Backend, Settings, get_settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Store
 from graph.store.embedded import EmbeddedEngine
 from graph.store.opening import open_store

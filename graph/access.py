@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from graph import auth, paging, snapshot, visibility
+from graph import auth, paging, snapshots, visibility
 from graph.auth import ROLES_THAT_SEE_EVERYTHING
 from graph.errors import Forbidden, NotFound
 from graph.hierarchy import chains
@@ -378,7 +378,7 @@ async def viewers(
 async def portfolio(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     user_key: str,
     as_of: datetime.date,
     inherit: Inheritance = Inheritance.DOWN,
@@ -394,7 +394,7 @@ async def portfolio(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         user_key: the user's key.
         as_of: the day.
         inherit: whether an organisation is held through an assigned ancestor.
@@ -451,7 +451,7 @@ async def portfolio(
 async def one_face(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     as_of: datetime.date,
     cursor: str | None = None,
     limit: int = paging.DEFAULT_LIMIT,
@@ -464,7 +464,7 @@ async def one_face(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         as_of: the day.
         cursor: the `next_cursor` of the page before; None for the first page.
         limit: the most groups on a page, 1 to MAX_LIMIT.

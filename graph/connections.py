@@ -42,7 +42,7 @@ from graph import paging, visibility
 from graph.errors import InvalidInput
 from graph.hierarchy import chains, reads
 from graph.queries import Query, declare
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Row, Store
 
 FIND_ASSOCIATION_KEYS = declare("connections/find_association_keys")
@@ -256,7 +256,7 @@ async def suppliers(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the organisation's key.
         as_of: the day; only `SUPPLIES` links valid that day count, and the group is the one of that day.
         scope: `self` for the organisation's own suppliers, `group` for those of its whole group;

@@ -44,7 +44,7 @@ from graph import paging, visibility
 from graph.errors import InvalidInput, NotFound
 from graph.hierarchy import chains, reads
 from graph.queries import declare
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Row, Store
 
 FIND_EMPLOYMENTS = declare("contacts/find_employments", days=("since", "until"))
@@ -131,7 +131,7 @@ async def of_organisation(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the organisation's key.
         as_of: the day; it decides the subtree or group and which employments are current.
         scope: `self`, `subtree` (with every descendant on the day) or `group` (everything under its root).

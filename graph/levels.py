@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph import months, paging, snapshot, visibility
+from graph import months, paging, snapshot, snapshots, visibility
 from graph.errors import Conflict, InvalidInput
 from graph.hierarchy import chains
 from graph.revenue import Figures
@@ -148,7 +148,7 @@ class Chain:
 async def children(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -162,7 +162,7 @@ async def children(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the organisation's key.
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -198,7 +198,7 @@ async def children(
 async def chain(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -214,7 +214,7 @@ async def chain(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the organisation's key.
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -290,7 +290,7 @@ class _View:
         cls,
         store: Store,
         *,
-        snapshots: snapshot.Snapshots,
+        snapshots: snapshots.Snapshots,
         key: str,
         as_of: datetime.date,
         viewer: visibility.Viewer | None,

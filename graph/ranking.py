@@ -22,7 +22,7 @@ from decimal import ROUND_CEILING, Decimal
 
 import numpy as np
 
-from graph import months, paging, snapshot, visibility
+from graph import months, paging, snapshots, visibility
 from graph.hierarchy import chains
 from graph.revenue import Figures
 from graph.store import Store
@@ -73,7 +73,7 @@ class GroupPage:
 async def groups(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     as_of: datetime.date,
     classes: AbcClasses,
     first: str | None = None,
@@ -92,7 +92,7 @@ async def groups(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         as_of: the day whose structure counts for the whole range.
         classes: where the classes end.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.

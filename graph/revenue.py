@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from graph import access, connections, months, snapshot, territories, visibility
+from graph import access, connections, months, snapshot, snapshots, territories, visibility
 from graph.errors import InvalidInput
 from graph.hierarchy import chains
 from graph.settings import Inheritance
@@ -183,7 +183,7 @@ class Rollup:
 async def rollup(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     key: str,
     as_of: datetime.date,
     first: str | None = None,
@@ -197,7 +197,7 @@ async def rollup(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the organisation's key (for `association`, the association's).
         as_of: the day whose structure counts for the whole range.
         first: the first period, `YYYY-MM`; None for eleven months before `last`.
@@ -236,7 +236,7 @@ async def rollup(
 async def territory_rollup(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     key: str,
     as_of: datetime.date,
     inherit: Inheritance,
@@ -250,7 +250,7 @@ async def territory_rollup(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         key: the territory's key.
         as_of: the day whose assignments and structure count for the whole range.
         inherit: whether a territory holds the descendants of its organisations too (the visibility setting).
@@ -297,7 +297,7 @@ async def territory_rollup(
 async def portfolio_rollup(
     store: Store,
     *,
-    snapshots: snapshot.Snapshots,
+    snapshots: snapshots.Snapshots,
     user_key: str,
     as_of: datetime.date,
     inherit: Inheritance,
@@ -314,7 +314,7 @@ async def portfolio_rollup(
 
     Args:
         store: the graph.
-        snapshots: its snapshots (:class:`graph.snapshot.Snapshots`).
+        snapshots: its snapshots (:class:`graph.snapshots.Snapshots`).
         user_key: the user's key.
         as_of: the day whose assignments and structure count for the whole range.
         inherit: whether a territory holds the descendants of its organisations too (the visibility setting).

@@ -2,7 +2,7 @@
 by rank, built from a snapshot (graph/snapshot.py) and kept current in the background.
 
 The API's lifespan (and a tool that searches) creates one :class:`SearchIndexes` next to its
-:class:`graph.snapshot.Snapshots` and passes it to the search (an `indexes` keyword argument):
+:class:`graph.snapshots.Snapshots` and passes it to the search (an `indexes` keyword argument):
 `view = await indexes.latest(found)` for the snapshot `found` a question reads.
 
 A search never waits for a build after a write: it answers from the index last built, seen from the current
@@ -28,7 +28,7 @@ from itertools import chain, compress, count, repeat
 import numpy as np
 import orjson
 
-from graph import snapshot
+from graph import snapshot, snapshots
 from graph.errors import CrmGraphError
 from graph.queries import declare
 
@@ -279,14 +279,14 @@ class SearchIndexes:
     """The search indexes of one store's graph: the one last built, built again in the background when a write
     has changed the snapshot.
 
-    Create one per process next to its :class:`graph.snapshot.Snapshots` (the API's lifespan, a tool) and pass it
+    Create one per process next to its :class:`graph.snapshots.Snapshots` (the API's lifespan, a tool) and pass it
     to :func:`graph.search.organisations`, so that its searches share what was built.
 
     Attributes:
         snapshots: the snapshots of the store, which the indexes are built from.
     """
 
-    def __init__(self, snapshots: snapshot.Snapshots) -> None:
+    def __init__(self, snapshots: snapshots.Snapshots) -> None:
         self.snapshots = snapshots
         self._index: SearchIndex | None = None
         # The digest of the texts the index was built from (_digest), how it is seen from the last snapshot
@@ -333,7 +333,7 @@ class SearchIndexes:
         """Keep the index current in the background while the block runs.
 
         Every `poll_seconds` it looks (in memory, no query) whether the snapshot held (graph/snapshot.py, which
-        :meth:`snapshot.Snapshots.kept_current` keeps current) is newer than the index, and builds the index of it
+        :meth:`snapshots.Snapshots.kept_current` keeps current) is newer than the index, and builds the index of it
         if so: at start-up, and after each write, before any search asks; meanwhile searches see the index before
         from that snapshot, also made here ahead of them.
         """

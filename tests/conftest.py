@@ -17,7 +17,7 @@ import pytest
 from graph import admin
 from graph.search_index import SearchIndexes
 from graph.settings import Backend, Settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Store
 from graph.store.embedded import EmbeddedEngine
 from graph.store.opening import open_store

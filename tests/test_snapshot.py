@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import months, snapshot, structure
+from graph import months, snapshot, snapshots, structure
 from graph.errors import QueryError
 from graph.queries import Query
 from graph.store import Row, Store
@@ -63,7 +63,7 @@ async def test_a_write_between_the_reads_of_the_graph_makes_the_snapshot_read_it
     await load_rows(store, tmp_path / "1", "organisations", [{"key": key, "name": key} for key in ("A", "B")])
     writing = WritingBetweenReads(store, lambda: structure.set_parent(store, child="B", parent="A", valid_from=DAY))
 
-    found = await snapshot.Snapshots(writing).current()
+    found = await snapshots.Snapshots(writing).current()
 
     # The links read before the write are thrown away with the rest of that read: the answer is the graph after it.
     assert writing.link_reads == 2
@@ -71,7 +71,7 @@ async def test_a_write_between_the_reads_of_the_graph_makes_the_snapshot_read_it
     assert found.keys_of((await found.forest(DAY)).subtree(0).tolist()) == ["A", "B"]
 
 
-async def held_keys(snapshots: snapshot.Snapshots, expected: list[str]) -> list[str]:
+async def held_keys(snapshots: snapshots.Snapshots, expected: list[str]) -> list[str]:
     """Return the keys of the snapshot held once they are `expected`, or after ten seconds."""
     for _ in range(500):
         held = snapshots.held()
@@ -119,10 +119,10 @@ async def test_bookings_are_summed_per_organisation_and_month_from_the_first_boo
     assert ledger.columns(months.number("2022-01"), months.number("2022-12")) == slice(0, 0)
 
 
-def links(*pairs: tuple[int, int]) -> snapshot._Links:
+def links(*pairs: tuple[int, int]) -> snapshot.Links:
     parents, children = zip(*pairs, strict=True) if pairs else ((), ())
     open_ends = np.zeros(len(pairs), np.int64)
-    return snapshot._Links(
+    return snapshot.Links(
         np.array(parents, np.int64),
         np.array(children, np.int64),
         open_ends + snapshot.OPEN_START,
@@ -132,11 +132,11 @@ def links(*pairs: tuple[int, int]) -> snapshot._Links:
 
 def test_links_that_form_a_cycle_are_an_error_naming_the_day():
     with pytest.raises(QueryError, match="2024-06-01 form a cycle"):
-        snapshot._forest(DAY, 3, links((1, 2), (2, 1)))
+        snapshot.forest_of(DAY, 3, links((1, 2), (2, 1)))
 
 
 def test_a_child_with_two_parents_on_a_day_hangs_under_the_one_with_the_smaller_key():
-    forest = snapshot._forest(DAY, 3, links((2, 1), (0, 1)))
+    forest = snapshot.forest_of(DAY, 3, links((2, 1), (0, 1)))
 
     assert forest.parent.tolist() == [snapshot.NO_PARENT, 0, snapshot.NO_PARENT]
     assert forest.roots.tolist() == [0, 2]
@@ -147,7 +147,7 @@ def test_every_subtree_is_one_slice_of_the_pre_order(parents):
     # Each organisation i > 0 hangs under a smaller one (or none): a forest, drawn as a list of parents.
     pairs = [(parent % number, number) for number, parent in enumerate(parents) if number and parent % 3]
     count = len(parents)
-    forest = snapshot._forest(DAY, count, links(*pairs))
+    forest = snapshot.forest_of(DAY, count, links(*pairs))
     children = {number: sorted(child for parent, child in pairs if parent == number) for number in range(count)}
 
     def pre_order(top: int) -> list[int]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph import snapshot
+from graph import snapshots
 from graph.errors import NotFound
 from graph.queries import declare
 from graph.store import Row, Store
@@ -164,7 +164,7 @@ async def _climb_level_by_level(store: Store, *, keys: Sequence[str], as_of: dat
     return chains
 
 
-async def subtree_keys(store: Store, *, snapshots: snapshot.Snapshots, key: str, as_of: datetime.date) -> list[str]:
+async def subtree_keys(store: Store, *, snapshots: snapshots.Snapshots, key: str, as_of: datetime.date) -> list[str]:
     """Return the key of an organisation and of all its `PARENT_OF` descendants on a day, each once.
 
     For reads over a whole subtree (its contacts, its suppliers): pass the root's key for a group. Read from
@@ -187,7 +187,7 @@ async def subtree_keys(store: Store, *, snapshots: snapshot.Snapshots, key: str,
     return found.keys_of(below[np.lexsort((below, forest.depth[below]))].tolist())
 
 
-async def roots(store: Store, *, snapshots: snapshot.Snapshots, as_of: datetime.date) -> dict[str, str]:
+async def roots(store: Store, *, snapshots: snapshots.Snapshots, as_of: datetime.date) -> dict[str, str]:
     """Return the root on a day of every organisation: the key of its group's ultimate parent (its own for a root).
 
     For whole-graph work: read from the snapshot's structure of the day (:mod:`graph.snapshot`).

@@ -20,7 +20,7 @@ from graph import admin
 from graph.hierarchy import chains, reads
 from graph.queries import Query
 from graph.settings import Settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store.opening import open_store
 
 DAY = datetime.date(2025, 6, 30)

@@ -4,7 +4,7 @@ import datetime
 from pathlib import Path
 
 from graph import ranking, revenue
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store import Store
 from tests.helpers import load_rows
 from tests.revenue.reference import Reference, World, name

@@ -18,7 +18,7 @@ from pathlib import Path
 from graph import access, admin, visibility
 from graph.queries import Query
 from graph.settings import Settings
-from graph.snapshot import Snapshots
+from graph.snapshots import Snapshots
 from graph.store.opening import open_store
 
 DEFAULT_GROUPS = 2_000
