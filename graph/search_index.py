@@ -28,7 +28,7 @@ from itertools import chain, compress, count, repeat
 import numpy as np
 import orjson
 
-from graph import snapshot, snapshots
+from graph import changes, snapshot, snapshots
 from graph.errors import CrmGraphError
 from graph.queries import declare
 
@@ -364,6 +364,14 @@ class SearchIndexes:
     async def _indexed(self, found: snapshot.Snapshot | None) -> None:
         # A snapshot read while this one was indexed is indexed next, so the index catches up without a search.
         while found is not None and (self._index is None or self._index.token != found.token):
+            index = self._index
+            changed = self.snapshots.changed_since(index.token) if index is not None else None
+            if index is not None and index.keys == found.keys and _same_texts(changed):
+                # The snapshot followed writes that changed no organisation's properties (links, bookings): the
+                # index stands, without reading every organisation's texts again.
+                self._index = dataclasses.replace(index, token=found.token)
+                found = self.snapshots.held()
+                continue
             rows = await self.snapshots.store.read(FIND_ORGANISATION_TEXTS)
             columns = rows[0] if rows else {}
             texts = await asyncio.to_thread(_digest, columns)
@@ -388,6 +396,11 @@ class SearchIndexes:
                     await self._seen(self._index, found)
                 with contextlib.suppress(CrmGraphError):  # logged by _reported; keep watching
                     await asyncio.shield(self._build(found))
+
+
+def _same_texts(changed: changes.Changes | None) -> bool:
+    """Return whether writes that changed this left every organisation's texts as they were."""
+    return changed is not None and not changed.properties and not changed.everything
 
 
 def _digest(columns: dict[str, list]) -> bytes:

@@ -4,7 +4,7 @@ import asyncio
 import threading
 import time
 
-from graph import auth, duplicates, search, search_index
+from graph import auth, duplicates, search, search_index, structure
 from graph.settings import Inheritance
 from graph.visibility import Viewer
 from tests.calendar import day
@@ -121,3 +121,26 @@ async def indexed(store, search_indexes) -> tuple[str, ...]:
             return tuple(index.keys[i] for i in index.order)
         await asyncio.sleep(0.02)
     return ()
+
+
+async def test_a_write_of_links_only_keeps_the_index_without_reading_every_name(store, search_indexes, tmp_path):
+    await organisations(store, tmp_path / "1", A="Alpha Holding", B="Alpha Bau")
+    built = await search_indexes.current()
+    texts_read = 0
+    real_read = store.read
+
+    async def counting_read(query, params=None, **kwargs):
+        nonlocal texts_read
+        texts_read += query is search_index.FIND_ORGANISATION_TEXTS
+        return await real_read(query, params, **kwargs)
+
+    store.read = counting_read
+    await structure.set_parent(store, child="B", parent="A", kind="legal", valid_from=day(1))
+    kept = await search_indexes.current()
+    await organisations(store, tmp_path / "2", B="Beta Bau")
+    renamed = await search_indexes.current()
+
+    assert kept.token != built.token and kept.names == built.names
+    assert texts_read == 1  # the rename only, not the parent link
+    assert await found(store, search_indexes, "beta") == [["B"]]
+    assert renamed.token != kept.token
