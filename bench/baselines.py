@@ -7,15 +7,17 @@ recursive CTEs over an indexed adjacency table of the `PARENT_OF` periods and a 
 in-memory one walks dicts. Nothing is precomputed per day: like crmgraph, every answer is live.
 """
 
+import datetime
 import os
 import sqlite3
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from bench.data import Dataset, months
+from bench.data import Booking, Dataset, months
 
 # The SQL below climbs at most this many levels: the structure is a forest, this only stops a cycle.
 MAX_DEPTH = 100
@@ -62,6 +64,11 @@ class Baseline(Protocol):
         """Release what the baseline holds."""
 
 
+def day_before(day: str) -> str:
+    """Return the ISO day before `day`."""
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
 def series(first: str, last: str, found: dict[str, tuple[int, int]]) -> GroupTotal:
     """Return a group total with every month of the range, zero where nothing was booked."""
     return GroupTotal(tuple((month, *found.get(month, (0, 0))) for month in months(first, last)))
@@ -80,10 +87,7 @@ class InMemory:
             self.parents[link.child].append((link.parent, link.valid_from, link.valid_to))
             self.children[link.parent].append((link.child, link.valid_from, link.valid_to))
         self.booked: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-        for booking in dataset.bookings:
-            sums = self.booked[booking.organisation][booking.period]
-            sums[0] += booking.revenue
-            sums[1] += booking.gross_profit
+        self.add_bookings(dataset.bookings)
 
     def group_rollup(self, key: str, as_of: str, first: str, last: str) -> GroupTotal:
         found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -154,6 +158,36 @@ class InMemory:
             sum(profit.values()),
             tuple((root, revenue[root], abc) for root, abc in zip(ranked, classes, strict=False)),
         )
+
+    def set_parent(self, child: str, parent: str, valid_from: str) -> None:
+        """Give `child` the parent from `valid_from` on, open-ended, as `PUT …/parent` does (W7).
+
+        The period in force that day, when it began earlier, ends the day before; when it is already this
+        parent's it simply goes on.
+
+        Raises:
+            ValueError: the period in force begins that day with another parent (crmgraph refuses it too).
+        """
+        periods = self.parents[child]
+        for index, (held_by, begins, ends) in enumerate(periods):
+            if not _valid(begins, ends, valid_from):
+                continue
+            if held_by == parent:
+                return
+            if begins == valid_from:
+                raise ValueError(f"{child} has {held_by} as its parent from {valid_from}: a second parent that day")
+            periods[index] = (held_by, begins, day_before(valid_from))
+            siblings = self.children[held_by]
+            siblings[siblings.index((child, begins, ends))] = (child, begins, day_before(valid_from))
+        periods.append((parent, valid_from, None))
+        self.children[parent].append((child, valid_from, None))
+
+    def add_bookings(self, bookings: Iterable[Booking]) -> None:
+        """Add bookings of new identities (W7): their amounts add to their organisation's month."""
+        for booking in bookings:
+            sums = self.booked[booking.organisation][booking.period]
+            sums[0] += booking.revenue
+            sums[1] += booking.gross_profit
 
     def close(self) -> None:
         self.booked.clear()
@@ -256,21 +290,58 @@ class Sql:
             tuple((root, int(cents), abc) for root, cents, abc, *_ in rows),
         )
 
+    def set_parent(self, child: str, parent: str, valid_from: str) -> None:
+        """Give `child` the parent from `valid_from` on, as :meth:`InMemory.set_parent` does, in one transaction."""
+        held = self._query(
+            f"SELECT parent, valid_from FROM parent_of p WHERE p.child = {{child}} AND {VALID}",
+            child=child,
+            day=valid_from,
+        )
+        if any(held_by == parent for held_by, _ in held):
+            return
+        if any(begins == valid_from for _, begins in held):
+            raise ValueError(f"{child} has another parent from {valid_from}: a second parent that day")
+        self._query(
+            f"UPDATE parent_of SET valid_to = {{before}} WHERE child = {{child}} AND {VALID.replace('p.', '')}",
+            before=day_before(valid_from),
+            child=child,
+            day=valid_from,
+            fetch=False,
+        )
+        self._query(
+            "INSERT INTO parent_of VALUES ({parent}, {child}, {day}, NULL)",
+            parent=parent,
+            child=child,
+            day=valid_from,
+            fetch=False,
+        )
+        self.connection.commit()
+
+    def add_bookings(self, bookings: Iterable[Booking]) -> None:
+        """Insert bookings of new identities, in one transaction."""
+        marks = ", ".join([self.placeholder] * 4)
+        self.connection.cursor().executemany(
+            f"INSERT INTO bookings VALUES ({marks})",
+            [(b.organisation, b.period, b.revenue, b.gross_profit) for b in bookings],
+        )
+        self.connection.commit()
+
     def close(self) -> None:
         self.connection.close()
 
-    def _query(self, template: str, **values: Any) -> list[tuple]:
+    def _query(self, template: str, *, fetch: bool = True, **values: Any) -> list[tuple]:
         """Run a template whose `{name}` fields are parameters, each bound by position wherever it occurs."""
         order: list[Any] = []
         text = template.format_map(_Placeholders(values, order, self.placeholder))
         cursor = self.connection.cursor()
         cursor.execute(text, order)
-        return cursor.fetchall()
+        return cursor.fetchall() if fetch else []
 
 
 def sqlite(dataset: Dataset, directory: Path) -> Sql:
     """Return the SQLite baseline, its database built in `directory` from the dataset and indexed."""
-    connection = sqlite3.connect(directory / "baseline.sqlite")
+    # W7 asks and writes it from a thread of its own, while the bench's event loop runs the HTTP clients.
+    connection = sqlite3.connect(directory / "baseline.sqlite", check_same_thread=False)
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA cache_size = -1000000")  # 1 GB: measure queries, not disk reads
     connection.executescript(

@@ -85,3 +85,41 @@ def test_ranking_puts_an_organisation_without_parent_or_children_in_a_group_of_i
 
     assert found.group_count == 3
     assert found.top == (("N", 1457, "A"),)
+
+
+def test_set_parent_ends_the_period_in_force_the_day_before_and_opens_the_new_one(baseline):
+    # Act: from 2025-03-10 on, L (H's child in March) belongs to N.
+    baseline.set_parent("L", "N", "2025-03-10")
+
+    # Assert
+    assert baseline.ancestors("L", "2025-03-09") == ("H",)
+    assert baseline.ancestors("L", "2025-03-10") == ("N",)
+    assert baseline.ancestors("L", "2025-04-01") == ("N",)
+    assert baseline.group_rollup("N", "2025-03-31", "2025-03", "2025-03").series == (("2025-03", 47, 5),)
+    assert baseline.group_rollup("H", "2025-03-31", "2025-03", "2025-03").series == (("2025-03", 0, 0),)
+
+
+def test_set_parent_back_and_forth_keeps_the_history(baseline):
+    baseline.set_parent("S", "H", "2025-02-01")
+    baseline.set_parent("S", "N", "2025-03-01")
+
+    assert baseline.ancestors("B", "2025-01-31") == ("S", "N")
+    assert baseline.ancestors("B", "2025-02-28") == ("S", "H")
+    assert baseline.ancestors("B", "2025-03-01") == ("S", "N")
+
+
+def test_set_parent_to_the_parent_in_force_changes_nothing(baseline):
+    baseline.set_parent("S", "N", "2025-02-01")
+
+    assert baseline.ancestors("S", "2025-01-15") == ("N",)
+
+
+def test_set_parent_refuses_a_second_parent_on_the_day_a_period_begins(baseline):
+    with pytest.raises(ValueError):
+        baseline.set_parent("S", "H", "2025-01-01")
+
+
+def test_added_bookings_count_in_the_group_rollup(baseline):
+    baseline.add_bookings([Booking("B", "2025-03", 25, 2), Booking("N", "2025-03", 3, 0)])
+
+    assert baseline.group_rollup("N", "2025-03-31", "2025-03", "2025-03").series == (("2025-03", 35, 3),)
