@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import baselines, data, engine, explorer, report
+from bench import baselines, data, engine, explorer, live_writes, report
 from bench.report import Figure, Results
 from bench.workloads import Bench, Repetitions
 from graph import auth
@@ -37,6 +37,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=30, help="measured runs of each question [%(default)s]")
     parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients of W6 [%(default)s]")
     parser.add_argument("--seconds", type=float, default=10, help="how long W6 runs per endpoint [%(default)s]")
+    parser.add_argument("--live-seconds", type=float, default=60, help="how long W7 reads under writes [%(default)s]")
     parser.add_argument(
         "--results", type=Path, default=Path("bench-results"), help="where the markdown goes [%(default)s]"
     )
@@ -67,6 +68,9 @@ async def run(chosen: argparse.Namespace) -> int:
                 "repetitions": f"{repetitions.warmup} warm-up, {repetitions.repeats} measured "
                 f"(W5: {repetitions.few.warmup} and {repetitions.few.repeats})",
                 "W6": f"{chosen.clients} clients for {chosen.seconds:g} s per endpoint",
+                "W7": f"{chosen.clients} clients for {chosen.live_seconds:g} s, a parent change every "
+                f"{live_writes.MOVE_EVERY_S:g} s, {live_writes.BOOKINGS_PER_BATCH} bookings every "
+                f"{live_writes.BOOKINGS_EVERY_S:g} s",
             }
         )
         await _measure(dataset, systems, workdir, repetitions, results, chosen)
@@ -131,6 +135,8 @@ async def _measure(
                 await bench.ranking()
                 await explorer.explorer_calls(bench)
                 await bench.throughput(clients=chosen.clients, seconds=chosen.seconds)
+                # Last: it changes the data every other workload asks about.
+                await live_writes.live_writes(bench, clients=chosen.clients, seconds=chosen.live_seconds)
     finally:
         for opened in stores:
             await opened.close()

@@ -244,13 +244,15 @@ class Bench:
             ),
         }
         for case, request in endpoints.items():
-            latencies, errors = await _hammer(
+            answers = await hammer(
                 self.http.base_url,
                 {"Authorization": self.http.headers["Authorization"]},
                 request,
                 clients=clients,
                 seconds=seconds,
             )
+            latencies = [answer.seconds for answer in answers if answer.status == 200]
+            errors = len(answers) - len(latencies)
             note = (
                 f"{len(latencies) / seconds:,.0f} requests/s, p99 {percentile(latencies, 99) * 1000:.1f} ms, "
                 f"{errors} errors, {clients} clients for {seconds:g} s"
@@ -321,29 +323,52 @@ class Bench:
             print(f"  DIFFERENT ANSWER: {mismatch}", flush=True)
 
 
-async def _hammer(
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One request of a hammering client: what it asked, when (perf_counter seconds), and what came back.
+
+    Attributes:
+        path: the request's path, without its query.
+        started: when it was sent.
+        ended: when its answer was read, or it failed.
+        status: the answer's status; None for no answer (a broken connection, a timeout).
+        body: the answer's body when the caller kept the bodies, else empty.
+    """
+
+    path: str
+    started: float
+    ended: float
+    status: int | None
+    body: bytes = b""
+
+    @property
+    def seconds(self) -> float:
+        """Return how long the request took."""
+        return self.ended - self.started
+
+
+async def hammer(
     base_url: httpx.URL,
     headers: Mapping[str, str],
     request: Callable[[], tuple[str, dict[str, str]]],
     *,
     clients: int,
     seconds: float,
-) -> tuple[list[float], int]:
-    """Send requests from `clients` concurrent connections until `seconds` have passed; return latencies and errors.
+    bodies: bool = False,
+) -> list[Answer]:
+    """Send requests from `clients` concurrent connections until `seconds` have passed; return every answer.
 
     Each client is one keep-alive HTTP/1.1 connection spoken over asyncio streams, not httpx: httpx spent about
     2.8 ms of CPU a request, three times the server's, on the same two cores, so W6 measured the client
-    (docs/production.md, "Throughput"). An error is an answer other than 200, a broken connection (the client
-    connects again) or no answer within REQUEST_TIMEOUT_S.
+    (docs/production.md, "Throughput"). A broken connection is an answer without status (the client connects
+    again), and so is no answer within REQUEST_TIMEOUT_S. `bodies` keeps the answers' bodies (W7 checks them).
     """
-    latencies: list[float] = []
-    errors = 0
+    answers: list[Answer] = []
     deadline = time.perf_counter() + seconds
     host = f"{base_url.host}:{base_url.port}"
     header_lines = "".join(f"{name}: {value}\r\n" for name, value in {"Host": host, **headers}.items())
 
     async def one_client() -> None:
-        nonlocal errors
         connection = None
         while time.perf_counter() < deadline:
             path, params = request()
@@ -351,15 +376,12 @@ async def _hammer(
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT_S):
                     connection = connection or await asyncio.open_connection(base_url.host, base_url.port)
-                    status, keep_alive = await _get(
+                    status, keep_alive, body = await _get(
                         connection, f"GET {path}?{urlencode(params)} HTTP/1.1\r\n{header_lines}\r\n"
                     )
             except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
-                status, keep_alive = None, False
-            if status == 200:
-                latencies.append(time.perf_counter() - started)
-            else:
-                errors += 1
+                status, keep_alive, body = None, False, b""
+            answers.append(Answer(path, started, time.perf_counter(), status, body if bodies else b""))
             if not keep_alive and connection:
                 connection[1].close()
                 connection = None
@@ -367,11 +389,11 @@ async def _hammer(
             connection[1].close()
 
     await asyncio.gather(*(one_client() for _ in range(clients)))
-    return latencies, errors
+    return answers
 
 
-async def _get(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], head: str) -> tuple[int, bool]:
-    """Send one request without a body and read its answer; return the status and whether the connection stays open.
+async def _get(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], head: str) -> tuple[int, bool, bytes]:
+    """Send one request without a body; return the answer's status, whether the connection stays open, its body.
 
     Raises:
         ValueError: an answer without Content-Length (the server sends it on every answer).
@@ -382,8 +404,8 @@ async def _get(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], he
     fields = dict(line.lower().split(": ", 1) for line in lines if line)
     if "content-length" not in fields:
         raise ValueError(f"an answer without Content-Length: {status_line}")
-    await reader.readexactly(int(fields["content-length"]))
-    return int(status_line.split(" ", 2)[1]), fields.get("connection") != "close"
+    body = await reader.readexactly(int(fields["content-length"]))
+    return int(status_line.split(" ", 2)[1]), fields.get("connection") != "close", body
 
 
 def _group_total(rollup: revenue.Rollup) -> GroupTotal:

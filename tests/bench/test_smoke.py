@@ -16,6 +16,7 @@ WORKLOADS = (
     "W4 portfolio page",
     "W5 groups ranking",
     "W6 HTTP throughput",
+    "W7 live writes",
     "W8 explorer calls",
 )
 
@@ -24,6 +25,7 @@ def test_the_whole_bench_runs_and_every_baseline_answers_as_crmgraph_does(tmp_pa
     # Arrange: Neo4j only when someone asks for it; it would load a whole data set into their server.
     env = {name: value for name, value in os.environ.items() if name != "CRMGRAPH_NEO4J_URI"}
     command = [sys.executable, "-m", "bench", "--size", "2000", "--warmup", "1", "--repeats", "3", "--seconds", "1"]
+    command += ["--live-seconds", "6"]
     command += ["--results", str(tmp_path / "results"), "--workdir", str(tmp_path / "work")]
 
     # Act
@@ -42,4 +44,5 @@ def test_the_whole_bench_runs_and_every_baseline_answers_as_crmgraph_does(tmp_pa
     assert "- FalkorDB: FalkorDB" in text
     assert "rows/s end to end" in text
     assert "0 errors" in text
+    assert "0 errors, 0 wrong answers" in text
     assert not (tmp_path / "work").exists()
