@@ -109,7 +109,8 @@ def write_markdown(results: Results, directory: Path, started: datetime.datetime
     lines += ["", "## Run", ""] + [f"- {name}: {value}" for name, value in results.settings.items()]
     lines += ["", "## Results", "", "ratio: the system's p50 / crmgraph's p50 on the same case; above 1, crmgraph"]
     lines += ["is faster, below 1 the system is. In W8 the system is crmgraph's own HTTP call and the reference"]
-    lines += ["its service in-process: the ratio is what HTTP adds."]
+    lines += ["its service in-process: the ratio is what HTTP adds. In W7 the reference is crmgraph's HTTP answer"]
+    lines += ["under writes, against SQLite's rollup under the same writes."]
     lines += [""] + _markdown_table(results.table())
     lines += ["", "## Answers", ""]
     lines += [f"- DIFFERENT: {mismatch}" for mismatch in results.mismatches] or [
