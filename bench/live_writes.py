@@ -24,10 +24,11 @@ import json
 import random
 import sqlite3
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+
+import httpx
 
 from bench.baselines import GroupTotal, InMemory, Sql
 from bench.data import Booking, months
@@ -259,11 +260,7 @@ async def _send(bench: Bench, change: Change) -> Write:
                 }
                 for booking in change.bookings
             ]
-            response = await bench.http.post(
-                "/v1/imports/revenue",
-                content="".join(json.dumps(row) + "\n" for row in rows),
-                headers={"Content-Type": "application/x-ndjson"},
-            )
+            response = await _import(bench, "revenue", rows)
             status = response.status_code if response.status_code != 200 or response.json()["ok"] else 422
     except Exception:  # a write without an answer is a failed write, reported with the others
         status = None
@@ -273,14 +270,23 @@ async def _send(bench: Bench, change: Change) -> Write:
 
 
 async def _post(bench: Bench, kind: str, rows: list[dict[str, str]]) -> None:
-    response = await bench.http.post(
+    """Import rows W7 needs before it runs.
+
+    Raises:
+        RuntimeError: crmgraph did not load every row.
+    """
+    response = await _import(bench, kind, rows)
+    if response.status_code != 200 or not response.json()["ok"]:
+        raise RuntimeError(f"W7 could not import {kind}: {response.text}")
+
+
+async def _import(bench: Bench, kind: str, rows: list[dict[str, str]]) -> httpx.Response:
+    """Send rows to `POST /v1/imports/{kind}` as JSON Lines."""
+    return await bench.http.post(
         f"/v1/imports/{kind}",
         content="".join(json.dumps(row) + "\n" for row in rows),
         headers={"Content-Type": "application/x-ndjson"},
     )
-    response.raise_for_status()
-    if not response.json()["ok"]:
-        raise RuntimeError(f"W7 could not import {kind}: {response.text}")
 
 
 class _SqliteRun:
@@ -298,7 +304,6 @@ class _SqliteRun:
         self.write_seconds: list[float] = []
         # (group, seconds, how many changes were applied, the answer)
         self.reads: list[tuple[str, float, int, GroupTotal]] = []
-        self.stop = threading.Event()
 
     def run(self, seconds: float) -> None:
         """Ask and write until `seconds` have passed."""
