@@ -108,8 +108,11 @@ async def follow(store: Store, held: Snapshot) -> Followed | str:
         return "a write changed more than its change record names (a bulk load or a migration)"
     if len(together.organisations) > FOLLOW_LIMIT:
         return f"the writes changed {len(together.organisations):,} organisations"
-    found = await _read(store, together)
     last = records[-1]
+    if not together.organisations and not together.territories:
+        # Users, contacts, accounts, API keys: nothing to read again.
+        return Followed(held.at_revision(last.token, last.sequence), together)
+    found = await _read(store, together)
     if await changes.position(store) != changes.Position(last.token, last.sequence):
         return MOVED
     forests = list(held.kept_forests())
@@ -253,6 +256,8 @@ def _ledger(
 
 def _with_rows(before: Ledger, named: np.ndarray, cells: list[np.ndarray]) -> Ledger:
     """Return the ledger sharing the arrays of `before`, with the rows of `named` (sorted ids) held apart."""
+    if not len(named):
+        return before
     if before.changed_rows is None:
         changed, rows = named, cells
     else:
@@ -336,7 +341,14 @@ def _carried(forest: Forest, before: Links, after: Links, named: np.ndarray) -> 
         return forest
     if moved.sum() > FOREST_MOVES:
         return None
-    return _moved(forest, list(zip(children[moved].tolist(), new_parents[moved].tolist(), strict=True)))
+    moves = list(zip(children[moved].tolist(), new_parents[moved].tolist(), strict=True))
+    if len(moves) > 1:
+        # One after the other, moves can pass through a cycle the end state does not have (two organisations
+        # swapping places): every moving subtree is made a root first, then hung where it belongs.
+        moves = [(child, NO_PARENT) for child, _ in moves if forest.parent[child] != NO_PARENT] + [
+            move for move in moves if move[1] != NO_PARENT
+        ]
+    return _moved(forest, moves)
 
 
 def _moved(forest: Forest, moves: list[tuple[int, int]]) -> Forest | None:

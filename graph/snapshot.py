@@ -21,6 +21,7 @@ integers: sums of cents are exact up to 2^63.
 
 import asyncio
 import bisect
+import dataclasses
 import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -165,7 +166,7 @@ class Ledger:
         base = (self.revenue, self.gross_profit, self.bookings)[figure]
         # np.take gathers whole rows twice as fast as indexing rows and columns at once.
         rows = np.take(base[:, columns], ids, axis=0)
-        if self.changed_rows is not None and len(ids):
+        if self.changed_rows is not None and len(self.changed) and len(ids):
             at = np.minimum(np.searchsorted(self.changed, ids), len(self.changed) - 1)
             hit = self.changed[at] == ids
             rows[hit] = self.changed_rows[figure][at[hit]][:, columns]
@@ -319,6 +320,11 @@ class Snapshot:
         """Return the keys of the ids, in their order."""
         keys = self.keys
         return [keys[organisation] for organisation in ids]
+
+    def at_revision(self, token: str, sequence: int) -> "Snapshot":
+        """Return this snapshot as the one of a later revision whose writes changed nothing it holds."""
+        forests = OrderedDict((day, found) for day, found in self._forests.items() if isinstance(found, Forest))
+        return dataclasses.replace(self, token=token, sequence=sequence, _forests=forests, _lock=asyncio.Lock())
 
     def kept_forests(self) -> list[Forest]:
         """Return the structures of the days computed and kept, the least recently asked first."""

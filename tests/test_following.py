@@ -156,3 +156,13 @@ def test_moving_a_subtree_keeps_children_in_key_order(new_parent):
     assert carried is not None
     assert carried.order.tolist() == expected.order.tolist()
     assert carried.roots.tolist() == expected.roots.tolist()
+
+
+def test_a_ledger_followed_over_a_write_that_named_no_organisation_answers_as_before():
+    base = [np.arange(6, dtype=np.int64).reshape(3, 2) for _ in range(3)]
+    ledger = following._with_rows(Ledger(0, *base), np.zeros(0, np.int64), [np.zeros((0, 2), np.int64)] * 3)
+
+    sums = ledger.sums(np.array([2, 0]), 0, 1, per_organisation=True)
+
+    assert sums.monthly_revenue.tolist() == [4, 6]
+    assert ledger.totals(0, 1, np.array([1]))[0].tolist() == [5]
