@@ -9,7 +9,6 @@ so snapshots are compared by what they mean (:func:`meaning`), never by their ra
 import contextlib
 import datetime
 from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -17,23 +16,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import graph
-from graph import admin, duplicates, loading, months, structure
+from graph import admin, changes, duplicates, loading, months, structure
 from graph.errors import CrmGraphError
 from graph.queries import Query
+from graph.snapshots import Snapshots
 from graph.store import Row, Store
 from tests.calendar import SPREAD
-
-# Until issue 20's change lands: the class moves to graph/snapshots.py and the change record to graph/changes.py.
-# Looked for in this tree only: the shared venv's editable install would find another tree's half-done modules.
-if (Path(graph.__file__).parent / "changes.py").exists():
-    from graph.snapshots import Snapshots
-
-    from graph import changes
-else:
-    from graph.snapshot import Snapshots
-
-    changes = None
 
 KEYS = ("A", "B", "C", "D", "E")
 COUNTRIES = ("NL", "DE")
@@ -52,8 +40,10 @@ async def meaning(snap, asked: tuple[datetime.date, ...]) -> dict[str, Any]:
     assert snap.index == {key: number for number, key in enumerate(keys)}
     links, ledger, assignments = snap.links, snap.ledger, snap.assignments
     cells = {}
-    for row, column in zip(*np.nonzero(ledger.revenue | ledger.gross_profit | ledger.bookings), strict=True):
-        figures = (ledger.revenue[row, column], ledger.gross_profit[row, column], ledger.bookings[row, column])
+    # A followed ledger holds the rows it changed apart from its arrays: merged() puts them in.
+    revenue, gross_profit, bookings = ledger.merged()
+    for row, column in zip(*np.nonzero(revenue | gross_profit | bookings), strict=True):
+        figures = (revenue[row, column], gross_profit[row, column], bookings[row, column])
         cells[keys[row], months.period_of(int(ledger.first_month + column))] = tuple(map(int, figures))
     territory_keys = list(assignments.territory_keys)
     assert territory_keys == sorted(territory_keys)
@@ -196,7 +186,7 @@ async def apply(store: Store, operation: tuple) -> datetime.date | None:
 
 def kept_changes(kept: int | None) -> contextlib.AbstractContextManager:
     """Return a context in which the graph keeps `kept` change records; the default when None or not yet built."""
-    if kept is None or changes is None:
+    if kept is None:
         return contextlib.nullcontext()
     return mock.patch.object(changes, "CHANGES_KEPT", kept)
 
