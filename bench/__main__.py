@@ -126,6 +126,7 @@ async def _measure(
                 limits=httpx.Limits(max_connections=chosen.clients),
             ) as http:
                 await _server_ready(http, results)
+                _api_memory(embedded, "API server RSS, snapshot and search index read", results)
                 memory = next(system for system in systems if isinstance(system, baselines.InMemory))
                 search_indexes = {service: SearchIndexes(snapshots[service]) for service in snapshots}
                 bench = Bench(dataset, services, snapshots, search_indexes, http, systems, memory, repetitions, results)
@@ -137,6 +138,7 @@ async def _measure(
                 await bench.throughput(clients=chosen.clients, seconds=chosen.seconds)
                 # Last: it changes the data every other workload asks about.
                 await live_writes.live_writes(bench, clients=chosen.clients, seconds=chosen.live_seconds)
+                _api_memory(embedded, "API server RSS after W7's live writes", results)
     finally:
         for opened in stores:
             await opened.close()
@@ -155,6 +157,13 @@ async def _snapshot_read(snapshots: Snapshots, dataset: data.Dataset, results: R
     structure = time.perf_counter() - started
     for case, seconds in (("read again after a write", read), ("structure of the day, first use", structure)):
         results.add(Figure("snapshot", case, "crmgraph service", seconds * 1000, reference=True, note="measured once"))
+
+
+def _api_memory(embedded: engine.Engine, case: str, results: Results) -> None:
+    """Report the API server's resident memory: one worker, holding one snapshot (docs/snapshot.md)."""
+    assert embedded.api_pid is not None
+    rss = engine.resident_bytes(embedded.api_pid)
+    results.add(Figure("memory", case, "crmgraph serve", note=f"{rss / 2**20:,.0f} MiB"))
 
 
 async def _server_ready(http: httpx.AsyncClient, results: Results) -> None:

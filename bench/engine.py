@@ -51,6 +51,7 @@ class Engine:
         self.settings = Settings(data_dir=data_dir, backend=Backend.FALKORDB)
         self.embedded = EmbeddedEngine(self.settings)
         self.env = {**os.environ, "CRMGRAPH_DATA_DIR": str(data_dir), "CRMGRAPH_BACKEND": Backend.FALKORDB.value}
+        self.api_pid: int | None = None  # the API server's process while `serving` runs
 
     def start(self) -> None:
         """Start the server; the subprocesses and the run's own store all use it."""
@@ -91,8 +92,10 @@ class Engine:
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(base_url, server, log)
+            self.api_pid = server.pid
             yield base_url
         finally:
+            self.api_pid = None
             server.terminate()
             try:
                 server.wait(timeout=10)
