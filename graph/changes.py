@@ -2,8 +2,9 @@
 
 Every write replaces the graph's revision token and numbers itself with the next sequence number, and in the
 same transaction leaves a `Change` node (graph/schema/revision.py): the keys of the organisations whose node,
-PARENT_OF links, bookings or ASSIGNED_TO links it may have changed, whether it changed territories, or that it
-may have changed anything. A write query declares what it touches (:class:`graph.queries.Touches`), so the keys
+PARENT_OF links to their parents, bookings or ASSIGNED_TO links it may have changed, of those whose links to
+their children it may have changed as a whole (a merge), whether it changed territories, or that it may have
+changed anything. A write query declares what it touches (:class:`graph.queries.Touches`), so the keys
 come from its parameters; a bulk insert names the organisations of its rows. A snapshot that is behind reads the
 records after its own sequence number and reads again only what they name (graph/following.py).
 
@@ -35,14 +36,18 @@ class Changes:
     """What one write may have changed of what the snapshot holds.
 
     Attributes:
-        organisations: the keys of the organisations whose node, PARENT_OF links (at either end), bookings or
-            ASSIGNED_TO links it may have created, changed or removed.
+        organisations: the keys of the organisations whose node, PARENT_OF links to their parents, bookings or
+            ASSIGNED_TO links it may have created, changed or removed (a link between two organisations is named
+            by its child).
+        children_of: the keys of the organisations whose PARENT_OF links to their children it may have changed
+            otherwise than through children named in `organisations` (a merge moves them all).
         territories: whether it may have created, changed or removed a territory.
         properties: whether it may have changed the properties of those organisations (what search finds them by).
         everything: whether it may have changed anything (the other fields then say nothing).
     """
 
     organisations: frozenset[str] = frozenset()
+    children_of: frozenset[str] = frozenset()
     territories: bool = False
     properties: bool = False
     everything: bool = False
@@ -50,13 +55,14 @@ class Changes:
     def params(self) -> dict[str, Any]:
         """Return the parameters of :data:`RECORD_CHANGE`, which records them with a new revision token, never one
         used before."""
-        organisations = sorted(self.organisations) if len(self.organisations) <= KEYS_RECORDED else []
+        too_many = len(self.organisations) + len(self.children_of) > KEYS_RECORDED
         return {
             "token": uuid.uuid4().hex,
-            "organisations": organisations,
+            "organisations": [] if too_many else sorted(self.organisations),
+            "children_of": [] if too_many else sorted(self.children_of),
             "territories": self.territories,
             "properties": self.properties,
-            "everything": self.everything or len(self.organisations) > KEYS_RECORDED,
+            "everything": self.everything or too_many,
             "kept": CHANGES_KEPT,
         }
 
@@ -69,13 +75,22 @@ def of_write(query: Query, params: Mapping[str, Any] | None) -> Changes:
     touches = query.touches
     if touches is None:
         return EVERYTHING
-    params = params or {}
+    return Changes(
+        _keys(touches.organisations, params or {}),
+        _keys(touches.children_of, params or {}),
+        touches.territories,
+        touches.properties,
+    )
+
+
+def _keys(names: tuple[str, ...], params: Mapping[str, Any]) -> frozenset[str]:
+    """Return the keys the parameters `names` hold (`name`, or `rows.field` of each of `$rows`)."""
     keys: set[str] = set()
-    for name in touches.organisations:
+    for name in names:
         collection, _, field = name.rpartition(".")
         values = [row.get(field) for row in params.get(collection) or ()] if collection else [params.get(name)]
         keys.update(value for value in values if isinstance(value, str))
-    return Changes(frozenset(keys), touches.territories, touches.properties)
+    return frozenset(keys)
 
 
 def of_insertion(insertion: Insertion, rows: Sequence[Sequence[Any]]) -> Changes:
@@ -88,11 +103,9 @@ def of_insertion(insertion: Insertion, rows: Sequence[Sequence[Any]]) -> Changes
         return Changes(frozenset(row[position] for row in rows), properties=True)
     if insertion.name not in HELD_LINKS:
         return Changes()
-    ends = [
-        number
-        for number, end in enumerate((insertion.source, insertion.target))
-        if end is not None and end.label == "Organisation"
-    ]
+    # A link between two organisations is named by its child.
+    named = (None, insertion.target) if insertion.name == "PARENT_OF" else (insertion.source, insertion.target)
+    ends = [number for number, end in enumerate(named) if end is not None and end.label == "Organisation"]
     return Changes(frozenset(row[number] for row in rows for number in ends))
 
 
@@ -129,6 +142,7 @@ async def records_since(store: Store, sequence: int) -> list[Record]:
             row["token"],
             Changes(
                 frozenset(row["organisations"] or ()),
+                frozenset(row["children_of"] or ()),
                 bool(row["territories"]),
                 bool(row["properties"]),
                 bool(row["everything"]),
@@ -141,10 +155,12 @@ async def records_since(store: Store, sequence: int) -> list[Record]:
 def union(changes: Iterable[Changes]) -> Changes:
     """Return what a sequence of writes changed together."""
     keys: set[str] = set()
+    children_of: set[str] = set()
     territories = properties = everything = False
     for change in changes:
         keys |= change.organisations
+        children_of |= change.children_of
         territories |= change.territories
         properties |= change.properties
         everything |= change.everything
-    return Changes(frozenset(keys), territories, properties, everything)
+    return Changes(frozenset(keys), frozenset(children_of), territories, properties, everything)

@@ -78,7 +78,8 @@ FIND_ACCOUNT_BLOCKS = declare("duplicates/find_account_blocks")
 FIND_ORGANISATION = declare("duplicates/find_organisation")
 FIND_SURVIVORS = declare("duplicates/find_survivors")
 MERGE_ORGANISATIONS = declare(
-    "duplicates/merge_organisations", touches=Touches(organisations=("survivor", "duplicate"), properties=True)
+    "duplicates/merge_organisations",
+    touches=Touches(organisations=("survivor", "duplicate"), children_of=("survivor", "duplicate"), properties=True),
 )
 
 SAME_VAT_ID = "same_vat_id"

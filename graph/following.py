@@ -1,8 +1,9 @@
 """How a snapshot follows the graph by its change records (graph/changes.py) instead of reading it whole.
 
 A snapshot behind the graph reads the records after its own sequence number, then reads again only what they
-name: which of those organisations exist, their PARENT_OF links at either end, their bookings and their
-ASSIGNED_TO links, and every territory when a record says territories changed. The next snapshot is built from
+name: which of those organisations exist, their PARENT_OF links to their parents, their bookings and their
+ASSIGNED_TO links, the links to their children of those a merge named, and every territory when a record says
+territories changed. The next snapshot is built from
 the arrays of the one before with those parts replaced. Nothing of the snapshot it starts from changes, so a
 question still answering from it sees one state of the graph:
 
@@ -77,6 +78,7 @@ class _Found:
     """What the graph holds now of the organisations the records name (keys, in the order the engine gave)."""
 
     named: list[str]
+    children_of: list[str]
     existing: set[str]
     links: dict[str, list[Any]]
     bookings: dict[str, list[Any]]
@@ -106,10 +108,10 @@ async def follow(store: Store, held: Snapshot) -> Followed | str:
     together = changes.union(record.changes for record in records)
     if together.everything:
         return "a write changed more than its change record names (a bulk load or a migration)"
-    if len(together.organisations) > FOLLOW_LIMIT:
-        return f"the writes changed {len(together.organisations):,} organisations"
+    if len(together.organisations) + len(together.children_of) > FOLLOW_LIMIT:
+        return f"the writes changed {len(together.organisations | together.children_of):,} organisations"
     last = records[-1]
-    if not together.organisations and not together.territories:
+    if not together.organisations and not together.children_of and not together.territories:
         # Users, contacts, accounts, API keys: nothing to read again.
         return Followed(held.at_revision(last.token, last.sequence), together)
     found = await _read(store, together)
@@ -133,11 +135,12 @@ def _gap(held: Snapshot, records: list[Record]) -> str | None:
 async def _read(store: Store, together: Changes) -> _Found:
     """Read what the graph holds now of the organisations `together` names, and the territories if they changed."""
     named = sorted(together.organisations)
+    children_of = sorted(together.children_of)
     params = {"keys": named}
     existing, links_in, links_out, bookings, assigned, territories = await asyncio.gather(
         store.read(FIND_ORGANISATIONS, params),
         store.read(FIND_PARENT_LINKS_IN, {**params, **OPEN_ENDS}),
-        store.read(FIND_PARENT_LINKS_OUT, {**params, **OPEN_ENDS}),
+        store.read(FIND_PARENT_LINKS_OUT, {"keys": children_of, **OPEN_ENDS}),
         store.read(FIND_BOOKINGS, params),
         store.read(FIND_ASSIGNMENTS, params),
         store.read(FIND_TERRITORIES) if together.territories else asyncio.sleep(0, None),
@@ -147,6 +150,7 @@ async def _read(store: Store, together: Changes) -> _Found:
     links = links_in + [row for row in links_out if row["child"] not in named_set]
     return _Found(
         named=named,
+        children_of=children_of,
         existing={row["key"] for row in existing},
         links={name: [row[name] for row in links] for name in ("parent", "child", "valid_from", "valid_to")},
         bookings={name: [row[name] for row in bookings] for name in ("key", "period", "revenue", "gross_profit")},
@@ -165,7 +169,11 @@ def applied(held: Snapshot, found: _Found, forests: list[Forest], last: Record) 
     keys, index, renumbered = _renumbered(held, found)
     named_before = np.zeros(len(held.keys), bool)
     named_before[held.ids(found.named)] = True
-    links = _links(held.links, named_before, renumbered, index, found)
+    # The organisations whose links to their children are read again: those named so, and those removed.
+    parents_before = np.zeros(len(held.keys), bool)
+    parents_before[held.ids(found.children_of)] = True
+    parents_before[held.ids(key for key in found.named if key not in found.existing)] = True
+    links = _links(held.links, named_before, parents_before, renumbered, index, found)
     named_now = np.sort(ids_of(index, sorted(found.existing)))
     ledger = _ledger(held.ledger, named_now, renumbered, index, found, len(keys))
     assignments = _assignments(held.assignments, named_before, renumbered, index, found, len(keys))
@@ -173,7 +181,7 @@ def applied(held: Snapshot, found: _Found, forests: list[Forest], last: Record) 
     kept: OrderedDict[datetime.date, Callable[[], Forest | None]] = OrderedDict()
     if renumbered is None:
         for forest in forests:
-            kept[forest.day] = functools.partial(_carried, forest, held.links, links, named_before)
+            kept[forest.day] = functools.partial(_carried, forest, held.links, links, named_before, parents_before)
     return Snapshot(last.token, last.sequence, keys, index, links, ledger, assignments, _forests=kept)
 
 
@@ -197,10 +205,16 @@ def _renumbered(held: Snapshot, found: _Found) -> tuple[tuple[str, ...], dict[st
 
 
 def _links(
-    before: Links, named: np.ndarray, renumbered: np.ndarray | None, index: dict[str, int], found: _Found
+    before: Links,
+    named: np.ndarray,
+    parents: np.ndarray,
+    renumbered: np.ndarray | None,
+    index: dict[str, int],
+    found: _Found,
 ) -> Links:
-    """Return the links without those at a named organisation, renumbered, with the named ones' links read now."""
-    kept = ~(named[before.parents] | named[before.children])
+    """Return the links without those into a named organisation or out of one of `parents`, renumbered, with
+    those links as read now."""
+    kept = ~(named[before.children] | parents[before.parents])
     parents, children = before.parents[kept], before.children[kept]
     if renumbered is not None:
         parents, children = renumbered[parents], renumbered[children]
@@ -320,16 +334,16 @@ def _assignments(
     )
 
 
-def _carried(forest: Forest, before: Links, after: Links, named: np.ndarray) -> Forest | None:
+def _carried(forest: Forest, before: Links, after: Links, named: np.ndarray, parents: np.ndarray) -> Forest | None:
     """Return the structure of the forest's day after the links changed from `before` to `after` (same ids): the
     forest itself when no parent of that day changed, else a copy with the subtrees moved; None when it is best
     computed again (many moves, or a cycle, which computing reports)."""
     day = days.number(forest.day)
     count = len(forest.order)
-    # The children whose links were replaced: those of the links at a named organisation, before and after.
-    touched = np.zeros(count, bool)
-    touched[before.children[named[before.parents] | named[before.children]]] = True
-    touched[after.children[named[after.parents] | named[after.children]]] = True
+    # The children whose links were replaced: the named ones, and those of the links out of `parents`.
+    touched = named.copy()
+    touched[before.children[parents[before.parents]]] = True
+    touched[after.children[parents[after.parents]]] = True
     candidates = np.flatnonzero(touched[after.children] & (after.starts <= day) & (day <= after.ends))
     parent_now = np.full(count, count, np.int64)
     np.minimum.at(parent_now, after.children[candidates], after.parents[candidates])

@@ -357,3 +357,18 @@ async def test_a_small_write_is_followed_not_read_again(store):
 
     await assert_means_a_fresh_read(store, snapshots, (*ASKED, datetime.date(2024, 1, 1)))
     assert (snapshots.full_reads, snapshots.follows) == (full_reads, follows + 1)
+
+
+async def test_a_merge_moves_the_duplicates_children_in_the_followed_snapshot(store):
+    # A over B; D over E. Merging D into C hangs E under C: a link neither C nor E was named for as a child.
+    await build(store)
+    await loading.load_records(store, "organisations", [{"key": key, "name": key} for key in ("D", "E")])
+    await structure.set_parent(store, child="E", parent="D", valid_from=datetime.date(2001, 1, 1))
+    snapshots = Snapshots(store)
+    for day in ASKED:
+        await (await snapshots.current()).forest(day)
+
+    await duplicates.merge(store, survivor="C", duplicate="D")
+
+    await assert_means_a_fresh_read(store, snapshots, ASKED)
+    assert snapshots.follows == 1

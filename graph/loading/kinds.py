@@ -237,7 +237,8 @@ def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:
 
 # What the writes of a kind may change of what the snapshot holds (graph/changes.py); the other kinds' change none.
 ORGANISATION_ROWS = Touches(organisations=("rows.key",), properties=True)
-PARENT_ROWS = Touches(organisations=("rows.parent_key", "rows.child_key"))
+# A link is named by its child: naming the parent would read all its children's links again.
+PARENT_ROWS = Touches(organisations=("rows.child_key",))
 # Bookings and assignments, of the organisation each row names.
 ATTRIBUTED_ROWS = Touches(organisations=("rows.organisation_key",))
 TERRITORY_ROWS = Touches(territories=True)

@@ -24,15 +24,19 @@ class Touches:
     """What a write query may change of what the snapshot holds (graph/snapshot.py), named by its parameters.
 
     Attributes:
-        organisations: the parameters that hold the key of an organisation whose node, PARENT_OF links (at either
-            end), bookings or ASSIGNED_TO links the query may create, change or remove: `child` names the parameter
-            `$child`, `rows.child_key` the field `child_key` of each of `$rows`.
+        organisations: the parameters that hold the key of an organisation whose node, PARENT_OF links to its
+            parents, bookings or ASSIGNED_TO links the query may create, change or remove: `child` names the
+            parameter `$child`, `rows.child_key` the field `child_key` of each of `$rows`. A link between two
+            organisations is named by its child.
+        children_of: the parameters that hold the key of an organisation whose PARENT_OF links to its children
+            may change otherwise than through children it names in `organisations` (a merge moves them all).
         territories: whether it may create, change or remove a territory.
         properties: whether it may change the properties of those organisations (name, country, VAT id: what the
             search index holds), not only their links and bookings.
     """
 
     organisations: tuple[str, ...] = ()
+    children_of: tuple[str, ...] = ()
     territories: bool = False
     properties: bool = False
 

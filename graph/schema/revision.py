@@ -27,6 +27,7 @@ class Change(StructuredNode):
     token = StringProperty(required=True)
     previous = StringProperty()
     organisations = ArrayProperty(StringProperty())
+    children_of = ArrayProperty(StringProperty())
     territories = BooleanProperty()
     properties = BooleanProperty()
     everything = BooleanProperty()

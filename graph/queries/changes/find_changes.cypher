@@ -5,6 +5,7 @@ RETURN change.sequence AS sequence,
        change.previous AS previous,
        change.token AS token,
        change.organisations AS organisations,
+       change.children_of AS children_of,
        change.territories AS territories,
        change.properties AS properties,
        change.everything AS everything

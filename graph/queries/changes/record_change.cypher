@@ -8,7 +8,8 @@ REMOVE revision.locked
 WITH revision, revision.token AS previous, coalesce(revision.sequence, 0) + 1 AS sequence
 SET revision.token = $token, revision.sequence = sequence
 CREATE (change:Change {sequence: sequence, token: $token, organisations: $organisations,
-                       territories: $territories, properties: $properties, everything: $everything})
+                       children_of: $children_of, territories: $territories, properties: $properties,
+                       everything: $everything})
 SET change.previous = previous
 WITH change
 // The graph keeps the last $kept records; one goes for each that comes.
