@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
@@ -35,6 +36,8 @@ from graph.queries import declare
 FIND_ORGANISATION_TEXTS = declare("search/find_organisation_texts")
 
 logger = logging.getLogger(__name__)
+# A read of every organisation's texts slower than this is logged: it holds up the questions meanwhile.
+SLOW_SECONDS = 1.0
 
 # A word: a run of letters and digits (str.isalnum), which \w is without the underscore.
 WORD = re.compile(r"[^\W_]+")
@@ -366,14 +369,18 @@ class SearchIndexes:
         while found is not None and (self._index is None or self._index.token != found.token):
             index = self._index
             changed = self.snapshots.changed_since(index.token) if index is not None else None
-            if index is not None and index.keys == found.keys and _same_texts(changed):
+            # The texts first: comparing a million keys holds the event loop for milliseconds.
+            if index is not None and _same_texts(changed) and (index.keys is found.keys or index.keys == found.keys):
                 # The snapshot followed writes that changed no organisation's properties (links, bookings): the
                 # index stands, without reading every organisation's texts again.
                 self._index = dataclasses.replace(index, token=found.token)
                 found = self.snapshots.held()
                 continue
+            started = time.perf_counter()
             rows = await self.snapshots.store.read(FIND_ORGANISATION_TEXTS)
             columns = rows[0] if rows else {}
+            if time.perf_counter() - started > SLOW_SECONDS:
+                logger.warning("reading every organisation's texts took %.1f s", time.perf_counter() - started)
             texts = await asyncio.to_thread(_digest, columns)
             index = self._index
             if index is not None and texts == self._texts and index.keys == found.keys:

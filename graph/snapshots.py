@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 5
 # How many recent steps from one snapshot to the next the holder remembers, with what changed in each.
 STEPS_KEPT = 64
+# A follow slower than this is logged: it holds up every question meanwhile.
+SLOW_SECONDS = 1.0
 
 
 class Snapshots:
@@ -90,8 +92,13 @@ class Snapshots:
         async with self._lock:
             for _ in range(ATTEMPTS):
                 held = self._snapshot
+                reason = None
                 if held is not None:
+                    started = time.perf_counter()
                     outcome = await following.follow(store, held)
+                    took = time.perf_counter() - started
+                    if took > SLOW_SECONDS:
+                        logger.warning("following the writes took %.1f s", took)
                     if isinstance(outcome, following.Followed):
                         if outcome.snapshot is not held:
                             self._steps.append((held.token, outcome.snapshot.token, outcome.changes))
@@ -102,8 +109,12 @@ class Snapshots:
                         continue
                     if not may_read_whole:
                         return held
-                    logger.info("reading the whole graph again: %s", outcome)
+                    reason = outcome
+                    logger.warning("reading the whole graph again, questions wait for it: %s", reason)
+                started = time.perf_counter()
                 found = await snapshot.read(store)
+                if reason is not None:
+                    logger.warning("read the whole graph again in %.1f s", time.perf_counter() - started)
                 if found is not None:
                     self.full_reads += 1
                     self._steps.clear()

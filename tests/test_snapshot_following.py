@@ -8,6 +8,7 @@ so snapshots are compared by what they mean (:func:`meaning`), never by their ra
 
 import contextlib
 import datetime
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from unittest import mock
@@ -332,7 +333,7 @@ async def test_a_write_while_changes_are_applied_is_not_lost(store):
 # Following against reading again: needs the change record of issue 20 (graph.changes, Snapshots' counters).
 
 
-async def test_a_snapshot_whose_change_record_is_gone_reads_the_graph_again(store, monkeypatch):
+async def test_a_snapshot_whose_change_record_is_gone_reads_the_graph_again(store, monkeypatch, caplog):
     monkeypatch.setattr(changes, "CHANGES_KEPT", 2)
     await build(store)
     snapshots = Snapshots(store)
@@ -343,8 +344,11 @@ async def test_a_snapshot_whose_change_record_is_gone_reads_the_graph_again(stor
     for key in ("N1", "N2", "N3", "N4", "N5"):
         await loading.load_records(store, "organisations", [{"key": key, "name": key}])
 
-    await assert_means_a_fresh_read(store, snapshots)
+    with caplog.at_level(logging.WARNING, logger="graph.snapshots"):
+        await assert_means_a_fresh_read(store, snapshots)
     assert (snapshots.full_reads, snapshots.follows) == (full_reads + 1, follows)
+    # The log says why, at a level `crmgraph serve` prints.
+    assert "reading the whole graph again, questions wait for it: the change records from" in caplog.text
 
 
 async def test_a_small_write_is_followed_not_read_again(store):
