@@ -101,6 +101,9 @@ async def follow(store: Store, held: Snapshot) -> Followed | str:
         now = await changes.position(store)
         if now.token == held.token:
             return Followed(held, Changes())
+        if now.sequence > held.sequence:
+            # A write came in after the records were read: its record is there now.
+            return MOVED
         return "the graph keeps no change record after the snapshot's revision"
     reason = _gap(held, records)
     if reason:

@@ -376,3 +376,36 @@ async def test_a_merge_moves_the_duplicates_children_in_the_followed_snapshot(st
 
     await assert_means_a_fresh_read(store, snapshots, ASKED)
     assert snapshots.follows == 1
+
+
+async def test_a_write_between_reading_no_record_and_the_revision_is_followed_not_read_whole(store, monkeypatch):
+    # A question finds the revision moved and waits while another follows the write; then it finds no record
+    # after the snapshot now held, and a write lands just then: it must follow that write, not take the records
+    # for gone and read the whole graph.
+    await build(store)
+    snapshots = Snapshots(store)
+    await snapshots.current()
+    full_reads, follows = snapshots.full_reads, snapshots.follows
+    real_position, real_records = changes.position, changes.records_since
+    asked = wrote = False
+
+    async def moved_once(store_):
+        nonlocal asked
+        if not asked:  # what the question saw before it waited: a revision the holder has followed since
+            asked = True
+            return changes.Position("followed meanwhile", snapshots.held().sequence)
+        return await real_position(store_)
+
+    async def write_after_finding_none(store_, sequence):
+        nonlocal wrote
+        found = await real_records(store_, sequence)
+        if not found and not wrote:
+            wrote = True
+            await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
+        return found
+
+    monkeypatch.setattr(changes, "position", moved_once)
+    monkeypatch.setattr(changes, "records_since", write_after_finding_none)
+
+    await assert_means_a_fresh_read(store, snapshots)
+    assert wrote and (snapshots.full_reads, snapshots.follows) == (full_reads, follows + 1)
