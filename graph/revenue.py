@@ -221,15 +221,16 @@ async def rollup(
     asked = found.id_of(key)
     if asked is None:
         raise visibility.not_found(key)
-    top_id, ids, parent_of = await _scope(store, found, asked=asked, as_of=as_of, scope=scope)
+    top_id, ids, forest = await _scope(store, found, asked=asked, as_of=as_of, scope=scope)
     shown = await _shown(store, found, viewer=viewer, ids=ids)
-    if not np.isin(asked, shown):
+    # The scope holds the organisation asked about: only a viewer who sees less of it may not see that one.
+    if len(shown) < len(ids) and not np.isin(asked, shown):
         raise visibility.not_found(key)
     names = await chains.names(store, keys=[key])
     sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
     tree = None
     if Breakdown.TREE in parts:
-        tree = await _tree(store, found, top_id, shown, parent_of, sums.by_organisation)
+        tree = await _tree(store, found, top_id, shown, _parents_below(top_id, ids, forest), sums.by_organisation)
     return _assembled(key, names.get(key), scope, periods, hidden_count=len(ids) - len(shown), sums=sums, tree=tree)
 
 
@@ -359,19 +360,26 @@ async def portfolio_rollup(
 
 async def _scope(
     store: Store, found: snapshot.Snapshot, *, asked: int, as_of: datetime.date, scope: Scope
-) -> tuple[int, np.ndarray, dict[int, int]]:
-    """Return the id of the top of the scope, the ids of its organisations (the top first) and the parent of each
-    organisation under the top (for the tree)."""
+) -> tuple[int, np.ndarray, snapshot.Forest | None]:
+    """Return the id of the top of the scope, the ids of its organisations (the top first) and, when the scope is
+    the top's subtree, the structure of the day."""
     if scope is Scope.SELF:
-        return asked, np.array([asked]), {}
+        return asked, np.array([asked]), None
     if scope is Scope.ASSOCIATION:
         members = found.ids(await connections.member_keys(store, key=found.keys[asked], as_of=as_of))
-        members = members[members != asked]
-        return asked, np.concatenate(([asked], members)), dict.fromkeys(members.tolist(), asked)
+        return asked, np.concatenate(([asked], members[members != asked])), None
     forest = await found.forest(as_of)
     top = int(forest.root[asked]) if scope is Scope.GROUP else asked
-    ids = forest.subtree(top)
-    return top, ids, dict(zip(ids[1:].tolist(), forest.parent[ids[1:]].tolist(), strict=True))
+    return top, forest.subtree(top), forest
+
+
+def _parents_below(top: int, ids: np.ndarray, forest: snapshot.Forest | None) -> dict[int, int]:
+    """Return the parent of each organisation of a scope below its top: in the structure of the day for a subtree,
+    the association for its members."""
+    below = ids[1:]
+    if forest is None:
+        return dict.fromkeys(below.tolist(), top)
+    return dict(zip(below.tolist(), forest.parent[below].tolist(), strict=True))
 
 
 def _question(
