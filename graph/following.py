@@ -13,7 +13,9 @@ question still answering from it sees one state of the graph:
 - the structure of each day the snapshot kept is carried over when the changes moved no link of that day, and
   otherwise updated by moving the subtrees whose parent changed within a copy of its pre-order (a few
   milliseconds at a million organisations, against a second to compute it again); after many moves, or when
-  organisations were renumbered, it is computed again on first use.
+  organisations were renumbered, it is computed again on first use;
+- the monthly sums of the subtrees kept for a day are carried with it: each loses what the organisations read
+  again or moved booked under its top before, and gains what they book under it now.
 
 It gives up, and the caller reads the whole graph again, when the records it needs are gone, when a write changed
 more than its record names, or when the records name so many organisations that reading them is no quicker.
@@ -43,6 +45,7 @@ from graph.snapshot import (
     Forest,
     Ledger,
     Links,
+    Monthly,
     Snapshot,
     assignments_of,
     ids_of,
@@ -61,6 +64,10 @@ FOLLOW_LIMIT = 100_000
 FOREST_MOVES = 64
 # Ledger rows held apart from the shared arrays before they are merged into new ones.
 LEDGER_ROWS_APART = 20_000
+# Kept subtree sums are carried while no more parents of the day changed, and while kept tops times the
+# organisations changed stay under this; else each is summed again when asked.
+SUMS_MOVES = 1_000
+SUMS_CHANGED_CELLS = 1_000_000
 # What :func:`follow` answers when a write came in while it read: the caller tries again.
 MOVED = "a write came in while the changes were read"
 
@@ -182,10 +189,18 @@ def applied(held: Snapshot, found: _Found, forests: list[Forest], last: Record) 
     assignments = _assignments(held.assignments, named_before, renumbered, index, found, len(keys))
     # Each kept day is carried over on first use: a day nobody asks again costs nothing.
     kept: OrderedDict[datetime.date, Callable[[], Forest | None]] = OrderedDict()
+    sums: dict[datetime.date, Callable[[Forest], dict[int, Monthly]]] = {}
     if renumbered is None:
         for forest in forests:
             kept[forest.day] = functools.partial(_carried, forest, held.links, links, named_before, parents_before)
-    return Snapshot(last.token, last.sequence, keys, index, links, ledger, assignments, _forests=kept)
+            kept_sums = held.kept_subtree_sums(forest.day)
+            if kept_sums and held.ledger.same_months(ledger):
+                sums[forest.day] = functools.partial(
+                    _carried_sums, dict(kept_sums), forest, held.ledger, ledger, named_now
+                )
+    return Snapshot(
+        last.token, last.sequence, keys, index, links, ledger, assignments, _forests=kept, _carried_sums=sums
+    )
 
 
 def _renumbered(held: Snapshot, found: _Found) -> tuple[tuple[str, ...], dict[str, int], np.ndarray | None]:
@@ -411,6 +426,42 @@ def _moved(forest: Forest, moves: list[tuple[int, int]]) -> Forest | None:
         root[subtree] = new_root
         parent[child] = new_parent
     return Forest(forest.day, parent, roots, position, size, order, root, depth, position[roots])
+
+
+def _carried_sums(
+    sums: dict[int, Monthly], before: Forest, ledger_before: Ledger, ledger: Ledger, named: np.ndarray, after: Forest
+) -> dict[int, Monthly]:
+    """Return the monthly sums of the subtrees kept for the day of `before`, for the structure `after` and `ledger`.
+
+    Only the organisations whose rows were read again (`named`) and those in a subtree whose parent changed can
+    enter, leave or change a sum: each kept sum loses what they booked under its top before and gains what they
+    book under it now. Empty, so that each is summed again when asked, when that touches too many.
+    """
+    changed = named
+    if after is not before:
+        moved = np.flatnonzero(after.parent != before.parent)
+        if len(moved) > SUMS_MOVES:
+            return {}
+        changed = np.unique(np.concatenate([named, *(before.subtree(int(child)) for child in moved)]))
+    tops = np.fromiter(sums, np.int64, len(sums))
+    if len(tops) * len(changed) > SUMS_CHANGED_CELLS:
+        return {}
+    was = _within(before, tops, changed).astype(np.int64)
+    now = _within(after, tops, changed).astype(np.int64)
+    (revenue_before, profit_before), (revenue, profit) = ledger_before.rows(changed), ledger.rows(changed)
+    # Integer matrix products: exact, one row of changes per kept top.
+    gained = now @ revenue - was @ revenue_before, now @ profit - was @ profit_before
+    return {
+        top: sums[top] + Monthly(revenue_gained, profit_gained)
+        for top, revenue_gained, profit_gained in zip(tops.tolist(), *gained, strict=True)
+    }
+
+
+def _within(forest: Forest, tops: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Return whether each of `ids` lies in the subtree of each of `tops`, one row per top."""
+    starts = forest.position[tops][:, None]
+    places = forest.position[ids][None, :]
+    return (starts <= places) & (places < starts + forest.size[tops][:, None])
 
 
 def _ancestors(parent: np.ndarray, node: int) -> list[int]:

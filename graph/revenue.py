@@ -227,7 +227,9 @@ async def rollup(
     if len(shown) < len(ids) and not np.isin(asked, shown):
         raise visibility.not_found(key)
     names = await chains.names(store, keys=[key])
-    sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
+    # A whole subtree's monthly sums are kept with the snapshot; a viewer who sees only part of it gets them summed.
+    monthly = found.subtree_monthly(forest, top_id) if forest is not None and len(shown) == len(ids) else None
+    sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top, monthly=monthly)
     tree = None
     if Breakdown.TREE in parts:
         tree = await _tree(store, found, top_id, shown, _parents_below(top_id, ids, forest), sums.by_organisation)
@@ -423,11 +425,19 @@ class _Sums:
 
 
 async def _summed(
-    store: Store, found: snapshot.Snapshot, *, ids: np.ndarray, periods: list[str], parts: set[Breakdown], top: int
+    store: Store,
+    found: snapshot.Snapshot,
+    *,
+    ids: np.ndarray,
+    periods: list[str],
+    parts: set[Breakdown],
+    top: int,
+    monthly: snapshot.Monthly | None = None,
 ) -> _Sums:
-    """Return the totals, series, last purchase and members of the organisations `ids` over the periods."""
+    """Return the totals, series, last purchase and members of the organisations `ids` over the periods (`monthly`:
+    what they booked per month, when known)."""
     first, last = months.ends(periods)
-    sums = found.ledger.sums(ids, first, last, per_organisation=bool(parts - {Breakdown.PERIOD}))
+    sums = found.ledger.sums(ids, first, last, per_organisation=bool(parts - {Breakdown.PERIOD}), monthly=monthly)
     columns = found.ledger.columns(first, last)
     by_period = {
         months.period_of(sums.first_month + column): Figures(

@@ -16,7 +16,9 @@ Organisations are numbered in the order of their keys, so sorting ids sorts keys
 (:class:`Forest`) is computed from the links on first use of that day, level by level with numpy, and kept for
 the FORESTS_KEPT days last asked: every organisation in pre-order, so each subtree is one slice of `order`.
 The ledger holds revenue, gross profit and the number of bookings per organisation and month as 64-bit
-integers: sums of cents are exact up to 2^63.
+integers: sums of cents are exact up to 2^63. What a large subtree booked per month is summed on first use and
+kept with the snapshot (:meth:`Snapshot.subtree_monthly`): a group's revenue asked again costs no sum over its
+members.
 """
 
 import asyncio
@@ -42,6 +44,10 @@ FIND_TERRITORY_ASSIGNMENTS = declare("snapshot/find_territory_assignments")
 
 # Days whose structure a snapshot keeps; older ones are computed again when asked.
 FORESTS_KEPT = 4
+# Subtrees at least this large keep their monthly sums, at most this many per day: a smaller one is summed in
+# well under a millisecond, and a day's kept sums stay within a few megabytes.
+SUMS_KEPT_FROM = 1_000
+SUMS_KEPT = 10_000
 NO_PARENT = -1
 # The lists the snapshot is made of: what an empty graph answers for each.
 LISTS = (
@@ -88,6 +94,20 @@ class LedgerSums:
 
 
 @dataclass(frozen=True, slots=True)
+class Monthly:
+    """What a set of organisations booked together in each month of a ledger (column 0 its first month)."""
+
+    revenue: np.ndarray
+    profit: np.ndarray
+
+    def __add__(self, other: "Monthly") -> "Monthly":
+        return Monthly(self.revenue + other.revenue, self.profit + other.profit)
+
+    def __sub__(self, other: "Monthly") -> "Monthly":
+        return Monthly(self.revenue - other.revenue, self.profit - other.profit)
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """Every organisation's bookings summed per month: rows are organisation ids, column 0 is `first_month`.
 
@@ -129,17 +149,24 @@ class Ledger:
             return sums
         return self._rows(0, ids, columns).sum(axis=1), self._rows(1, ids, columns).sum(axis=1)
 
-    def sums(self, ids: np.ndarray, first: int, last: int, *, per_organisation: bool) -> LedgerSums:
+    def sums(
+        self, ids: np.ndarray, first: int, last: int, *, per_organisation: bool, monthly: Monthly | None = None
+    ) -> LedgerSums:
         """Return what the organisations `ids` booked: together per month, from the ledger's first month to `last`
         (the last purchase may lie before `first`), and, when `per_organisation`, each one's sums over the months
-        `first` to `last` (month numbers, inclusive) for those with a booking in them."""
+        `first` to `last` (month numbers, inclusive) for those with a booking in them.
+
+        `monthly`, when given, is what :meth:`monthly` answers for `ids`, summed before: the rows of `ids` are then
+        gathered only for the sums per organisation."""
         columns = self.columns(first, last)
         upto = self.columns(0, last)
-        # Each organisation's rows are gathered once, for the monthly and the per-organisation sums.
-        revenue_rows = self._rows(0, ids)
-        profit_rows = self._rows(1, ids)
-        monthly_revenue = revenue_rows[:, upto].sum(axis=0)
-        monthly_profit = profit_rows[:, upto].sum(axis=0)
+        if monthly is None:
+            # Each organisation's rows are gathered once, for the monthly and the per-organisation sums.
+            revenue_rows, profit_rows = self._rows(0, ids), self._rows(1, ids)
+            monthly = Monthly(revenue_rows.sum(axis=0), profit_rows.sum(axis=0))
+        elif per_organisation:
+            revenue_rows, profit_rows = self._rows(0, ids), self._rows(1, ids)
+        monthly_revenue, monthly_profit = monthly.revenue[upto], monthly.profit[upto]
         if not per_organisation:
             nothing = np.zeros(0, np.int64)
             return LedgerSums(self.first_month, monthly_revenue, monthly_profit, nothing, nothing, nothing)
@@ -152,6 +179,19 @@ class Ledger:
             revenue_rows[with_bookings, columns].sum(axis=1),
             profit_rows[with_bookings, columns].sum(axis=1),
         )
+
+    def monthly(self, ids: np.ndarray) -> Monthly:
+        """Return what the organisations `ids` booked together in each month the ledger holds."""
+        revenue, profit = self.rows(ids)
+        return Monthly(revenue.sum(axis=0), profit.sum(axis=0))
+
+    def rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the revenue and the gross profit of `ids` in each month, each of shape (len(ids), months)."""
+        return self._rows(0, ids), self._rows(1, ids)
+
+    def same_months(self, other: "Ledger") -> bool:
+        """Return whether the other ledger's columns are the same months as this one's."""
+        return self.first_month == other.first_month and self.revenue.shape[1] == other.revenue.shape[1]
 
     def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return revenue, gross profit and bookings of every organisation as whole arrays, changed rows included."""
@@ -306,6 +346,10 @@ class Snapshot:
     # Each day's structure, or how to derive it from the structure the snapshot before kept (graph/following.py).
     _forests: OrderedDict[datetime.date, Forest | Callable[[], Forest | None]] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # What the large subtrees asked about booked per month, by day and top, or how to derive those of a day from
+    # the snapshot before once its structure is known (graph/following.py).
+    _subtree_sums: dict[datetime.date, dict[int, Monthly]] = field(default_factory=dict)
+    _carried_sums: dict[datetime.date, Callable[[Forest], dict[int, Monthly]]] = field(default_factory=dict)
 
     def id_of(self, key: str) -> int | None:
         """Return the id of the organisation with the key; None if none has it."""
@@ -324,11 +368,38 @@ class Snapshot:
     def at_revision(self, token: str, sequence: int) -> "Snapshot":
         """Return this snapshot as the one of a later revision whose writes changed nothing it holds."""
         forests = OrderedDict((day, found) for day, found in self._forests.items() if isinstance(found, Forest))
-        return dataclasses.replace(self, token=token, sequence=sequence, _forests=forests, _lock=asyncio.Lock())
+        return dataclasses.replace(
+            self,
+            token=token,
+            sequence=sequence,
+            _forests=forests,
+            _lock=asyncio.Lock(),
+            _subtree_sums={day: dict(self._subtree_sums.get(day, {})) for day in forests},
+            _carried_sums={},
+        )
 
     def kept_forests(self) -> list[Forest]:
         """Return the structures of the days computed and kept, the least recently asked first."""
         return [found for found in self._forests.values() if isinstance(found, Forest)]
+
+    def kept_subtree_sums(self, day: datetime.date) -> dict[int, Monthly]:
+        """Return the monthly sums of the subtrees of a day summed and kept so far, by top (empty for none)."""
+        return self._subtree_sums.get(day, {})
+
+    def subtree_monthly(self, forest: Forest, top: int) -> Monthly:
+        """Return what the subtree of `top` on the forest's day booked per month, every month of the ledger.
+
+        `forest` is this snapshot's structure of its day (:meth:`forest`). A subtree of SUMS_KEPT_FROM organisations
+        or more is summed once and kept with the snapshot, and the next snapshot derives it from the changes of
+        the writes between them (graph/following.py): a group asked again costs no sum, also after a write.
+        """
+        kept = self._subtree_sums.setdefault(forest.day, {})
+        found = kept.get(top)
+        if found is None:
+            found = self.ledger.monthly(forest.subtree(top))
+            if forest.size[top] >= SUMS_KEPT_FROM and len(kept) < SUMS_KEPT:
+                kept[top] = found
+        return found
 
     async def forest(self, day: datetime.date) -> Forest:
         """Return the structure of a day, computed on first use (off the event loop) and kept for a while.
@@ -342,9 +413,14 @@ class Snapshot:
                 found = await asyncio.to_thread(found)
             if found is None:
                 found = await asyncio.to_thread(forest_of, day, len(self.keys), self.links)
+            carry = self._carried_sums.pop(day, None)
+            if carry is not None:
+                self._subtree_sums[day] = await asyncio.to_thread(carry, found)
             self._forests[day] = found
             while len(self._forests) > FORESTS_KEPT:
-                self._forests.popitem(last=False)
+                forgotten, _ = self._forests.popitem(last=False)
+                self._subtree_sums.pop(forgotten, None)
+                self._carried_sums.pop(forgotten, None)
             self._forests.move_to_end(day)
             return found
 

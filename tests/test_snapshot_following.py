@@ -3,7 +3,9 @@ means what a snapshot read from scratch means, a write that lands while the grap
 applied is not lost, and a snapshot whose change record is gone reads the whole graph again.
 
 A followed snapshot may hold a wider month range in its ledger than a fresh read, and its links in another order,
-so snapshots are compared by what they mean (:func:`meaning`), never by their raw arrays.
+so snapshots are compared by what they mean (:func:`meaning`), never by their raw arrays. What they mean includes
+every subtree's monthly sums, kept here for subtrees of any size, so that a followed snapshot answers them as carried
+through the writes.
 """
 
 import contextlib
@@ -14,10 +16,11 @@ from typing import Any
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, changes, duplicates, loading, months, structure
+from graph import admin, changes, duplicates, loading, months, snapshot, structure
 from graph.errors import CrmGraphError
 from graph.queries import Query
 from graph.snapshots import Snapshots
@@ -32,6 +35,21 @@ DEBTORS = ("100", "200")
 PERIODS = ("0001-01", "1901-01", "2024-03", "2024-04", "9999-12")
 # Days every comparison asks the structure of, besides the day the operation touched.
 ASKED = (datetime.date(2000, 2, 29), datetime.date(9999, 12, 30))
+
+
+@pytest.fixture(autouse=True)
+def every_subtree_keeps_its_sums():
+    with mock.patch.object(snapshot, "SUMS_KEPT_FROM", 1):
+        yield
+
+
+def by_period(ledger: snapshot.Ledger, monthly: snapshot.Monthly) -> dict[str, tuple[int, int]]:
+    """Return a set's monthly sums by period, the months with any figure only."""
+    booked = np.flatnonzero(monthly.revenue | monthly.profit).tolist()
+    return {
+        months.period_of(ledger.first_month + column): (int(monthly.revenue[column]), int(monthly.profit[column]))
+        for column in booked
+    }
 
 
 async def meaning(snap, asked: tuple[datetime.date, ...]) -> dict[str, Any]:
@@ -64,6 +82,9 @@ async def meaning(snap, asked: tuple[datetime.date, ...]) -> dict[str, Any]:
             "root": dict(zip(keys, snap.keys_of(forest.root.tolist()), strict=True)),
             "depth": dict(zip(keys, forest.depth.tolist(), strict=True)),
             "subtrees": {key: snap.keys_of(forest.subtree(number).tolist()) for number, key in enumerate(keys)},
+            "subtree_sums": {
+                key: by_period(ledger, snap.subtree_monthly(forest, number)) for number, key in enumerate(keys)
+            },
         }
     return {
         "keys": keys,
@@ -361,6 +382,23 @@ async def test_a_small_write_is_followed_not_read_again(store):
 
     await assert_means_a_fresh_read(store, snapshots, (*ASKED, datetime.date(2024, 1, 1)))
     assert (snapshots.full_reads, snapshots.follows) == (full_reads, follows + 1)
+
+
+async def test_kept_sums_follow_a_subtree_moved_with_its_bookings(store):
+    # B, booked, hangs under A; moving A under D brings B's booking into D's kept sum, though no record names B.
+    await build(store)
+    await loading.load_records(store, "organisations", [{"key": "D", "name": "D"}])
+    snapshots = Snapshots(store)
+    await assert_means_a_fresh_read(store, snapshots)
+    follows = snapshots.follows
+
+    await structure.set_parent(store, child="A", parent="D", valid_from=datetime.date(2001, 1, 1))
+
+    await assert_means_a_fresh_read(store, snapshots)
+    assert snapshots.follows == follows + 1
+    followed = await snapshots.current()
+    day = ASKED[-1]
+    assert by_period(followed.ledger, followed.kept_subtree_sums(day)[followed.id_of("D")]) == {"2024-03": (1000, 0)}
 
 
 async def test_a_merge_moves_the_duplicates_children_in_the_followed_snapshot(store):
