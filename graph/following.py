@@ -13,7 +13,8 @@ question still answering from it sees one state of the graph:
 - the structure of each day the snapshot kept is carried over when the changes moved no link of that day, and
   otherwise updated by moving the subtrees whose parent changed within a copy of its pre-order (a few
   milliseconds at a million organisations, against a second to compute it again); after many moves, or when
-  organisations were renumbered, it is computed again on first use;
+  organisations were renumbered, it is computed again on first use; a day still to be carried over when the
+  next write comes is carried first, so that it stays kept;
 - the monthly sums of the subtrees kept for a day are carried with it: each loses what the organisations read
   again or moved booked under its top before, and gains what they book under it now.
 
@@ -127,7 +128,7 @@ async def follow(store: Store, held: Snapshot) -> Followed | str:
     found = await _read(store, together)
     if await changes.position(store) != changes.Position(last.token, last.sequence):
         return MOVED
-    forests = list(held.kept_forests())
+    forests = await held.carried_forests()
     return Followed(await asyncio.to_thread(applied, held, found, forests, last), together)
 
 

@@ -378,9 +378,10 @@ class Snapshot:
             _carried_sums={},
         )
 
-    def kept_forests(self) -> list[Forest]:
-        """Return the structures of the days computed and kept, the least recently asked first."""
-        return [found for found in self._forests.values() if isinstance(found, Forest)]
+    async def carried_forests(self) -> list[Forest]:
+        """Return the structures of the days kept, the least recently asked first, carrying over first those still
+        to be derived from the snapshot before: a day nobody asked between two writes stays kept."""
+        return [await self.forest(day) for day in list(self._forests)]
 
     def kept_subtree_sums(self, day: datetime.date) -> dict[int, Monthly]:
         """Return the monthly sums of the subtrees of a day summed and kept so far, by top (empty for none)."""

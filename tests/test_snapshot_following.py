@@ -401,6 +401,27 @@ async def test_kept_sums_follow_a_subtree_moved_with_its_bookings(store):
     assert by_period(followed.ledger, followed.kept_subtree_sums(day)[followed.id_of("D")]) == {"2024-03": (1000, 0)}
 
 
+async def test_a_day_nobody_asked_between_two_writes_is_carried_not_computed_again(store, monkeypatch):
+    await build(store)
+    snapshots = Snapshots(store)
+    day = ASKED[-1]
+    held = await snapshots.current()
+    held.subtree_monthly(await held.forest(day), held.id_of("A"))
+    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
+    await snapshots.current()
+    await structure.set_parent(store, child="C", parent="B", valid_from=datetime.date(2024, 2, 1))
+    computed = mock.Mock(wraps=snapshot.forest_of)
+    monkeypatch.setattr(snapshot, "forest_of", computed)
+
+    followed = await snapshots.current()
+    await followed.forest(day)
+
+    computed.assert_not_called()
+    assert followed.id_of("A") in followed.kept_subtree_sums(day)
+    monkeypatch.undo()
+    await assert_means_a_fresh_read(store, snapshots)
+
+
 async def test_a_merge_moves_the_duplicates_children_in_the_followed_snapshot(store):
     # A over B; D over E. Merging D into C hangs E under C: a link neither C nor E was named for as a child.
     await build(store)
