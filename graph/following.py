@@ -361,9 +361,12 @@ def _carried(forest: Forest, before: Links, after: Links, named: np.ndarray, par
     count = len(forest.order)
     # The children whose links were replaced: the named ones, and those of the links out of `parents`.
     touched = named.copy()
-    touched[before.children[parents[before.parents]]] = True
-    touched[after.children[parents[after.parents]]] = True
-    candidates = np.flatnonzero(touched[after.children] & (after.starts <= day) & (day <= after.ends))
+    if parents.any():
+        touched[before.children[parents[before.parents]]] = True
+        touched[after.children[parents[after.parents]]] = True
+    # The links of the touched children first, then the day: one pass over every link, not three.
+    candidates = np.flatnonzero(touched[after.children])
+    candidates = candidates[(after.starts[candidates] <= day) & (day <= after.ends[candidates])]
     parent_now = np.full(count, count, np.int64)
     np.minimum.at(parent_now, after.children[candidates], after.parents[candidates])
     children = np.flatnonzero(touched)
@@ -386,7 +389,8 @@ def _carried(forest: Forest, before: Links, after: Links, named: np.ndarray, par
 
 def _moved(forest: Forest, moves: list[tuple[int, int]]) -> Forest | None:
     """Return a copy of the forest with each (child, new parent) subtree moved, in pre-order; None on a cycle."""
-    parent, size, order = forest.parent.copy(), forest.size.copy(), forest.order.copy()
+    # `order` is only ever replaced by a new array, never written: it needs no copy.
+    parent, size, order = forest.parent.copy(), forest.size.copy(), forest.order
     position, root, depth = forest.position.copy(), forest.root.copy(), forest.depth.copy()
     roots = forest.roots
     count = len(order)
