@@ -65,6 +65,8 @@ FOLLOW_LIMIT = 100_000
 FOREST_MOVES = 64
 # Ledger rows held apart from the shared arrays before they are merged into new ones.
 LEDGER_ROWS_APART = 20_000
+# Links a follow replaces up to which the link arrays are copied piece by piece around them, not through a mask.
+FEW_LINKS_DROPPED = 1_000
 # Kept subtree sums are carried while no more parents of the day changed, and while kept tops times the
 # organisations changed stay under this; else each is summed again when asked.
 SUMS_MOVES = 1_000
@@ -233,17 +235,29 @@ def _links(
 ) -> Links:
     """Return the links without those into a named organisation or out of one of `parents`, renumbered, with
     those links as read now."""
-    kept = ~(named[before.children] | parents[before.parents])
-    parents, children = before.parents[kept], before.children[kept]
+    dropped = named[before.children]
+    if parents.any():
+        dropped |= parents[before.parents]
+    rows = np.flatnonzero(dropped)
+    old_parents, old_children = before.parents, before.children
     if renumbered is not None:
-        parents, children = renumbered[parents], renumbered[children]
+        old_parents, old_children = renumbered[old_parents], renumbered[old_children]
     read = found.links
     return Links(
-        parents=np.concatenate((parents, ids_of(index, read["parent"]))),
-        children=np.concatenate((children, ids_of(index, read["child"]))),
-        starts=np.concatenate((before.starts[kept], np.array(read["valid_from"], np.int64))),
-        ends=np.concatenate((before.ends[kept], np.array(read["valid_to"], np.int64))),
+        parents=_replaced(old_parents, rows, dropped, ids_of(index, read["parent"])),
+        children=_replaced(old_children, rows, dropped, ids_of(index, read["child"])),
+        starts=_replaced(before.starts, rows, dropped, np.array(read["valid_from"], np.int64)),
+        ends=_replaced(before.ends, rows, dropped, np.array(read["valid_to"], np.int64)),
     )
+
+
+def _replaced(array: np.ndarray, rows: np.ndarray, dropped: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Return `array` without its entries at `rows` (ascending, marked in `dropped`), with `added` appended."""
+    if len(rows) > FEW_LINKS_DROPPED:
+        return np.concatenate((array[~dropped], added))
+    # A few rows: the pieces between them are copied once, where a mask would test every entry.
+    pieces = np.split(array, rows)
+    return np.concatenate([pieces[0], *(piece[1:] for piece in pieces[1:]), added])
 
 
 def _ledger(

@@ -2,6 +2,7 @@
 with rows held apart, each against the same thing computed from scratch."""
 
 import datetime
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -168,3 +169,20 @@ def test_a_ledger_followed_over_a_write_that_named_no_organisation_answers_as_be
 
     assert sums.monthly_revenue.tolist() == [4, 6]
     assert ledger.totals(0, 1, np.array([1]))[0].tolist() == [5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5, 5), max_size=30), st.data(), st.sampled_from([1_000, -1]))
+def test_links_replaced_lose_their_dropped_rows_and_gain_the_read_ones(values, data, few):
+    array = np.array(values, np.int64)
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(values) - 1, 0))) if values else st.just(set()))))
+    dropped = np.zeros(len(array), bool)
+    dropped[rows.astype(np.int64)] = True
+    added = np.array([7, 8], np.int64)
+
+    # FEW_LINKS_DROPPED -1: every replacement goes through the mask, as a follow dropping many links does.
+    with mock.patch.object(following, "FEW_LINKS_DROPPED", few):
+        replaced = following._replaced(array, rows.astype(np.int64), dropped, added)
+
+    assert replaced.tolist() == [value for at, value in enumerate(values) if at not in set(rows.tolist())] + [7, 8]
+    assert array.tolist() == values
