@@ -414,8 +414,7 @@ def _moved(forest: Forest, moves: list[tuple[int, int]]) -> Forest | None:
             return None
         for ancestor in _ancestors(parent, child):
             size[ancestor] -= span
-        subtree = order[start : start + span].copy()
-        rest = np.concatenate((order[:start], order[start + span :]))
+        subtree = order[start : start + span]
 
         def place(node: int, start: int = start, span: int = span) -> int:
             at = int(position[node])
@@ -432,19 +431,36 @@ def _moved(forest: Forest, moves: list[tuple[int, int]]) -> Forest | None:
                 roots = roots[roots != child]
             first = place(new_parent) + 1
             end = first - 1 + int(size[new_parent])
-            inner = rest[first:end]
+            inner = np.concatenate(_without_subtree(order, start, span, first, end))
             later = np.flatnonzero((parent[inner] == new_parent) & (inner > child))
             insert = first + int(later[0]) if len(later) else end
             new_root, new_depth = int(root[new_parent]), int(depth[new_parent]) + 1
             for ancestor in [new_parent, *_ancestors(parent, new_parent)]:
                 size[ancestor] += span
-        order = np.concatenate((rest[:insert], subtree, rest[insert:]))
+        order = np.concatenate(
+            (
+                *_without_subtree(order, start, span, 0, insert),
+                subtree,
+                *_without_subtree(order, start, span, insert, count - span),
+            )
+        )
         low, high = min(start, insert), max(start, insert) + span
         position[order[low:high]] = np.arange(low, high)
         depth[subtree] += new_depth - int(depth[child])
         root[subtree] = new_root
         parent[child] = new_parent
     return Forest(forest.day, parent, roots, position, size, order, root, depth, position[roots])
+
+
+def _without_subtree(order: np.ndarray, start: int, span: int, low: int, high: int) -> list[np.ndarray]:
+    """Return the places `low` to `high` of the pre-order with the subtree at `start` (`span` long) taken out, as
+    views of `order`: no copy of the whole order is made for them."""
+    pieces = [order[:0]]
+    if low < start:
+        pieces.append(order[low : min(high, start)])
+    if high > start:
+        pieces.append(order[max(low, start) + span : high + span])
+    return pieces
 
 
 def _carried_sums(
