@@ -90,6 +90,10 @@ class Snapshots:
         if self._snapshot is not None and self._snapshot.token == position.token:
             return self._snapshot
         async with self._lock:
+            # Questions that waited while another followed the same writes take its snapshot: following again
+            # under the lock costs each two reads of the graph, one after the other (W7's tail).
+            if self._snapshot is not None and self._snapshot.token == position.token:
+                return self._snapshot
             for _ in range(ATTEMPTS):
                 held = self._snapshot
                 reason = None

@@ -8,6 +8,7 @@ every subtree's monthly sums, kept here for subtrees of any size, so that a foll
 through the writes.
 """
 
+import asyncio
 import contextlib
 import datetime
 import logging
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import admin, changes, duplicates, loading, months, snapshot, structure
+from graph import admin, changes, duplicates, following, loading, months, snapshot, structure
 from graph.errors import CrmGraphError
 from graph.queries import Query
 from graph.snapshots import Snapshots
@@ -419,6 +420,21 @@ async def test_a_day_nobody_asked_between_two_writes_is_carried_not_computed_aga
     computed.assert_not_called()
     assert followed.id_of("A") in followed.kept_subtree_sums(day)
     monkeypatch.undo()
+    await assert_means_a_fresh_read(store, snapshots)
+
+
+async def test_questions_waiting_while_one_follows_a_write_take_its_snapshot_without_following_again(store):
+    await build(store)
+    snapshots = Snapshots(store)
+    await snapshots.current()
+    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
+    follows = mock.Mock(wraps=following.follow)
+
+    with mock.patch.object(following, "follow", follows):
+        answers = await asyncio.gather(*(snapshots.current() for _ in range(5)))
+
+    assert follows.call_count == 1
+    assert len({id(answer) for answer in answers}) == 1
     await assert_means_a_fresh_read(store, snapshots)
 
 
