@@ -130,6 +130,17 @@ def links(*pairs: tuple[int, int]) -> snapshot.Links:
     )
 
 
+async def test_a_kept_day_is_answered_while_another_day_is_being_computed(store, snapshots):
+    held = await snapshots.current()
+    kept = await held.forest(DAY)
+
+    # The lock a day being computed holds; a kept day must not queue behind it.
+    async with held._lock:
+        answered = await asyncio.wait_for(held.forest(DAY), timeout=5)
+
+    assert answered is kept
+
+
 def test_links_that_form_a_cycle_are_an_error_naming_the_day():
     with pytest.raises(QueryError, match="2024-06-01 form a cycle"):
         snapshot.forest_of(DAY, 3, links((1, 2), (2, 1)))
