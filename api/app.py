@@ -43,7 +43,7 @@ def _reuse_freed_memory() -> None:
 
     Following a write copies arrays of a million entries (8 MB each at a million organisations). glibc gives each
     from new pages and returns them when freed, and faulting the pages in cost as much as copying: moving one
-    subtree within a day's structure took 19 ms, 8.5 ms with arrays up to 32 MB taken from the heap and up to
+    subtree within a day's structure took 18.5 ms, 8.5 ms with arrays up to 32 MB taken from the heap and up to
     256 MB of freed memory kept for the next (docs/production.md, "Memory").
     """
     if not sys.platform.startswith("linux"):

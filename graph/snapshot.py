@@ -103,9 +103,6 @@ class Monthly:
     def __add__(self, other: "Monthly") -> "Monthly":
         return Monthly(self.revenue + other.revenue, self.profit + other.profit)
 
-    def __sub__(self, other: "Monthly") -> "Monthly":
-        return Monthly(self.revenue - other.revenue, self.profit - other.profit)
-
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
