@@ -30,7 +30,7 @@ def test_a_server_keeps_freed_memory_for_the_arrays_of_the_next_follow(settings,
     assert libc.set == {application.M_MMAP_THRESHOLD: 32 * 2**20, application.M_TRIM_THRESHOLD: 256 * 2**20}
 
 
-def test_without_glibc_a_server_sets_nothing_and_starts(monkeypatch):
+def test_without_glibc_the_allocator_is_left_as_it_is(monkeypatch):
     def no_glibc(name: str):
         raise OSError(f"{name}: cannot open shared object file")
 
