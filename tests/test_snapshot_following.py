@@ -438,6 +438,29 @@ async def test_questions_waiting_while_one_follows_a_write_take_its_snapshot_wit
     await assert_means_a_fresh_read(store, snapshots)
 
 
+async def test_of_two_days_nobody_asked_between_two_writes_only_the_one_asked_last_is_carried(store, monkeypatch):
+    await build(store)
+    snapshots = Snapshots(store)
+    earlier, last = ASKED
+    held = await snapshots.current()
+    for day in (earlier, last):
+        await held.forest(day)
+    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
+    await snapshots.current()
+    await structure.set_parent(store, child="C", parent="B", valid_from=datetime.date(2024, 2, 1))
+    computed = mock.Mock(wraps=snapshot.forest_of)
+    monkeypatch.setattr(snapshot, "forest_of", computed)
+
+    followed = await snapshots.current()
+    await followed.forest(last)
+    computed.assert_not_called()
+    await followed.forest(earlier)
+    assert [call.args[0] for call in computed.call_args_list] == [earlier]
+
+    monkeypatch.undo()
+    await assert_means_a_fresh_read(store, snapshots)
+
+
 async def test_a_merge_moves_the_duplicates_children_in_the_followed_snapshot(store):
     # A over B; D over E. Merging D into C hangs E under C: a link neither C nor E was named for as a child.
     await build(store)
