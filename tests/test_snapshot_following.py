@@ -402,17 +402,24 @@ async def test_kept_sums_follow_a_subtree_moved_with_its_bookings(store):
     assert by_period(followed.ledger, followed.kept_subtree_sums(day)[followed.id_of("D")]) == {"2024-03": (1000, 0)}
 
 
+async def two_writes_with_no_day_asked_between(store: Store, snapshots, monkeypatch) -> mock.Mock:
+    """Move C twice, the snapshot following the first move without asking any day; return forest_of wrapped in a
+    mock from then on, which counts the days computed again instead of carried over."""
+    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
+    await snapshots.current()
+    await structure.set_parent(store, child="C", parent="B", valid_from=datetime.date(2024, 2, 1))
+    computed = mock.Mock(wraps=snapshot.forest_of)
+    monkeypatch.setattr(snapshot, "forest_of", computed)
+    return computed
+
+
 async def test_a_day_nobody_asked_between_two_writes_is_carried_not_computed_again(store, monkeypatch):
     await build(store)
     snapshots = Snapshots(store)
     day = ASKED[-1]
     held = await snapshots.current()
     held.subtree_monthly(await held.forest(day), held.id_of("A"))
-    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
-    await snapshots.current()
-    await structure.set_parent(store, child="C", parent="B", valid_from=datetime.date(2024, 2, 1))
-    computed = mock.Mock(wraps=snapshot.forest_of)
-    monkeypatch.setattr(snapshot, "forest_of", computed)
+    computed = await two_writes_with_no_day_asked_between(store, snapshots, monkeypatch)
 
     followed = await snapshots.current()
     await followed.forest(day)
@@ -445,11 +452,7 @@ async def test_of_two_days_nobody_asked_between_two_writes_only_the_one_asked_la
     held = await snapshots.current()
     for day in (earlier, last):
         await held.forest(day)
-    await structure.set_parent(store, child="C", parent="A", valid_from=datetime.date(2024, 1, 1))
-    await snapshots.current()
-    await structure.set_parent(store, child="C", parent="B", valid_from=datetime.date(2024, 2, 1))
-    computed = mock.Mock(wraps=snapshot.forest_of)
-    monkeypatch.setattr(snapshot, "forest_of", computed)
+    computed = await two_writes_with_no_day_asked_between(store, snapshots, monkeypatch)
 
     followed = await snapshots.current()
     await followed.forest(last)
