@@ -342,7 +342,8 @@ class Snapshot:
     assignments: Assignments
     # Each day's structure, or how to derive it from the structure the snapshot before kept (graph/following.py).
     _forests: OrderedDict[datetime.date, Forest | Callable[[], Forest | None]] = field(default_factory=OrderedDict)
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The days being computed, one task each, that every question asking for the day awaits.
+    _computing: dict[datetime.date, asyncio.Future[Forest]] = field(default_factory=dict)
     # What the large subtrees asked about booked per month, by day and top, or how to derive those of a day from
     # the snapshot before once its structure is known (graph/following.py).
     _subtree_sums: dict[datetime.date, dict[int, Monthly]] = field(default_factory=dict)
@@ -370,7 +371,7 @@ class Snapshot:
             token=token,
             sequence=sequence,
             _forests=forests,
-            _lock=asyncio.Lock(),
+            _computing={},
             _subtree_sums={day: dict(self._subtree_sums.get(day, {})) for day in forests},
             _carried_sums={},
         )
@@ -413,26 +414,46 @@ class Snapshot:
         """
         found = self._forests.get(day)
         if isinstance(found, Forest):
-            # Kept: no lock. Under load each hand-over of a lock waits for a turn of the event loop, and questions
-            # queued on it one after the other took 50-100 ms each in W7.
             self._forests.move_to_end(day)
             return found
-        async with self._lock:
-            found = self._forests.get(day)
-            if found is not None and not isinstance(found, Forest):
-                found = await asyncio.to_thread(found)
+        computing = self._computing.get(day)
+        if computing is None:
+            computing = self._computing[day] = asyncio.ensure_future(self._computed(day, found))
+            computing.add_done_callback(_seen)
+        # Every question waiting for the day wakes in the same turn of the event loop. Under a lock they were
+        # handed it one per turn, and under load the last of 32 waited 290 ms in W7; the shield keeps the day
+        # computed for the others when one question gives up.
+        return await asyncio.shield(computing)
+
+    async def _computed(self, day: datetime.date, carry_forest: Callable[[], Forest | None] | None) -> Forest:
+        carry_sums = self._carried_sums.pop(day, None)
+
+        def computed() -> tuple[Forest, dict[int, Monthly] | None]:
+            found = carry_forest() if carry_forest is not None else None
             if found is None:
-                found = await asyncio.to_thread(forest_of, day, len(self.keys), self.links)
-            carry = self._carried_sums.pop(day, None)
-            if carry is not None:
-                self._subtree_sums[day] = await asyncio.to_thread(carry, found)
-            self._forests[day] = found
-            while len(self._forests) > FORESTS_KEPT:
-                forgotten, _ = self._forests.popitem(last=False)
-                self._subtree_sums.pop(forgotten, None)
-                self._carried_sums.pop(forgotten, None)
-            self._forests.move_to_end(day)
-            return found
+                found = forest_of(day, len(self.keys), self.links)
+            return found, carry_sums(found) if carry_sums is not None else None
+
+        try:
+            # One hand-over to a worker thread: under load each costs a turn of the event loop.
+            found, sums = await asyncio.to_thread(computed)
+        finally:
+            del self._computing[day]
+        if sums is not None:
+            self._subtree_sums[day] = sums
+        self._forests[day] = found
+        while len(self._forests) > FORESTS_KEPT:
+            forgotten, _ = self._forests.popitem(last=False)
+            self._subtree_sums.pop(forgotten, None)
+            self._carried_sums.pop(forgotten, None)
+        self._forests.move_to_end(day)
+        return found
+
+
+def _seen(computed: asyncio.Future[Forest]) -> None:
+    """Take the error of a day's computation, which the questions that awaited it have had, or none did."""
+    if not computed.cancelled():
+        computed.exception()
 
 
 async def read(store: Store) -> Snapshot | None:
