@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.schema.properties import is_key
+
 
 class Backend(StrEnum):
     """The graph engines crmgraph can run on."""
@@ -54,6 +56,12 @@ class Settings(BaseSettings):
         pattern=r"^[A-Z]{3}$",
         description="The reporting currency (ISO 4217) of every amount: revenue answers name it.",
     )
+    opportunity_stages: list[str] = Field(
+        ["qualification", "analysis", "proposal", "negotiation", "commitment"],
+        min_length=1,
+        description="The stages of an open opportunity, in their order: a JSON list, e.g. "
+        '`["lead", "offer", "order"]`. Loads refuse any other stage; the pipeline lists them in this order.',
+    )
     abc_a_percent: float = Field(
         80.0,
         gt=0,
@@ -83,6 +91,15 @@ class Settings(BaseSettings):
     neo4j_user: str = Field("neo4j", description="Neo4j user name.")
     neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password.")
     neo4j_database: str = Field("neo4j", description="Neo4j database that holds the graph.")
+
+    @model_validator(mode="after")
+    def _stages_distinct_keys(self) -> "Settings":
+        for stage in self.opportunity_stages:
+            if not is_key(stage):
+                raise ValueError(f"opportunity stage {stage!r} is not a key: letters, digits and ._:/@+- only")
+        if len(set(self.opportunity_stages)) != len(self.opportunity_stages):
+            raise ValueError(f"opportunity_stages names a stage twice: {self.opportunity_stages}")
+        return self
 
     @model_validator(mode="after")
     def _abc_classes_fit(self) -> "Settings":

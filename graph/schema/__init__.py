@@ -8,6 +8,7 @@ validation are derived from them.
 from neomodel import StructuredNode, StructuredRel
 
 from graph.schema.account import DebtorAccount, HasAccount
+from graph.schema.activity import ACTIVITY_STATUSES, ACTIVITY_TYPES, OPPORTUNITY_STATUSES, Activity, Opportunity
 from graph.schema.contact import Contact, WorksAt
 from graph.schema.fields import FieldError, FieldSpec, coerce, coerce_row, fields_of
 from graph.schema.lock import Lock
@@ -24,6 +25,8 @@ NODE_CLASSES: tuple[type[StructuredNode], ...] = (
     Territory,
     User,
     RelationshipType,
+    Activity,
+    Opportunity,
     ApiKey,
     Revision,
     Change,
@@ -60,6 +63,9 @@ def relationship_type(model: type[StructuredRel]) -> str:
 
 
 __all__ = [
+    "ACTIVITY_STATUSES",
+    "ACTIVITY_TYPES",
+    "Activity",
     "ApiKey",
     "AssignedTo",
     "BookedFor",
@@ -72,6 +78,8 @@ __all__ = [
     "Lock",
     "MemberOf",
     "NODE_CLASSES",
+    "OPPORTUNITY_STATUSES",
+    "Opportunity",
     "Organisation",
     "ParentOf",
     "RelatedTo",
