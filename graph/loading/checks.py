@@ -2,10 +2,10 @@
 
 Steps 2 to 4a of :mod:`graph.loading.loader`: every key a row refers to names one stored node
 (:class:`References`); a `revenue` row without an organisation gets its account's one `sold_to`
-holder (:func:`attribute`); no two rows of a file have one identity with different values
-(:class:`Identities`); a `parents` or `memberships` row keeps the hierarchy rules of
-:mod:`graph.hierarchy` (:class:`HierarchyRules`). A row that fails a check is rejected in the file's
-report with its field, reason and cause.
+holder, an `activities` row its contacts' employer on its day (:func:`attribute`); no two rows of a
+file have one identity with different values (:class:`Identities`); a `parents` or `memberships`
+row keeps the hierarchy rules of :mod:`graph.hierarchy` (:class:`HierarchyRules`). A row that
+fails a check is rejected in the file's report with its field, reason and cause.
 """
 
 import datetime
@@ -16,8 +16,8 @@ from neomodel import StructuredNode
 
 from graph.hierarchy import rules
 from graph.loading.batches import Row
-from graph.loading.kinds import Column, Kind
-from graph.loading.references import KnownKeys, noun
+from graph.loading.kinds import Attribution, Column, Kind, ThroughAccount
+from graph.loading.references import Job, KnownKeys, noun
 from graph.loading.report import CONFLICT, INVALID, UNKNOWN, FileReport
 from graph.loading.shape import Shape
 from graph.store import Store
@@ -71,8 +71,7 @@ class References:
         """
         found: dict[tuple[str, type[StructuredNode] | None], set[str]] = {}
         for column in self.shape.references:
-            keys = {row.values[column.name] for row in rows}
-            keys.discard(None)
+            keys = {key for row in rows for key in _keys(row.values[column.name])}
             found[column.name, None] = keys
             for cls in column.refers_to:
                 found[column.name, cls] = await self.keys.existing(cls, keys, fresh=fresh)
@@ -93,7 +92,8 @@ class References:
         return [
             error
             for column in self.shape.references
-            if (error := self._error(column, row.values[column.name], found)) is not None
+            for key in _keys(row.values[column.name])
+            if (error := self._error(column, key, found)) is not None
         ]
 
     def _error(self, column: Column, key: str | None, found: Found) -> tuple[str, str, str] | None:
@@ -110,28 +110,90 @@ class References:
         return column.name, f"{key!r} is the key of both " + " and ".join(map(_with_article, holders)), CONFLICT
 
 
-async def attribute(
-    rows: list[Row], *, keys: KnownKeys, report: FileReport, account: str, organisation: str
-) -> list[Row]:
-    """Return the rows with an organisation each: a row without one gets its account's one `sold_to` holder.
+async def attribute(rows: list[Row], *, keys: KnownKeys, report: FileReport, attribution: Attribution) -> list[Row]:
+    """Return the rows with an organisation each, attributed as the kind says; reject in `report` those that get none.
 
-    A row whose account has no such holder, or several, is rejected in `report`.
+    Through an account: a row without an organisation gets its account's one `sold_to` holder. Through the
+    employer: an activity without one gets the organisation its contacts worked at on its day (:func:`employer_on`).
     """
-    unattributed = {row.values[account] for row in rows if row.values[organisation] is None}
+    organisation = attribution.organisation
+    unattributed = [row for row in rows if row.values[organisation] is None]
     if not unattributed:
         return rows
-    holders = await keys.sold_to_holders(unattributed)
+    if isinstance(attribution, ThroughAccount):
+        holders = await keys.sold_to_holders({row.values[attribution.account] for row in unattributed})
+        found = {id(row): _sold_to_holder(row.values[attribution.account], holders) for row in unattributed}
+    else:
+        jobs = await keys.employments({key for row in unattributed for key in row.values[attribution.contacts]})
+        found = {
+            id(row): employer_on(row.values[attribution.day], row.values[attribution.contacts], jobs)
+            for row in unattributed
+        }
     attributed = []
     for row in rows:
         if row.values[organisation] is None:
-            number = row.values[account]
-            candidates = holders.get(number, [])
-            if len(candidates) != 1:
-                report.reject(row.line, [(organisation, _attribution_problem(number, candidates))])
+            holder, problem = found[id(row)]
+            if holder is None:
+                report.reject(row.line, [(organisation, problem)])
                 continue
-            row.values[organisation] = candidates[0]
+            row.values[organisation] = holder
         attributed.append(row)
     return attributed
+
+
+def _sold_to_holder(number: str, holders: Mapping[str, list[str]]) -> tuple[str | None, str]:
+    candidates = holders.get(number, [])
+    if len(candidates) == 1:
+        return candidates[0], ""
+    if not candidates:
+        return None, f"no organisation holds debtor account {number!r} as sold_to: name the organisation_key"
+    return None, (
+        f"{len(candidates)} organisations hold debtor account {number!r} as sold_to "
+        f"({', '.join(candidates)}): name the organisation_key"
+    )
+
+
+def employer_on(
+    day: datetime.date, contacts: Sequence[str], jobs: Mapping[str, Sequence[Job]]
+) -> tuple[str | None, str]:
+    """Return the organisation the contacts worked at on `day`, or None and why there is not one.
+
+    A contact with several jobs that day counts at the one where they are the main contact; with several of those,
+    or none, the day is ambiguous. Every contact must have worked at the same organisation that day.
+    """
+    employers: dict[str, str] = {}
+    for contact in contacts:
+        current = sorted({job.organisation for job in jobs.get(contact, ()) if job.covers(day)})
+        if len(current) > 1:
+            main = sorted({job.organisation for job in jobs[contact] if job.covers(day) and job.main})
+            if len(main) != 1:
+                return None, (
+                    f"contact {contact!r} worked at {len(current)} organisations on {day.isoformat()} "
+                    f"({', '.join(current)}) and is the main contact of {'none' if not main else 'several'}: "
+                    "name the organisation_key"
+                )
+            current = main
+        if not current:
+            return (
+                None,
+                f"contact {contact!r} worked at no organisation on {day.isoformat()}: name the organisation_key",
+            )
+        employers[contact] = current[0]
+    if len(set(employers.values())) > 1:
+        worked = ", ".join(f"{contact} at {organisation}" for contact, organisation in employers.items())
+        return (
+            None,
+            f"the contacts worked at different organisations on {day.isoformat()} ({worked}): "
+            "name the organisation_key",
+        )
+    return next(iter(employers.values())), ""
+
+
+def _keys(value: Any) -> list[str]:
+    """Return the keys a reference column's value holds: none, one, or a list of them."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 class Identities:
@@ -253,12 +315,3 @@ def _shown_value(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return repr(value)
-
-
-def _attribution_problem(number: str, holders: Sequence[str]) -> str:
-    if not holders:
-        return f"no organisation holds debtor account {number!r} as sold_to: name the organisation_key"
-    return (
-        f"{len(holders)} organisations hold debtor account {number!r} as sold_to "
-        f"({', '.join(holders)}): name the organisation_key"
-    )

@@ -17,7 +17,9 @@ What each kind holds:
   derive them again;
 - `territories`: with `parent_key` and the rule lists;
 - `revenue`: every booking on a debtor account, always with the organisation
-  it is attributed to, so a load never has to work the attribution out again.
+  it is attributed to, so a load never has to work the attribution out again;
+- `activities`: every activity, always with its organisation (attributed or
+  given), its contacts and its owner; `opportunities` likewise.
 
 Not exported, because no load file has a column for it: an organisation's
 `former_keys` (the keys of duplicates merged into it; the report counts them)
@@ -30,7 +32,8 @@ only to earlier rows), so territories are written level by level from the
 roots down, by key within a level.
 
 Streaming: every kind is read by the keys of one label (organisations,
-contacts, debtor accounts, territories, users, relationship types): a page of
+contacts, debtor accounts, territories, users, relationship types, activities,
+opportunities): a page of
 `page_size` keys after the last one read (keyset paging), then the page's rows
 by those keys, through the unique index, and written as they arrive; no kind is
 held in memory. On Neo4j the index serves each page in key order. On FalkorDB,
@@ -291,6 +294,8 @@ _KEY_PAGES: dict[str, Query] = {
     "Territory": declare("export/find_territory_keys"),
     "User": declare("export/find_user_keys"),
     "RelationshipType": declare("export/find_relationship_type_keys"),
+    "Activity": declare("export/find_activity_keys"),
+    "Opportunity": declare("export/find_opportunity_keys"),
 }
 FIND_TERRITORY_DEPTHS = declare("export/find_territory_depths")
 # A debtor account has a booking per month and attributed organisation: a thousand accounts a query
@@ -343,6 +348,8 @@ _SOURCES: dict[str, tuple[_Source, ...]] = {
         _source("Contact", "find_contact_relationships"),
     ),
     "revenue": (_source("DebtorAccount", "find_revenue", keys_per_query=_ACCOUNTS_PER_QUERY),),
+    "activities": (_source("Activity", "find_activities"),),
+    "opportunities": (_source("Opportunity", "find_opportunities"),),
 }
 # Kinds whose rows must come parents first: the query takes a `$depth`, and pages run level by level.
 _BY_DEPTH = frozenset({"territories"})

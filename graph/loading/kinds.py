@@ -17,6 +17,7 @@ from neomodel import StructuredNode, StructuredRel
 from graph.hierarchy.rules import share_problem
 from graph.queries import NOTHING_HELD, Query, Touches, declare
 from graph.schema import (
+    Activity,
     AssignedTo,
     BookedFor,
     Contact,
@@ -25,6 +26,7 @@ from graph.schema import (
     FieldSpec,
     HasAccount,
     MemberOf,
+    Opportunity,
     Organisation,
     ParentOf,
     RelatedTo,
@@ -67,6 +69,35 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ThroughAccount:
+    """A row without an organisation is attributed to the one organisation holding its debtor account as `sold_to`."""
+
+    account: str
+    organisation: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.account, self.organisation)
+
+
+@dataclass(frozen=True)
+class ThroughEmployer:
+    """A row without an organisation is attributed to its contacts' employer on its day (WORKS_AT history): so what
+    was said before a contact changed company stays with the company they worked for then."""
+
+    contacts: str
+    day: str
+    organisation: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.contacts, self.day, self.organisation)
+
+
+Attribution = ThroughAccount | ThroughEmployer
+
+
+@dataclass(frozen=True)
 class Insert:
     """How the rows of a kind are created in bulk when the graph holds none of the kind yet (a first load).
 
@@ -104,9 +135,8 @@ class Kind:
         node: the node class a node kind upserts; None for a relationship kind.
         relationship: the relationship class whose properties the row sets.
         fixed: stored properties every row of the kind sets to the same value.
-        attribution: (account column, organisation column): a row whose
-            organisation is empty is attributed to the one organisation that
-            holds the account as `sold_to`, and rejected when there is not one.
+        attribution: how a row whose organisation is empty gets one (through its debtor account, or its
+            contacts' employer on its day), or is rejected when it cannot; None when every row names it.
         rules: checks over a whole row, run after each column is coerced.
         insert: how a file of the kind is created in bulk when the graph holds none of the kind yet
             (see :meth:`graph.store.Store.inserter`); None for a kind that is always written with
@@ -123,7 +153,7 @@ class Kind:
     node: type[StructuredNode] | None = None
     relationship: type[StructuredRel] | None = None
     fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    attribution: tuple[str, str] | None = None
+    attribution: Attribution | None = None
     rules: tuple[RowRule, ...] = ()
     insert: Insert | None = None
 
@@ -131,7 +161,7 @@ class Kind:
         names = [column.name for column in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"kind {self.name}: duplicate column in {names}")
-        unknown = (set(self.identity) | set(self.attribution or ())) - set(names)
+        unknown = (set(self.identity) | set(self.attribution.columns if self.attribution else ())) - set(names)
         if unknown:
             raise ValueError(f"kind {self.name}: identity or attribution names unknown columns {sorted(unknown)}")
         if self.insert is not None and (self.create is None or self.fixed):
@@ -186,6 +216,12 @@ def _reference(name: str, *classes: type[StructuredNode], required: bool = True)
     return Column(name, spec, refers_to=classes)
 
 
+def _references(name: str, cls: type[StructuredNode]) -> Column:
+    """Return a column holding a list of keys of nodes of `cls` (`;` between them in a CSV cell), each checked."""
+    item = replace(key_spec(cls), name=name, required=False, unique=False, indexed=False, default=None)
+    return Column(name, FieldSpec(name, "list", item=item), refers_to=(cls,))
+
+
 def _also_refers_to(column: Column, *classes: type[StructuredNode]) -> Column:
     """Return `column`, a stored property, whose value must also be the key of a node of `classes`."""
     return replace(column, refers_to=classes)
@@ -233,6 +269,45 @@ def _reporting_currency(values: Mapping[str, Any]) -> FieldError | None:
     if currency is not None and currency != reporting:
         return FieldError("currency", f"{currency!r} is not the reporting currency {reporting}: convert it first")
     return None
+
+
+def _organisation_or_contacts(values: Mapping[str, Any]) -> FieldError | None:
+    """Check that an activity names its organisation, or the contacts whose employer it is about."""
+    if values.get("organisation_key") is None and not values.get("contact_keys"):
+        return FieldError("organisation_key", "neither organisation_key nor contact_keys is given: one is needed")
+    return None
+
+
+def _known_stage(values: Mapping[str, Any]) -> FieldError | None:
+    """Check that an opportunity's stage is one of the installation's stages."""
+    stage, stages = values.get("stage"), get_settings().opportunity_stages
+    if stage is not None and stage not in stages:
+        return FieldError("stage", f"{stage!r} is not a stage; the stages are {', '.join(stages)}")
+    return None
+
+
+def _not_negative(column: str) -> RowRule:
+    """Return a rule: the amount in `column`, when given, is zero or more."""
+
+    def rule(values: Mapping[str, Any]) -> FieldError | None:
+        amount = values.get(column)
+        if amount is not None and amount < 0:
+            return FieldError(column, f"{amount / 100:.2f} is negative")
+        return None
+
+    return rule
+
+
+def _percent(column: str) -> RowRule:
+    """Return a rule: the number in `column`, when given, is a percentage from 0 to 100."""
+
+    def rule(values: Mapping[str, Any]) -> FieldError | None:
+        number = values.get(column)
+        if number is not None and not 0 <= number <= 100:
+            return FieldError(column, f"{number} is not a percentage from 0 to 100")
+        return None
+
+    return rule
 
 
 # What the writes of a kind may change of what the snapshot holds (graph/changes.py); the other kinds' change none.
@@ -484,8 +559,47 @@ KINDS: tuple[Kind, ...] = (
         insert=_insert("revenue", ("debtor_number", "organisation_key")),
         identity=("debtor_number", "period", "organisation_key"),
         relationship=BookedFor,
-        attribution=("debtor_number", "organisation_key"),
+        attribution=ThroughAccount("debtor_number", "organisation_key"),
         rules=(_reporting_currency,),
+    ),
+    Kind(
+        name="activities",
+        description="an activity (a call, meeting, e-mail, offer, task or note), by its key",
+        columns=(
+            *_properties(Activity, "key", "type", "status", "date", "subject"),
+            _reference("organisation_key", Organisation, required=False),
+            _references("contact_keys", Contact),
+            _reference("owner_key", User, required=False),
+        ),
+        query=_upsert("activities", NOTHING_HELD),
+        compare=_compare("activities"),
+        create=_create("activities", NOTHING_HELD),
+        identity=("key",),
+        node=Activity,
+        attribution=ThroughEmployer("contact_keys", "date", "organisation_key"),
+        rules=(_organisation_or_contacts,),
+    ),
+    Kind(
+        name="opportunities",
+        description="a sales opportunity, by its key",
+        columns=(
+            *_properties(Opportunity, "key", "name"),
+            _reference("organisation_key", Organisation),
+            *_properties(Opportunity, "amount", "stage", "probability", "expected_close", "status", "closed_on"),
+            _reference("owner_key", User, required=False),
+            *_properties(Opportunity, "currency"),
+        ),
+        query=_upsert("opportunities", NOTHING_HELD),
+        compare=_compare("opportunities"),
+        create=_create("opportunities", NOTHING_HELD),
+        identity=("key",),
+        node=Opportunity,
+        rules=(
+            _not_negative("amount"),
+            _percent("probability"),
+            _known_stage,
+            _reporting_currency,
+        ),
     ),
 )
 

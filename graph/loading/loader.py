@@ -455,10 +455,7 @@ class _FileLoader:
         self.report.rejections.extend(batch.rejections)
         rows = await self.file.references.check(batch.rows)
         if self.kind.attribution is not None:
-            account, organisation = self.kind.attribution
-            rows = await attribute(
-                rows, keys=self.file.keys, report=self.report, account=account, organisation=organisation
-            )
+            rows = await attribute(rows, keys=self.file.keys, report=self.report, attribution=self.kind.attribution)
         ready = Ready(rows=[], read=batch.read, position=batch.position)
         for row in rows:
             if self.is_new_identity(row, ready):

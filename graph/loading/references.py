@@ -2,12 +2,14 @@
 
 A dry run writes nothing, yet a later file of it may refer to keys that an
 earlier file would create, and a revenue row may be attributed through an
-account link that the accounts file would create. Such keys and links are
+account link that the accounts file would create (an activity through an
+employment the employments file would create). Such keys and links are
 *assumed*: kept in layers on top of what is stored, one layer for the whole
 dry run and one more while a `--strict` check of one file runs, which is
 committed when the file passes and discarded when it is refused.
 """
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ FIND_KEYS: dict[type[StructuredNode], Query] = {
     RelationshipType: declare("loading/find_relationship_types"),
 }
 FIND_ACCOUNT_HOLDERS = declare("loading/find_account_holders")
+FIND_EMPLOYMENTS = declare("loading/find_employments", days=("since", "until"))
 # Keys per query: bounded so that one read stays small on a very large load.
 LOOKUP_CHUNK = 20_000
 # Past this many remembered keys of one class the cache stops growing; lookups still work.
@@ -40,6 +43,20 @@ def noun(cls: type[StructuredNode]) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
 
 
+@dataclass(frozen=True)
+class Job:
+    """One WORKS_AT link of a contact: where, from when to when (inclusive, None open), and as main contact or not."""
+
+    organisation: str
+    since: datetime.date | None
+    until: datetime.date | None
+    main: bool
+
+    def covers(self, day: datetime.date) -> bool:
+        """Return whether the contact worked there on `day`."""
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
 @dataclass
 class _Assumed:
     """Keys and account links a dry run (or a strict check) would write, on top of what is stored."""
@@ -47,12 +64,16 @@ class _Assumed:
     keys: dict[type[StructuredNode], set[str]] = field(default_factory=dict)
     # debtor number -> organisation key -> role the link would have; None: the stored role, or the default
     accounts: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    # contact key -> organisation key -> the job the link would be
+    jobs: dict[str, dict[str, Job]] = field(default_factory=dict)
 
     def absorb(self, other: "_Assumed") -> None:
         for cls, keys in other.keys.items():
             self.keys.setdefault(cls, set()).update(keys)
         for number, holders in other.accounts.items():
             self.accounts.setdefault(number, {}).update(holders)
+        for contact, jobs in other.jobs.items():
+            self.jobs.setdefault(contact, {}).update(jobs)
 
 
 class KnownKeys:
@@ -83,6 +104,12 @@ class KnownKeys:
         accounts = self._layers[-1].accounts
         for organisation, number, role in links:
             accounts.setdefault(number, {})[organisation] = role
+
+    def assume_jobs(self, jobs: Iterable[tuple[str, Job]]) -> None:
+        """Record WORKS_AT links (contact key, job) that would be written."""
+        assumed = self._layers[-1].jobs
+        for contact, job in jobs:
+            assumed.setdefault(contact, {})[job.organisation] = job
 
     def begin(self) -> None:
         """Start a layer of assumptions that the next :meth:`commit` keeps or :meth:`discard` drops."""
@@ -145,3 +172,17 @@ class KnownKeys:
             number: sorted(organisation for organisation, role in holders.items() if role == SOLD_TO)
             for number, holders in roles.items()
         }
+
+    async def employments(self, contacts: Iterable[str]) -> dict[str, list[Job]]:
+        """Return, per contact key, their jobs: the stored WORKS_AT links, or those a dry run assumes instead."""
+        wanted = sorted(set(contacts))
+        jobs: dict[str, dict[str, Job]] = {contact: {} for contact in wanted}
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            for row in await self._store.read(FIND_EMPLOYMENTS, {"keys": wanted[start : start + LOOKUP_CHUNK]}):
+                jobs[row["contact"]][row["organisation"]] = Job(
+                    row["organisation"], row["since"], row["until"], bool(row["main"])
+                )
+        for layer in self._layers:
+            for contact in wanted:
+                jobs[contact].update(layer.jobs.get(contact, {}))
+        return {contact: list(held.values()) for contact, held in jobs.items()}

@@ -16,10 +16,10 @@ from graph.loading.assignments import Assignments
 from graph.loading.batches import Row
 from graph.loading.checks import HierarchyRules, References
 from graph.loading.kinds import Kind
-from graph.loading.references import FIND_KEYS, KnownKeys
+from graph.loading.references import FIND_KEYS, Job, KnownKeys
 from graph.loading.report import CHECKING, LOADING, FileReport
 from graph.loading.shape import Shape
-from graph.schema import HasAccount
+from graph.schema import HasAccount, WorksAt
 from graph.store import Inserter, InsertRefused, Store
 
 # A write-mode batch is compared before it is written when at least this share of the
@@ -168,6 +168,19 @@ class Check(Writing):
             file.keys.assume_accounts(
                 (row.values["organisation_key"], row.values["debtor_number"], param["props"].get("role"))
                 for row, param in zip(ready.rows, file.params(ready.rows), strict=True)
+            )
+        if file.kind.relationship is WorksAt:  # and activities through these
+            file.keys.assume_jobs(
+                (
+                    row.values["contact_key"],
+                    Job(
+                        row.values["organisation_key"],
+                        row.values["since"],
+                        row.values["until"],
+                        bool(row.values["is_main_contact"]),
+                    ),
+                )
+                for row in ready.rows
             )
 
 

@@ -25,6 +25,8 @@ DEMO_ROWS = {
     "substitutes": 2,
     "relationships": 4,
     "revenue": 789,
+    "activities": 12,
+    "opportunities": 8,
 }
 NODES = {
     ("Organisation", 42),
@@ -33,6 +35,8 @@ NODES = {
     ("Territory", 6),
     ("User", 9),
     ("RelationshipType", 3),
+    ("Activity", 12),
+    ("Opportunity", 8),
 }
 RELATIONSHIPS = {
     ("Organisation", "PARENT_OF", "Organisation", 20),
@@ -47,6 +51,11 @@ RELATIONSHIPS = {
     ("Organisation", "RELATED_TO", "Organisation", 3),
     ("Contact", "RELATED_TO", "Organisation", 1),
     ("DebtorAccount", "BOOKED_FOR", "Organisation", 789),
+    ("Activity", "ABOUT", "Organisation", 12),
+    ("Activity", "WITH", "Contact", 12),
+    ("Activity", "OWNED_BY", "User", 12),
+    ("Opportunity", "FOR", "Organisation", 8),
+    ("Opportunity", "OWNED_BY", "User", 8),
 }
 
 

@@ -52,11 +52,40 @@ def sold_to_holders(directory: Path) -> dict[str, str]:
 
 
 def typed_rows(directory: Path, kind: str, holders: dict[str, str]) -> Counter:
-    """Return the typed rows of `<kind>.csv`; a booking without organisation gets its account's sold_to holder."""
+    """Return the typed rows of `<kind>.csv`; a booking without organisation gets its account's sold_to holder, an
+    activity its contacts' employer on its day (as `employers` finds it), with its contacts in key order."""
     rows = read_csv(directory / f"{kind}.csv")[1]
     if kind == "revenue":
         rows = [{**row, "organisation_key": row["organisation_key"] or holders[row["debtor_number"]]} for row in rows]
+    if kind == "activities":
+        found = employers(directory)
+        rows = [
+            {
+                **row,
+                "organisation_key": row["organisation_key"] or found[row["contact_keys"], row["date"]],
+                "contact_keys": ";".join(sorted(row["contact_keys"].split(";"))),
+            }
+            for row in rows
+        ]
     return Counter(typed(kind, row) for row in rows)
+
+
+def employers(directory: Path) -> dict[tuple[str, str], str]:
+    """Return the employer of each (contacts, day) of a directory's activities.csv that names no organisation: the one
+    organisation its one contact worked at that day by employments.csv (the demo's unattributed activities have one
+    contact, who had one job at a time)."""
+    jobs = read_csv(directory / "employments.csv")[1]
+    found = {}
+    for row in read_csv(directory / "activities.csv")[1]:
+        if not row["organisation_key"]:
+            (employer,) = {
+                job["organisation_key"]
+                for job in jobs
+                if job["contact_key"] == row["contact_keys"]
+                and (job["since"] or "0001-01-01") <= row["date"] <= (job["until"] or "9999-12-31")
+            }
+            found[row["contact_keys"], row["date"]] = employer
+    return found
 
 
 def files_of(directory: Path) -> dict[str, bytes]:

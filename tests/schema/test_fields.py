@@ -18,6 +18,8 @@ def test_unique_keys_are_the_business_keys_of_domain_md():
         ("Territory", "key"),
         ("User", "key"),
         ("RelationshipType", "type"),
+        ("Activity", "key"),
+        ("Opportunity", "key"),
         ("ApiKey", "hash"),
         ("Revision", "name"),
         ("Change", "sequence"),  # the change records snapshots follow (graph/changes.py)
