@@ -11,6 +11,7 @@ is then streamed row by row with the csv module.
 See docs/generator.md for the shape, the size classes and measured times.
 """
 
+import array
 import csv
 import datetime
 import math
@@ -119,6 +120,26 @@ RELATIONSHIP_TYPES = (
     ("former_name_of", "The older organisation record is the former name of the newer one"),
 )
 
+ACTIVITY_SUBJECTS = (
+    ("call", "Rückfrage Lieferung"),
+    ("call", "Jahresgespräch terminieren"),
+    ("meeting", "Jahresgespräch"),
+    ("meeting", "Baustellenbesuch"),
+    ("email", "Preisliste zugeschickt"),
+    ("offer", "Angebot Sortiment"),
+    ("task", "Angebot nachfassen"),
+    ("note", "Einkauf wird zentralisiert"),
+)
+# The default stages (graph/settings.py) with the probability a stage usually has.
+OPPORTUNITY_STAGES = (
+    ("qualification", "10"),
+    ("analysis", "25"),
+    ("proposal", "50"),
+    ("negotiation", "70"),
+    ("commitment", "90"),
+)
+OPPORTUNITY_NAMES = ("Rahmenvertrag", "Sortimentserweiterung", "Projektgeschäft", "Erstausstattung", "Jahresbedarf")
+
 Progress = Callable[[str, int, float], None]
 
 
@@ -161,6 +182,10 @@ class _Plan:
     associations: list[int]
     # association -> [(member, valid_from, valid_to or None)]
     members: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = field(default_factory=dict)
+    # Filled by _write_people for the activities: the number of each organisation's first contact (its contacts
+    # are numbered on from there up to the next organisation's first), and the first day of each contact's job there.
+    first_contact: array.array = field(default_factory=lambda: array.array("l"))
+    contact_since: array.array = field(default_factory=lambda: array.array("l"))
 
 
 def generate(directory: Path, *, organisations: int, seed: int, progress: Progress | None = None) -> Generated:
@@ -195,6 +220,8 @@ def generate(directory: Path, *, organisations: int, seed: int, progress: Progre
         (("contacts", "employments", "relationships"), _write_people),
         (("debtors", "accounts", "revenue"), _write_bookings),
         (("org_territories",), _write_org_territories),
+        (("activities",), _write_activities),
+        (("opportunities",), _write_opportunities),
     ]
     files: dict[str, int] = {}
     for kinds, write in writers:
@@ -614,6 +641,7 @@ def _write_people(
     people = jobs = links = 0
     sisters = list(plan.group_sizes)[:50]
     for index in range(plan.count):
+        plan.first_contact.append(people + 1)
         kind = plan.kind[index]
         if kind == COMPANY:
             staff = _weighted(rng, (0, 35, 35, 20, 10))
@@ -640,6 +668,7 @@ def _write_people(
                 jobs += 1
             main = "true" if position == 0 else "false"
             employments.writerow((key, org_key(index), role, department, main, since.isoformat(), ""))
+            plan.contact_since.append(since.toordinal())
             jobs += 1
             if rng.random() < 0.005 and (client := rng.randrange(plan.count)) != index:
                 relationships.writerow((key, org_key(client), "consultant_of", "Beratung"))
@@ -654,6 +683,7 @@ def _write_people(
             if successor != index:
                 relationships.writerow((org_key(index), org_key(successor), "former_name_of", "Umfirmierung"))
                 links += 1
+    plan.first_contact.append(people + 1)
     return people, jobs, links
 
 
@@ -710,6 +740,90 @@ def _write_bookings(plan: _Plan, rng: random.Random, debtors: Any, accounts: Any
                 if rng.random() < 0.5:
                     book(open_account([branch], "sold_to", f"Debitor {org_key(branch)}"), None)
     return counts[0], counts[1], counts[2]
+
+
+def _write_activities(plan: _Plan, rng: random.Random, out: Any) -> tuple[int]:
+    """Write 0-10 activities per organisation (five on average) over the two years up to AS_OF, a sixth of them open
+    and due around AS_OF, owned by the current reps. Most are with a contact who worked there that day; half of
+    those name no organisation, which the loader attributes through the contact's job."""
+    out.writerow(("key", "type", "status", "date", "subject", "organisation_key", "contact_keys", "owner_key"))
+    reps = _current_reps()
+    first_day, last_day = datetime.date(BOOKING_YEAR - 1, 1, 1).toordinal(), AS_OF.toordinal()
+    written = 0
+    for index in range(plan.count):
+        contacts = range(plan.first_contact[index], plan.first_contact[index + 1])
+        for _ in range(rng.randrange(11)):
+            written += 1
+            kind, subject = rng.choice(ACTIVITY_SUBJECTS)
+            if rng.random() < 1 / 6:
+                status, day = "open", AS_OF.toordinal() + rng.randrange(-30, 61)
+            else:
+                status, day = "done", rng.randrange(first_day, last_day + 1)
+            present = [number for number in contacts if plan.contact_since[number - 1] <= day]
+            contact = f"CON-{rng.choice(present):08d}" if present and rng.random() < 0.7 else ""
+            named = "" if contact and rng.random() < 0.5 else org_key(index)
+            out.writerow(
+                (
+                    f"ACT-{written:09d}",
+                    kind,
+                    status,
+                    datetime.date.fromordinal(day).isoformat(),
+                    subject,
+                    named,
+                    contact,
+                    rng.choice(reps),
+                )
+            )
+    return (written,)
+
+
+def _write_opportunities(plan: _Plan, rng: random.Random, out: Any) -> tuple[int]:
+    """Write one opportunity per organisation on average (0-2 each): two thirds open, in a stage with its usual
+    probability, the others won or lost in the booking year."""
+    out.writerow(
+        (
+            "key",
+            "name",
+            "organisation_key",
+            "amount",
+            "stage",
+            "probability",
+            "expected_close",
+            "status",
+            "closed_on",
+            "owner_key",
+            "currency",
+        )
+    )
+    reps = _current_reps()
+    written = 0
+    for index in range(plan.count):
+        for _ in range(rng.randrange(3)):
+            written += 1
+            amount = _money(rng.randrange(1_000, 50_000_000))
+            expected = AS_OF + datetime.timedelta(days=rng.randrange(-60, 270))
+            if rng.random() < 2 / 3:
+                stage, probability = rng.choice(OPPORTUNITY_STAGES)
+                status, closed_on = "open", ""
+            else:
+                stage, probability = "", ""
+                status, closed_on = rng.choice(("won", "lost")), _day(rng, BOOKING_YEAR, BOOKING_YEAR).isoformat()
+            out.writerow(
+                (
+                    f"OPP-{written:08d}",
+                    rng.choice(OPPORTUNITY_NAMES),
+                    org_key(index),
+                    amount,
+                    stage,
+                    probability,
+                    expected.isoformat(),
+                    status,
+                    closed_on,
+                    rng.choice(reps),
+                    "",
+                )
+            )
+    return (written,)
 
 
 def _write_org_territories(plan: _Plan, rng: random.Random, out: Any) -> tuple[int]:

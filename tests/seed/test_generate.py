@@ -24,7 +24,7 @@ SIZE = 2_000
 KINDS = {
     "organisations", "contacts", "debtors", "territories", "users", "relationship_types", "parents", "memberships",
     "supplies", "employments", "accounts", "org_territories", "user_territories", "substitutes", "relationships",
-    "revenue",
+    "revenue", "activities", "opportunities",
 }  # fmt: skip
 
 
@@ -248,6 +248,29 @@ def test_people_territories_and_users(written):
     territories = {row["key"]: row for row in files["territories"]}
     assert all(territories[row["parent_key"]]["parent_key"] == "" for row in territories.values() if row["parent_key"])
     assert {row["type"] for row in files["relationships"]} <= {row["type"] for row in files["relationship_types"]}
+
+
+def test_activities_and_opportunities(written):
+    generated, files = written
+    organisations = len(files["organisations"])
+    activities, opportunities = files["activities"], files["opportunities"]
+    jobs = defaultdict(list)
+    for row in files["employments"]:
+        jobs[row["contact_key"]].append(row)
+
+    assert 4 * organisations <= len(activities) <= 6 * organisations
+    assert 0.8 * organisations <= len(opportunities) <= 1.2 * organisations
+    unattributed = [row for row in activities if not row["organisation_key"]]
+    assert unattributed, "activities the loader attributes through the contact's job"
+    for row in unattributed:
+        (contact,) = row["contact_keys"].split(";")
+        working = [job for job in jobs[contact] if valid_on(job, day(row["date"]), first="since", last="until")]
+        assert len(working) == 1, row
+    open_ones = [row for row in activities if row["status"] == "open"]
+    assert open_ones and all(abs((day(row["date"]) - generated.as_of).days) <= 60 for row in open_ones)
+    stages = Counter(row["stage"] for row in opportunities if row["status"] == "open")
+    assert set(stages) == {"qualification", "analysis", "proposal", "negotiation", "commitment"}
+    assert all(row["closed_on"] and not row["stage"] for row in opportunities if row["status"] != "open")
 
 
 async def test_every_file_loads_without_a_rejection(store, snapshots, tmp_path):
