@@ -42,6 +42,7 @@ own former keys) in the survivor's `former_keys`; :func:`resolve_key` follows th
   profit are summed into the survivor's booking and the duplicate's goes, so every amount stays
   attributed to exactly one organisation and group totals do not change. An absent gross profit
   counts as none on one side (as `sum()` counts it) and stays absent when both lack it.
+- Activities and opportunities about the duplicate (`ABOUT`, `FOR`) are about the survivor.
 - `SUPPLIES` and `RELATED_TO` links between the two would become self-loops; they are dropped
   (counted in `dropped`).
 - The survivor keeps its properties and takes those it lacks from the duplicate.

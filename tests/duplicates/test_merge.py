@@ -13,6 +13,7 @@ from tests.duplicates.helpers import (
     link_properties,
     links,
     organisation,
+    rows,
     snapshot,
     write,
 )
@@ -129,6 +130,8 @@ async def test_merge_moves_every_link_of_the_duplicate_to_the_survivor(store, me
         ("ASSIGNED_TO", "out"): (2, 1),
         ("WORKS_AT", "in"): (2, 1),
         ("BOOKED_FOR", "in"): (2, 1),
+        ("ABOUT", "in"): (0, 0),
+        ("FOR", "in"): (0, 0),
     }
     assert result.moved("PARENT_OF") == 3
 
@@ -174,6 +177,38 @@ async def test_bookings_are_attributed_to_the_survivor_or_summed_into_its_bookin
         ("200|2024-01|S", S, 12050, 500),
         ("200|2024-02|S", S, -300, -100),
     }
+
+
+async def test_activities_and_opportunities_about_the_duplicate_are_about_the_survivor(store, tmp_path):
+    await add_organisations(store, tmp_path, {"key": "S"}, {"key": "D"})
+    await load_rows(
+        store,
+        tmp_path / "activities",
+        "activities",
+        [
+            {"key": "ACT-1", "type": "call", "status": "done", "date": "2024-01-02", "organisation_key": "D"},
+            {"key": "ACT-2", "type": "note", "status": "done", "date": "2024-01-03", "organisation_key": "S"},
+        ],
+    )
+    await load_rows(
+        store,
+        tmp_path / "opportunities",
+        "opportunities",
+        [{"key": "OPP-1", "name": "Deal", "organisation_key": "D", "amount": "10.00"}],
+    )
+
+    result = await duplicates.merge(store, survivor="S", duplicate="D")
+
+    about = await rows(
+        store,
+        "MATCH (x)-[r:ABOUT|FOR]->(o:Organisation) RETURN x.key AS key, type(r) AS type, o.key AS organisation",
+    )
+    assert {(row["key"], row["type"], row["organisation"]) for row in about} == {
+        ("ACT-1", "ABOUT", "S"),
+        ("ACT-2", "ABOUT", "S"),
+        ("OPP-1", "FOR", "S"),
+    }
+    assert (result.moved("ABOUT"), result.moved("FOR")) == (1, 1)
 
 
 async def test_the_survivor_takes_missing_properties_and_the_duplicates_key(store, merge_case):

@@ -33,7 +33,7 @@ WITH s, d, {
                    WHERE NOT type(outgoing) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'HAS_ACCOUNT', 'ASSIGNED_TO']
                    | type(outgoing)]
          + [(d)<-[incoming]-()
-            WHERE NOT type(incoming) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'WORKS_AT', 'BOOKED_FOR']
+            WHERE NOT type(incoming) IN ['PARENT_OF', 'MEMBER_OF', 'SUPPLIES', 'RELATED_TO', 'WORKS_AT', 'BOOKED_FOR', 'ABOUT', 'FOR']
             | type(incoming)]
      } AS conflicts
 WITH s, d, conflicts,
@@ -240,6 +240,18 @@ FOREACH (link IN links |
                                  ELSE coalesce(same.gross_profit, 0) + coalesce(link.old.gross_profit, 0) END))
 WITH s, d, ok, conflicts, dropped,
      tally + [{type: 'BOOKED_FOR', direction: 'in', moved: size(links), collapsed: size([link IN links WHERE link.same IS NOT NULL])}] AS tally
+
+// ABOUT from activities and FOR from opportunities: each is about one organisation, so it moves whole.
+OPTIONAL MATCH (d)<-[:ABOUT]-(activity:Activity) WHERE ok
+WITH s, d, ok, conflicts, dropped, tally, collect(activity) AS activities
+FOREACH (activity IN activities | CREATE (s)<-[:ABOUT]-(activity))
+WITH s, d, ok, conflicts, dropped,
+     tally + [{type: 'ABOUT', direction: 'in', moved: size(activities), collapsed: 0}] AS tally
+OPTIONAL MATCH (d)<-[:FOR]-(opportunity:Opportunity) WHERE ok
+WITH s, d, ok, conflicts, dropped, tally, collect(opportunity) AS opportunities
+FOREACH (opportunity IN opportunities | CREATE (s)<-[:FOR]-(opportunity))
+WITH s, d, ok, conflicts, dropped,
+     tally + [{type: 'FOR', direction: 'in', moved: size(opportunities), collapsed: 0}] AS tally
 
 // Last, the duplicate goes, and the survivor takes the properties it lacks and the duplicate's keys (never its
 // own: a duplicate re-created under a merged key may become a survivor).
