@@ -29,8 +29,8 @@ Scopes (the structure as of `as_of`):
   territories, those of users they substitute for and the territories below those.
 
 Visibility: given a `viewer`, every rollup counts only the organisations the viewer sees
-(:func:`graph.visibility.visible_ids`, in :func:`_shown` alone) and say how many of the scope
-they left out (`hidden_count`); the organisation asked about must be visible, else it reads as missing.
+(:func:`graph.visibility.shown_ids`, the one filter of revenue) and say how many of the scope they left out
+(`hidden_count`); the organisation asked about must be visible, else it reads as missing.
 What the viewer sees is decided on their `today` (the day of the request), whatever `as_of` is: `as_of` picks
 the structure, a territory's or a portfolio's holdings, never the viewer's rights.
 
@@ -222,10 +222,7 @@ async def rollup(
     if asked is None:
         raise visibility.not_found(key)
     top_id, ids, forest = await _scope(store, found, asked=asked, as_of=as_of, scope=scope)
-    shown = await _shown(store, found, viewer=viewer, ids=ids)
-    # The scope holds the organisation asked about: only a viewer who sees less of it may not see that one.
-    if len(shown) < len(ids) and not np.isin(asked, shown):
-        raise visibility.not_found(key)
+    shown = await visibility.shown_ids(store, found, viewer=viewer, ids=ids, asked=asked)
     names = await chains.names(store, keys=[key])
     # A whole subtree's monthly sums are kept with the snapshot; a viewer who sees only part of it gets them summed.
     monthly = found.subtree_monthly(forest, top_id) if forest is not None and len(shown) == len(ids) else None
@@ -364,15 +361,12 @@ async def _scope(
     store: Store, found: snapshot.Snapshot, *, asked: int, as_of: datetime.date, scope: Scope
 ) -> tuple[int, np.ndarray, snapshot.Forest | None]:
     """Return the id of the top of the scope, the ids of its organisations (the top first) and, when the scope is
-    the top's subtree, the structure of the day."""
-    if scope is Scope.SELF:
-        return asked, np.array([asked]), None
+    the top's subtree, the structure of the day (:func:`graph.hierarchy.chains.scope_ids`); for an association,
+    itself and its members that day."""
     if scope is Scope.ASSOCIATION:
         members = found.ids(await connections.member_keys(store, key=found.keys[asked], as_of=as_of))
         return asked, np.concatenate(([asked], members[members != asked])), None
-    forest = await found.forest(as_of)
-    top = int(forest.root[asked]) if scope is Scope.GROUP else asked
-    return top, forest.subtree(top), forest
+    return await chains.scope_ids(found, asked=asked, as_of=as_of, scope=chains.Scope(scope))
 
 
 def _parents_below(top: int, ids: np.ndarray, forest: snapshot.Forest | None) -> dict[int, int]:
@@ -405,14 +399,6 @@ def _held_question(
             "and for an organisation's tree at the organisation"
         )
     return parts, periods
-
-
-async def _shown(
-    store: Store, found: snapshot.Snapshot, *, viewer: visibility.Viewer | None, ids: np.ndarray
-) -> np.ndarray:
-    """Return the ids the viewer sees today, in their order: the one place where revenue applies visibility."""
-    seen = await visibility.visible_ids(store, found, viewer=viewer)
-    return ids if seen is None else ids[np.isin(ids, seen)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +478,7 @@ async def _held_rollup(
     viewer: visibility.Viewer | None,
 ) -> Rollup:
     """Return the rollup of the organisations a territory or portfolio holds, as the viewer sees them."""
-    shown = await _shown(store, found, viewer=viewer, ids=held)
+    shown = await visibility.shown_ids(store, found, viewer=viewer, ids=held)
     sums = await _summed(store, found, ids=shown, periods=periods, parts=parts, top=top)
     return _assembled(key, name, scope, periods, hidden_count=len(held) - len(shown), sums=sums, tree=None)
 

@@ -205,6 +205,30 @@ async def visible_ids(store: Store, found: snapshot.Snapshot, *, viewer: Viewer 
     return await held_ids(found, territory_keys=granted, as_of=viewer.today, inherit=viewer.inherit)
 
 
+async def shown_ids(
+    store: Store, found: snapshot.Snapshot, *, viewer: Viewer | None, ids: np.ndarray, asked: int | None = None
+) -> np.ndarray:
+    """Return those of the snapshot ids `ids` that the viewer sees on their `today`, in their order.
+
+    Args:
+        store: the graph.
+        found: the snapshot the ids are of.
+        viewer: whose view; None for no filter.
+        ids: the ids of a scope.
+        asked: the id of the organisation the scope is of, which it holds: the viewer must see it.
+
+    Raises:
+        NotFound: the viewer may not see the organisation `asked`: the error of a key no organisation has.
+        QueryError: the engine failed a read.
+    """
+    seen = await visible_ids(store, found, viewer=viewer)
+    if seen is None:
+        return ids
+    if asked is not None and not np.isin(asked, seen):
+        raise not_found(found.keys[asked])
+    return ids[np.isin(ids, seen)]
+
+
 async def visible_contacts(store: Store, *, viewer: Viewer, keys: Collection[str]) -> set[str]:
     """Return which of the contacts in `keys` the viewer sees on their `today`: those with a visible current employer.
 

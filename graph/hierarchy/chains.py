@@ -10,17 +10,19 @@ D <= valid_to). Ancestors are climbed in one query (a variable-length path up, e
 which agreed with a plain-Python reference where other variable-length forms did not); a chain that breaks
 the rules (two parents on a day, a cycle) is climbed again one level per query, so no depth is capped and
 each organisation is shown once. Subtrees and roots are read from the snapshot's structure of the day
-(:mod:`graph.snapshot`).
+(:mod:`graph.snapshot`), and so is the :class:`Scope` of an organisation that rollups and activity lists read
+(:func:`scope_ids`).
 """
 
 import datetime
+import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from graph import snapshots
+from graph import snapshot, snapshots
 from graph.errors import NotFound
 from graph.queries import declare
 from graph.store import Row, Store
@@ -31,6 +33,14 @@ FIND_VALID_ANCESTORS = declare("hierarchy/find_valid_ancestors")
 
 # Keys sent in one query when a level of organisations is looked up.
 FRONTIER_CHUNK = 5000
+
+
+class Scope(enum.StrEnum):
+    """Which organisations a read over an organisation's place in the structure of a day takes."""
+
+    SELF = "self"
+    SUBTREE = "subtree"
+    GROUP = "group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +195,32 @@ async def subtree_keys(store: Store, *, snapshots: snapshots.Snapshots, key: str
     below = forest.subtree(organisation)
     # Ids are in key order: by depth, then id, is level by level and by key.
     return found.keys_of(below[np.lexsort((below, forest.depth[below]))].tolist())
+
+
+async def scope_ids(
+    found: snapshot.Snapshot, *, asked: int, as_of: datetime.date, scope: Scope
+) -> tuple[int, np.ndarray, snapshot.Forest | None]:
+    """Return the top of an organisation's scope on a day, the snapshot ids of the scope and the structure of the day.
+
+    Args:
+        found: the snapshot.
+        asked: the organisation's snapshot id.
+        as_of: the day whose structure counts.
+        scope: `self`: the organisation alone; `subtree`: it and its `PARENT_OF` descendants that day; `group`:
+            everything under its root that day, the root included.
+
+    Returns:
+        The top (the organisation, or its root for `group`), the ids of the scope with the top first and the rest
+        in pre-order, and the structure of the day; None for `self`, which needs none.
+
+    Raises:
+        QueryError: the links of the day form a cycle.
+    """
+    if scope is Scope.SELF:
+        return asked, np.array([asked]), None
+    forest = await found.forest(as_of)
+    top = int(forest.root[asked]) if scope is Scope.GROUP else asked
+    return top, forest.subtree(top), forest
 
 
 async def roots(store: Store, *, snapshots: snapshots.Snapshots, as_of: datetime.date) -> dict[str, str]:
