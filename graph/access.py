@@ -256,7 +256,7 @@ async def explain(
     if asked["role"] in ROLES_THAT_SEE_EVERYTHING:
         note = f"the role {asked['role']} sees every organisation"
         return Access(True, [NodeStep("User", asked["key"], asked["name"], note)], as_of)
-    covers = {row["key"]: row for row in await store.read(FIND_COVERED_USERS, {"user": user_key, "as_of": as_of})}
+    covers = await covered_users(store, user_key=user_key, as_of=as_of)
     assignments = {
         (row["user_key"], row["territory_key"]): row
         for row in await store.read(FIND_ASSIGNMENTS, {"users": [user_key, *sorted(covers)], "as_of": as_of})
@@ -525,6 +525,16 @@ async def require_auditor(store: Store, *, viewer: visibility.Viewer, user_key: 
     assigned = await store.read(FIND_ASSIGNMENTS, {"users": [user_key], "as_of": viewer.today})
     if not held.intersection(row["territory_key"] for row in assigned):
         raise refusal
+
+
+async def covered_users(store: Store, *, user_key: str, as_of: datetime.date) -> dict[str, Row]:
+    """Return the users a user `SUBSTITUTES` for on a day, each with its name and the cover's `valid_from` and
+    `valid_to`, by key; empty for an unknown user.
+
+    Raises:
+        QueryError: the engine failed a read.
+    """
+    return {row["key"]: row for row in await store.read(FIND_COVERED_USERS, {"user": user_key, "as_of": as_of})}
 
 
 async def user(store: Store, *, key: str) -> Row:

@@ -203,8 +203,7 @@ async def contact(store: Store, *, key: str, as_of: datetime.date, viewer: visib
         NotFound: no contact has the key, or the viewer may not see it (the same error).
         QueryError: the engine failed a read.
     """
-    if viewer is not None and key not in await visibility.visible_contacts(store, viewer=viewer, keys=[key]):
-        raise not_found(key)
+    await require_visible(store, viewer=viewer, key=key)
     rows = await store.read(FIND_CONTACT, {"key": key})
     if not rows:
         raise not_found(key)
@@ -233,6 +232,19 @@ async def _withheld(store: Store, items: list[Employee], *, viewer: visibility.V
 def _holds(since: datetime.date | None, until: datetime.date | None, day: datetime.date) -> bool:
     """Return whether an employment from `since` to `until` is current on a day (inclusive, an empty end open)."""
     return (since is None or since <= day) and (until is None or day <= until)
+
+
+async def require_visible(store: Store, *, viewer: visibility.Viewer | None, key: str) -> None:
+    """Raise the NotFound of a missing contact unless the viewer sees the contact on their `today`: one of its
+    current employers is visible (:func:`graph.visibility.visible_contacts`). Without a viewer nothing is checked,
+    and a viewer who sees everything sees every contact: whether the contact exists is the caller's to check.
+
+    Raises:
+        NotFound: the viewer may not see the contact.
+        QueryError: the engine failed a read.
+    """
+    if viewer is not None and key not in await visibility.visible_contacts(store, viewer=viewer, keys=[key]):
+        raise not_found(key)
 
 
 def not_found(key: str) -> NotFound:
