@@ -14,6 +14,7 @@ from api import docs, problems
 from api.deps import get_caller
 from api.routes import (
     access,
+    activities,
     connections,
     contacts,
     duplicates,
@@ -107,6 +108,7 @@ def create_app(
     app.include_router(structure.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(connections.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(contacts.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
+    app.include_router(activities.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(revenue.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(territories.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)
     app.include_router(access.router, prefix=API_PREFIX, dependencies=authenticated, responses=answers)

@@ -11,7 +11,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from graph import levels, loading, ranking, revenue
+from graph import activities, levels, loading, ranking, revenue
 
 Document = dict[str, Any]
 
@@ -132,6 +132,38 @@ def chain(found: levels.Chain, *, as_of: datetime.date, currency: str) -> Docume
             }
             for part in found.levels
         ],
+    }
+
+
+def activities_page(page: activities.Page) -> Document:
+    """Return the document of a page of activities (`GET /v1/organisations/{key}/activities`, the contact's and the
+    follow-ups, `crmgraph activities --json`).
+
+    Args:
+        page: the page.
+
+    Returns:
+        The document.
+    """
+    return {
+        "items": [
+            {
+                "key": item.key,
+                "type": item.type,
+                "status": item.status,
+                "date": item.date.isoformat(),
+                "subject": item.subject,
+                "organisation": {"key": item.organisation.key, "name": item.organisation.name},
+                "contacts": [
+                    {"key": person.key, "first_name": person.first_name, "last_name": person.last_name}
+                    for person in item.contacts
+                ],
+                "owner": None if item.owner is None else {"key": item.owner.key, "name": item.owner.name},
+            }
+            for item in page.items
+        ],
+        "next_cursor": page.next_cursor,
+        "hidden_count": page.hidden_count,
     }
 
 

@@ -22,7 +22,8 @@ from tests.helpers import load_rows
 
 DAY = "2025-06-30"
 
-# Every read of an organisation by key that hierarchy, connections and contacts answer: (path after the key, query).
+# Every read of an organisation by key that hierarchy, connections, contacts, revenue and activities answer: (path
+# after the key, query).
 ORGANISATION_READS = [
     ("", {}),
     ("/ancestors", {}),
@@ -47,16 +48,25 @@ ORGANISATION_READS = [
     ("/children", {"sort": "revenue"}),
     ("/levels", {}),
     ("/viewers", {}),
+    ("/activities", {}),
+    ("/activities", {"scope": "group", "status": "open"}),
+    ("/last-contact", {}),
 ]
 READ_IDS = [path + "?" + "&".join(f"{k}={v}" for k, v in query.items()) for path, query in ORGANISATION_READS]
 # Every read of a territory by key: (path after the key, query).
 TERRITORY_READS = [("/revenue", {})]
 # Every read about a user by key, `{}` standing for the key: the user, their manager, analysts and admins may ask.
-USER_READS = ["/users/{}/organisations", "/users/{}/revenue", "/access/{}/organisations/ORG-DE-0009"]
+USER_READS = [
+    "/users/{}/organisations",
+    "/users/{}/revenue",
+    "/users/{}/follow-ups",
+    "/access/{}/organisations/ORG-DE-0009",
+]
 # Every read that takes a key in its path, `{}` standing for it, with a key of that kind that no object has.
 KEYED_READS = [
     *((f"/organisations/{{}}{path}", query, "NO-SUCH-ORG") for path, query in ORGANISATION_READS),
     ("/contacts/{}", {}, "NO-SUCH-CONTACT"),
+    ("/contacts/{}/activities", {}, "NO-SUCH-CONTACT"),
     *((f"/territories/{{}}{path}", query, "NO-SUCH-TERRITORY") for path, query in TERRITORY_READS),
     *((path, {}, "NO-SUCH-USER") for path in USER_READS),
     ("/access/anna.becker/organisations/{}", {}, "NO-SUCH-ORG"),
