@@ -19,6 +19,8 @@ import orjson
 
 from graph import admin, auth, health, months, paging, ranking, revenue
 from graph.errors import CrmGraphError, LoadInterrupted
+from graph.hierarchy import chains
+from graph.schema.activity import ACTIVITY_STATUSES, ACTIVITY_TYPES
 from graph.settings import Backend, Settings, get_settings
 from graph.snapshots import Snapshots
 from graph.store import Store
@@ -593,6 +595,92 @@ def show_revenue(key: str, scope: str, first, last, as_of, top: int, with_tree: 
             ],
             numeric={1, 2, 3},
         )
+
+
+@main.command("activities")
+@click.argument("key")
+@click.option(
+    "--scope",
+    type=click.Choice([scope.value for scope in chains.Scope]),
+    default=chains.Scope.SELF.value,
+    show_default=True,
+    help="self: about KEY; subtree: also about everything below it; group: about everything under KEY's root.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(list(ACTIVITY_STATUSES)),
+    help="Only this status (repeatable).",
+)
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(list(ACTIVITY_TYPES)), help="Only this type (repeatable)."
+)
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="Only those on this day or later.")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Only those on this day or earlier.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Day whose structure counts [today].")
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, paging.MAX_LIMIT), help="The newest this many."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead of a table.")
+@fails_cleanly
+def list_activities(
+    key: str,
+    scope: str,
+    statuses: tuple[str, ...],
+    types: tuple[str, ...],
+    first,
+    last,
+    as_of,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List the activities about KEY, its subtree or its group, newest first, with their organisation and contacts.
+
+    The structure of --as-of decides the subtree or group. A merged duplicate's key answers for its survivor.
+    """
+    from graph import activities, documents, duplicates
+
+    day = as_of.date() if as_of else datetime.date.today()
+    chosen = activities.Filters(
+        frozenset(statuses) or None,
+        frozenset(types) or None,
+        first.date() if first else None,
+        last.date() if last else None,
+    )
+
+    async def read(store: Store) -> activities.Page:
+        return await duplicates.following_merges(activities.of_organisation)(
+            store, snapshots=Snapshots(store), key=key, as_of=day, scope=scope, filters=chosen, limit=limit
+        )
+
+    page = with_store(read)
+    if as_json:
+        echo_json(documents.activities_page(page))
+        return
+    if not page.items:
+        click.echo("no activities")
+        return
+    _print_table(
+        [
+            ["date", "type", "status", "organisation", "subject", "with", "owner"],
+            *(
+                [
+                    item.date.isoformat(),
+                    item.type,
+                    item.status,
+                    item.organisation.key,
+                    item.subject or "",
+                    ", ".join(" ".join(filter(None, (p.first_name, p.last_name))) for p in item.contacts),
+                    item.owner.key if item.owner else "",
+                ]
+                for item in page.items
+            ),
+        ],
+        numeric=set(),
+    )
+    if page.next_cursor is not None:
+        click.echo(f"… more: --limit to list more than {limit:,}")
 
 
 @main.command("groups")

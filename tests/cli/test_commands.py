@@ -9,9 +9,12 @@ import time
 
 import pytest
 
-from graph.settings import Settings
+from graph.settings import Backend, Settings
 from graph.store.embedded import EmbeddedEngine
+from graph.store.opening import open_store
 from seed.demo import DEMO_DIR
+from tests.api.test_activities import ACTIVITIES, COLUMNS
+from tests.helpers import write_activities
 
 COMMANDS = [
     [],
@@ -31,6 +34,7 @@ COMMANDS = [
     ["tree"],
     ["merge"],
     ["revenue"],
+    ["activities"],
     ["groups"],
     ["seed", "demo"],
 ]
@@ -185,6 +189,31 @@ def test_revenue_prints_totals_months_members_and_tree_as_aligned_tables(data_di
     assert (answer["revenue"], answer["gross_profit"], answer["currency"]) == (-2380.55, -512.4, "EUR")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "error: no organisation has the key 'NO-SUCH-ORG'"
     assert bad.returncode == 1 and bad.stderr.startswith("error: from must be a period YYYY-MM")
+
+
+async def test_activities_prints_the_newest_first_as_a_table_or_the_apis_json(data_dir):
+    crmgraph(data_dir, "db", "start")
+    crmgraph(data_dir, "load", str(DEMO_DIR))
+    async with await open_store(Settings(backend=Backend.FALKORDB, data_dir=data_dir), start_engine=False) as store:
+        await write_activities(store, [dict(zip(COLUMNS, row, strict=True)) for row in ACTIVITIES])
+    group = ["ORG-DE-0009", "--scope", "group", "--as-of", "2025-06-30"]
+
+    table = crmgraph(data_dir, "activities", *group, "--limit", "2")
+    done = crmgraph(data_dir, "activities", *group, "--status", "done", "--type", "note", "--type", "call", "--json")
+    none = crmgraph(data_dir, "activities", "ORG-DE-0009", "--from", "2025-07-01")
+    unknown = crmgraph(data_dir, "activities", "NO-SUCH-ORG")
+
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["date", "type", "status", "organisation", "subject", "with", "owner"]
+    assert lines[1].split() == ["2025-12-01", "email", "open", "ORG-DE-0011", "Preisliste", "2026", "thomas.huber"]
+    assert lines[2].startswith("2025-06-20  offer  open    ORG-DE-0010   Angebot Lagerflächen  Heike Sommer")
+    assert lines[3:] == ["… more: --limit to list more than 2"]
+    answer = json.loads(done.stdout)
+    assert [item["key"] for item in answer["items"]] == ["A-06", "A-01"] and answer["hidden_count"] == 0
+    assert answer["items"][1]["contacts"] == [{"key": "CON-0001", "first_name": "Klaus", "last_name": "Müller"}]
+    assert none.stdout == "no activities\n"
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "error: no organisation has the key 'NO-SUCH-ORG'"
 
 
 def test_the_demo_dated_today_loads_with_figures_for_the_default_year(data_dir, tmp_path):
