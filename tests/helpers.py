@@ -1,12 +1,10 @@
-"""Small builders for test data: rows written as load files and loaded through the loader, and activities written
-as their load file will load them."""
+"""Small builders for test data: rows written as load files and loaded through the loader."""
 
 import csv
-import datetime
+import tempfile
 from pathlib import Path
 
 from graph import loading
-from graph.queries import Query
 from graph.store import Store
 
 # Every booking, named `<debtor>|<period>|<organisation>` as the revenue file identifies it: `key`, `b` the link.
@@ -34,55 +32,11 @@ async def add_users(store: Store, directory: Path, **roles: str) -> None:
     await load_rows(store, directory, "users", rows)
 
 
-def _both_engines(name: str, text: str) -> Query:
-    """Return a test-only query with one text for both engines; undeclared, a write of it counts as changing
-    everything (graph/queries/__init__.py, `Touches`), which the snapshot follows by reading the graph again."""
-    return Query(f"test/{name}", dict.fromkeys(("falkordb", "neo4j"), text))
-
-
-# Until the loader has the `activities` kind (issue 21): the node with its organisation, then its owner and contacts.
-CREATE_ACTIVITIES = _both_engines(
-    "create_activities",
-    "UNWIND $rows AS row MATCH (organisation:Organisation {key: row.organisation_key}) "
-    "CREATE (:Activity {key: row.key, type: row.type, status: row.status, date: row.date, subject: row.subject})"
-    "-[:ABOUT]->(organisation)",
-)
-LINK_OWNERS = _both_engines(
-    "link_owners",
-    "UNWIND $rows AS row MATCH (activity:Activity {key: row.key}), (owner:User {key: row.owner_key}) "
-    "CREATE (activity)-[:OWNED_BY]->(owner)",
-)
-LINK_CONTACTS = _both_engines(
-    "link_contacts",
-    "UNWIND $rows AS row MATCH (activity:Activity {key: row.key}), (contact:Contact {key: row.contact_key}) "
-    "CREATE (activity)-[:WITH]->(contact)",
-)
-
-
-async def write_activities(store: Store, rows: list[dict[str, str]]) -> None:
-    """Create activities from rows shaped as the `activities` load file's (issue 21): `key`, `type`, `status`,
-    `date` (`YYYY-MM-DD`), `subject`, `organisation_key`, `contact_keys` (`;`-separated) and `owner_key`, an empty or
-    missing cell absent. Every key named must be stored; unlike the loader it checks nothing, and the organisation
-    is required. To be replaced by `load_rows(store, directory, "activities", rows)` once the kind exists."""
-    nodes = [
-        {
-            "key": row["key"],
-            "type": row["type"],
-            "status": row["status"],
-            "date": datetime.date.fromisoformat(row["date"]),
-            "subject": row.get("subject") or None,
-            "organisation_key": row["organisation_key"],
-        }
-        for row in rows
-    ]
-    owners = [{"key": row["key"], "owner_key": row["owner_key"]} for row in rows if row.get("owner_key")]
-    people = [
-        {"key": row["key"], "contact_key": contact}
-        for row in rows
-        for contact in (row.get("contact_keys") or "").split(";")
-        if contact
-    ]
-    await store.write(CREATE_ACTIVITIES, {"rows": nodes})
-    for query, links in ((LINK_OWNERS, owners), (LINK_CONTACTS, people)):
-        if links:
-            await store.write(query, {"rows": links})
+async def load_activities(store: Store, rows: list[dict[str, str]]) -> None:
+    """Load activities from rows shaped as the `activities` load file's (a missing cell empty); fail on any rejected
+    row."""
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    with tempfile.TemporaryDirectory() as directory:
+        await load_rows(
+            store, Path(directory), "activities", [{name: row.get(name, "") for name in columns} for row in rows]
+        )

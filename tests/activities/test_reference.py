@@ -19,7 +19,7 @@ from graph.errors import Forbidden, NotFound
 from graph.hierarchy import chains
 from graph.settings import Inheritance
 from tests.calendar import day
-from tests.helpers import write_activities
+from tests.helpers import load_activities
 from tests.visibility.reference import EVERYTHING, Reference, World, name_of
 from tests.visibility.test_reference import CONTACT_POOL, DAYS, EXAMPLES, FIRST, LAST, all_pages, load, worlds
 
@@ -87,7 +87,7 @@ async def write(store, drawn: list[Drawn]) -> None:
             }
             for a in drawn
         ]
-        await write_activities(store, rows)
+        await load_activities(store, rows)
 
 
 def passes(a: Drawn, chosen: activities.Filters) -> bool:

@@ -13,8 +13,8 @@ from graph.settings import Backend, Settings
 from graph.store.embedded import EmbeddedEngine
 from graph.store.opening import open_store
 from seed.demo import DEMO_DIR
-from tests.api.test_activities import ACTIVITIES, COLUMNS
-from tests.helpers import write_activities
+from tests.api.test_activities import ACTIVITIES, COLUMNS, DEMO_WITHOUT_ACTIVITIES
+from tests.helpers import load_activities
 
 COMMANDS = [
     [],
@@ -193,9 +193,9 @@ def test_revenue_prints_totals_months_members_and_tree_as_aligned_tables(data_di
 
 async def test_activities_prints_the_newest_first_as_a_table_or_the_apis_json(data_dir):
     crmgraph(data_dir, "db", "start")
-    crmgraph(data_dir, "load", str(DEMO_DIR))
+    crmgraph(data_dir, "load", *map(str, DEMO_WITHOUT_ACTIVITIES))
     async with await open_store(Settings(backend=Backend.FALKORDB, data_dir=data_dir), start_engine=False) as store:
-        await write_activities(store, [dict(zip(COLUMNS, row, strict=True)) for row in ACTIVITIES])
+        await load_activities(store, [dict(zip(COLUMNS, row, strict=True)) for row in ACTIVITIES])
     group = ["ORG-DE-0009", "--scope", "group", "--as-of", "2025-06-30"]
 
     table = crmgraph(data_dir, "activities", *group, "--limit", "2")
