@@ -278,6 +278,20 @@ def _organisation_or_contacts(values: Mapping[str, Any]) -> FieldError | None:
     return None
 
 
+def _each_once(column: str) -> RowRule:
+    """Return a rule: the list in `column` names no key twice."""
+
+    def rule(values: Mapping[str, Any]) -> FieldError | None:
+        seen: set[str] = set()
+        for key in values.get(column) or ():
+            if key in seen:
+                return FieldError(column, f"{key!r} is given twice")
+            seen.add(key)
+        return None
+
+    return rule
+
+
 def _known_stage(values: Mapping[str, Any]) -> FieldError | None:
     """Check that an opportunity's stage is one of the installation's stages."""
     stage, stages = values.get("stage"), get_settings().opportunity_stages
@@ -577,7 +591,7 @@ KINDS: tuple[Kind, ...] = (
         identity=("key",),
         node=Activity,
         attribution=ThroughEmployer("contact_keys", "date", "organisation_key"),
-        rules=(_organisation_or_contacts,),
+        rules=(_organisation_or_contacts, _each_once("contact_keys")),
     ),
     Kind(
         name="opportunities",

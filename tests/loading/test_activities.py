@@ -172,6 +172,7 @@ async def test_what_was_said_before_a_contact_changed_company_stays_with_the_old
             "unknown value 'visit'; expected one of call, meeting, email, offer, task, note",
         ),
         ("ACT-9,call,done,,,ORG-A,,", "date", "is required but empty"),
+        ("ACT-9,call,done,2024-01-01,,ORG-A,CON-1;CON-2;CON-1,", "contact_keys", "'CON-1' is given twice"),
         (
             "ACT-9,call,done,2024-01-01,,ORG-A,,nobody",
             "owner_key",
@@ -185,6 +186,7 @@ async def test_what_was_said_before_a_contact_changed_company_stays_with_the_old
         "neither",
         "bad type",
         "no date",
+        "contact twice",
         "owner",
     ],
 )
