@@ -16,8 +16,10 @@ WITH row, activity
 OPTIONAL MATCH (owner:User {key: row.owner_key})
 FOREACH (user IN CASE WHEN owner IS NULL THEN [] ELSE [owner] END | CREATE (activity)-[:OWNED_BY]->(user))
 WITH row, activity
-OPTIONAL MATCH (contact:Contact)
-  WHERE contact.key IN coalesce(row.contact_keys, [])
+// One key at a time, through the key index: `contact.key IN $list` scans every contact for every row. A row without
+// contacts keeps one null key, which matches nothing, so that the row is not dropped.
+UNWIND CASE WHEN size(coalesce(row.contact_keys, [])) = 0 THEN [null] ELSE row.contact_keys END AS contact_key
+OPTIONAL MATCH (contact:Contact {key: contact_key})
 WITH activity, collect(contact) AS contacts
 FOREACH (contact IN contacts | CREATE (activity)-[:WITH]->(contact))
 RETURN count(*) AS count
