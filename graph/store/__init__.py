@@ -164,8 +164,13 @@ class Store(ABC):
         """Create the constraints and indexes the schema classes declare; return what was new."""
 
     @abstractmethod
-    async def explain(self, text: str) -> None:
-        """Ask the engine to plan `text` without running it; raise QueryError if it cannot."""
+    async def explain(self, text: str) -> list[str]:
+        """Ask the engine to plan `text` without running it; return the plan's operations, one line each, in the
+        engine's words (FalkorDB's `Node By Index Scan | (o:Organisation)`, Neo4j's `NodeIndexSeek`).
+
+        Raises:
+            QueryError: the engine cannot plan it.
+        """
 
     @abstractmethod
     async def close(self) -> None:

@@ -218,9 +218,9 @@ class FalkorStore(Store):
                 return []
             raise QueryError(f"{name} failed: {e}") from e
 
-    async def explain(self, text: str) -> None:
+    async def explain(self, text: str) -> list[str]:
         try:
-            await self._graph.explain(text)
+            return [line.strip() for line in str(await self._graph.explain(text)).splitlines() if line.strip()]
         except redis.exceptions.ResponseError as e:
             raise QueryError(str(e)) from e
 

@@ -122,14 +122,23 @@ class Neo4jStore(Store):
                 db.close_connection()
         return [line.strip() for line in output.getvalue().splitlines() if line.strip().startswith("+")]
 
-    async def explain(self, text: str) -> None:
+    async def explain(self, text: str) -> list[str]:
         try:
-            await self._driver.execute_query(f"EXPLAIN {text}", database_=self._database)
+            answer = await self._driver.execute_query(f"EXPLAIN {text}", database_=self._database)
         except neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"{e.code}: {e.message}") from e
+        return _operators(answer.summary.plan or {})
 
     async def close(self) -> None:
         await self._driver.close()
+
+
+def _operators(plan: dict[str, Any]) -> list[str]:
+    """Return the operator of a plan and those of its children, depth first."""
+    found = [str(plan.get("operatorType", ""))] if plan else []
+    for child in plan.get("children", ()):
+        found += _operators(child)
+    return found
 
 
 def _auth(settings: Settings) -> tuple[str, str]:
