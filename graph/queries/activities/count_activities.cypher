@@ -2,7 +2,11 @@
 // lets everything through): only the keys in $activities, the statuses in $statuses, the types in $types, the days
 // from $first to $last (inclusive).
 UNWIND $keys AS organisation_key
-MATCH (:Organisation {key: organisation_key})<-[:ABOUT]-(activity:Activity)
+// The organisation first, through its key index, then its activities: matched as one pattern (or two MATCH clauses
+// in a row), FalkorDB scanned every activity per key, and a group's page timed out.
+MATCH (organisation:Organisation {key: organisation_key})
+WITH organisation
+MATCH (organisation)<-[:ABOUT]-(activity:Activity)
 WHERE ($activities IS NULL OR activity.key IN $activities)
   AND ($statuses IS NULL OR activity.status IN $statuses)
   AND ($types IS NULL OR activity.type IN $types)

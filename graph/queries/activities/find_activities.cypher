@@ -6,7 +6,11 @@
 // at most $limit of them. One row per activity (per owner, on data with two), its contacts in a list of maps, one
 // map with a null key when it has none.
 UNWIND $keys AS organisation_key
-MATCH (organisation:Organisation {key: organisation_key})<-[:ABOUT]-(activity:Activity)
+// The organisation first, through its key index, then its activities: matched as one pattern (or two MATCH clauses
+// in a row), FalkorDB scanned every activity per key, and a group's page timed out.
+MATCH (organisation:Organisation {key: organisation_key})
+WITH organisation
+MATCH (organisation)<-[:ABOUT]-(activity:Activity)
 WHERE ($activities IS NULL OR activity.key IN $activities)
   AND ($statuses IS NULL OR activity.status IN $statuses)
   AND ($types IS NULL OR activity.type IN $types)
